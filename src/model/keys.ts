@@ -1,0 +1,77 @@
+// Identity: one composite string key per object, as DESIGN.md's "Plan semantics" defines it.
+// JSON arrays keep the parts unambiguous whatever characters names contain.
+import type { Json, JsonMap, Resource } from './types.js';
+
+export function resourceKey(r: Resource): string {
+  switch (r.kind) {
+    case 'vhost':
+    case 'user':
+      return key(r.kind, r.name);
+    case 'permission':
+      return key(r.kind, r.vhost, r.user);
+    case 'topic_permission':
+      return key(r.kind, r.vhost, r.user, r.exchange);
+    case 'exchange':
+    case 'queue':
+    case 'policy':
+    case 'operator_policy':
+      return key(r.kind, r.vhost, r.name);
+    case 'binding':
+      return key(r.kind, r.vhost, r.source, r.destination_type, r.destination, r.routing_key, canonicalJson(r.arguments));
+  }
+}
+
+function key(kind: string, ...parts: string[]): string {
+  return `${kind}:${JSON.stringify(parts)}`;
+}
+
+/** Deterministic JSON: object keys sorted, so equal maps give equal strings. */
+export function canonicalJson(value: Json | undefined): string {
+  if (value === undefined) return 'null';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const map = value as JsonMap;
+  const entries = Object.keys(map)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(map[k])}`);
+  return `{${entries.join(',')}}`;
+}
+
+export function jsonEqual(a: Json | undefined, b: Json | undefined): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+/** The fields that make up an object's identity; everything else is an attribute the planner compares. */
+export const IDENTITY_FIELDS: Record<Resource['kind'], readonly string[]> = {
+  vhost: ['name'],
+  user: ['name'],
+  permission: ['vhost', 'user'],
+  topic_permission: ['vhost', 'user', 'exchange'],
+  exchange: ['vhost', 'name'],
+  queue: ['vhost', 'name'],
+  binding: ['vhost', 'source', 'destination_type', 'destination', 'routing_key', 'arguments'],
+  policy: ['vhost', 'name'],
+  operator_policy: ['vhost', 'name'],
+};
+
+/** A short human name for plans and errors: `queue orders/orders.created`. */
+export function describeResource(r: Resource): string {
+  switch (r.kind) {
+    case 'vhost':
+    case 'user':
+      return `${r.kind} ${r.name}`;
+    case 'permission':
+      return `permission ${r.user}@${r.vhost}`;
+    case 'topic_permission':
+      return `topic_permission ${r.user}@${r.vhost} on ${r.exchange}`;
+    case 'exchange':
+    case 'queue':
+    case 'policy':
+    case 'operator_policy':
+      return `${r.kind} ${r.vhost}/${r.name}`;
+    case 'binding': {
+      const args = Object.keys(r.arguments).length ? ` ${canonicalJson(r.arguments)}` : '';
+      return `binding ${r.vhost}/${r.source} -> ${r.destination_type} ${r.destination} [${r.routing_key}]${args}`;
+    }
+  }
+}

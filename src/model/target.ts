@@ -1,0 +1,25 @@
+// Where to apply: a broker's endpoints, credentials and TLS settings, from the spec's `targets`,
+// the environment or the flags (flags over environment over spec).
+import type { Origin } from '../errors.js';
+import type { Secret } from './secret.js';
+
+export interface TlsSettings {
+  /** Absolute paths: the loader resolves them against the spec file's folder. */
+  ca?: string | undefined;
+  cert?: string | undefined;
+  key?: string | undefined;
+  passphrase?: Secret | undefined;
+  servername?: string | undefined;
+  verify: boolean; // true unless the spec says false out loud
+  min_version?: 'TLSv1.2' | 'TLSv1.3' | undefined;
+}
+
+export interface Target {
+  name: string;
+  management: string[]; // several = cluster failover, tried in order
+  amqp: string[];
+  username?: string | undefined;
+  password?: Secret | undefined;
+  tls?: TlsSettings | undefined;
+  origin?: Origin | undefined;
+}

@@ -1,0 +1,128 @@
+// The model both sides of a diff are read into: the spec (desired) and the broker (live).
+// Field names are the spec's snake_case names, so a plan shows the names users wrote.
+// Maps the broker defines (arguments, definition, limits) keep RabbitMQ's own keys.
+import type { Origin } from '../errors.js';
+import type { Secret } from './secret.js';
+
+export type Json = null | boolean | number | string | Json[] | JsonMap;
+export interface JsonMap {
+  [key: string]: Json;
+}
+
+export type QueueType = 'classic' | 'quorum' | 'stream';
+export const QUEUE_TYPES: readonly QueueType[] = ['classic', 'quorum', 'stream'];
+export type ApplyTo = 'queues' | 'exchanges' | 'all';
+export const APPLY_TO: readonly ApplyTo[] = ['queues', 'exchanges', 'all'];
+
+interface Base {
+  /** Where a desired object was declared; absent on live objects. */
+  origin?: Origin | undefined;
+}
+
+export interface Vhost extends Base {
+  kind: 'vhost';
+  name: string;
+  description: string;
+  tags: string[]; // sorted
+  /** undefined: the spec does not manage it (the broker's own default stays). */
+  default_queue_type?: QueueType | undefined;
+  limits: JsonMap; // max-connections, max-queues
+}
+
+export interface User extends Base {
+  kind: 'user';
+  name: string;
+  tags: string[]; // sorted
+  /** Desired side only, before credentials are resolved against the live hash (see passwords.ts). */
+  password?: Secret | undefined;
+  /** Salted hash, base64, as the broker stores it. '' means the user has no password (certificate login). */
+  password_hash?: string | undefined;
+  hashing_algorithm?: HashingAlgorithm | undefined;
+  limits: JsonMap; // max-connections, max-channels
+}
+
+export type HashingAlgorithm = 'rabbit_password_hashing_sha256' | 'rabbit_password_hashing_sha512' | 'rabbit_password_hashing_md5';
+
+export interface Permission extends Base {
+  kind: 'permission';
+  vhost: string;
+  user: string;
+  configure: string;
+  write: string;
+  read: string;
+}
+
+export interface TopicPermission extends Base {
+  kind: 'topic_permission';
+  vhost: string;
+  user: string;
+  exchange: string;
+  write: string;
+  read: string;
+}
+
+export interface Exchange extends Base {
+  kind: 'exchange';
+  vhost: string;
+  name: string;
+  type: string; // direct, fanout, topic, headers, or a plugin's type
+  durable: boolean;
+  auto_delete: boolean;
+  internal: boolean;
+  arguments: JsonMap;
+}
+
+export interface Queue extends Base {
+  kind: 'queue';
+  vhost: string;
+  name: string;
+  type: QueueType;
+  durable: boolean;
+  auto_delete: boolean;
+  /** Without x-queue-type: the type lives in `type`. */
+  arguments: JsonMap;
+  /** Live side only: what the planner needs to judge deletes and replaces. */
+  live?: QueueLiveFacts | undefined;
+}
+
+export interface QueueLiveFacts {
+  messages: number;
+  exclusive: boolean;
+  /** amq.gen-* and other names the server chose. */
+  server_named: boolean;
+}
+
+export interface Binding extends Base {
+  kind: 'binding';
+  vhost: string;
+  source: string;
+  destination_type: 'queue' | 'exchange';
+  destination: string;
+  routing_key: string;
+  arguments: JsonMap;
+}
+
+export interface Policy extends Base {
+  kind: 'policy' | 'operator_policy';
+  vhost: string;
+  name: string;
+  pattern: string;
+  apply_to: ApplyTo;
+  priority: number;
+  definition: JsonMap;
+}
+
+export type Resource = Vhost | User | Permission | TopicPermission | Exchange | Queue | Binding | Policy;
+export type Kind = Resource['kind'];
+
+/** Dependency order: creates run in this order, deletes in reverse. */
+export const KIND_ORDER: readonly Kind[] = ['vhost', 'user', 'permission', 'topic_permission', 'exchange', 'queue', 'binding', 'policy', 'operator_policy'];
+
+/** A whole topology, keyed by resourceKey(). A Map, because names are user data. */
+export interface Model {
+  resources: Map<string, Resource>;
+}
+
+export function emptyModel(): Model {
+  return { resources: new Map() };
+}
