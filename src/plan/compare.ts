@@ -1,0 +1,60 @@
+// Attribute comparison of one object's live and desired forms. Both sides arrive normalised
+// (defaults filled, tags sorted, x-queue-type folded into `type`), so equality here is plain
+// canonical-JSON equality.
+import { IDENTITY_FIELDS, canonicalJson, jsonEqual } from '../model/keys.js';
+import type { Json, JsonMap, Kind, Resource } from '../model/types.js';
+import type { FieldDiff } from './types.js';
+
+/** Fields never compared: identity, bookkeeping, and the live-only facts. */
+const NOT_ATTRIBUTES = new Set(['kind', 'origin', 'live', 'password']);
+
+/** What the broker cannot change in place (DESIGN.md, "Plan semantics"). */
+const REPLACE_ON: Partial<Record<Kind, ReadonlySet<string>>> = {
+  exchange: new Set(['type', 'durable', 'auto_delete', 'internal', 'arguments']),
+  queue: new Set(['type', 'durable', 'auto_delete', 'arguments']),
+};
+
+const SENSITIVE = new Set(['password_hash']);
+
+export interface Comparison {
+  fields: FieldDiff[];
+  forcedBy: string[];
+}
+
+export function compareResources(live: Resource, desired: Resource): Comparison {
+  const identity = new Set(IDENTITY_FIELDS[desired.kind]);
+  const replaceOn = REPLACE_ON[desired.kind];
+  const fields: FieldDiff[] = [];
+  const forcedBy: string[] = [];
+  for (const field of attributeNames(live, desired)) {
+    if (identity.has(field) || NOT_ATTRIBUTES.has(field)) continue;
+    const after = fieldOf(desired, field);
+    // An attribute the spec leaves out is not managed: the broker's value stays.
+    if (after === undefined) continue;
+    const before = fieldOf(live, field);
+    if (jsonEqual(before, after)) continue;
+    fields.push(SENSITIVE.has(field) ? { field, before, after, sensitive: true } : { field, before, after });
+    if (replaceOn?.has(field)) forcedBy.push(...forcingPaths(field, before, after));
+  }
+  return { fields, forcedBy };
+}
+
+function attributeNames(a: Resource, b: Resource): string[] {
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+}
+
+function fieldOf(r: Resource, field: string): Json | undefined {
+  return (r as unknown as Record<string, Json | undefined>)[field];
+}
+
+/** For a map, name the keys that differ (`arguments.x-max-length`) so a reviewer sees the cause. */
+function forcingPaths(field: string, before: Json | undefined, after: Json | undefined): string[] {
+  if (!isMap(before) || !isMap(after)) return [field];
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  const changed = keys.filter((k) => canonicalJson(before[k]) !== canonicalJson(after[k]));
+  return changed.map((k) => `${field}.${k}`);
+}
+
+function isMap(value: Json | undefined): value is JsonMap {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,3 @@
+export * from './types.js';
+export { planChanges } from './plan.js';
+export { isProtected } from './prune.js';

@@ -1,0 +1,106 @@
+// The planner: pure and synchronous. Two models in, one ordered plan out. It never mutates its
+// inputs and touches no I/O, so every rule here is tested with literal models.
+import type { Diagnostic } from '../errors.js';
+import { describeResource } from '../model/keys.js';
+import type { Resource } from '../model/types.js';
+import { carryOverBindings } from './cascade.js';
+import { compareResources } from './compare.js';
+import { orderChanges } from './order.js';
+import { pruneVerdict } from './prune.js';
+import type { Change, Plan, PlanInput, PlanSummary } from './types.js';
+
+export function planChanges(input: PlanInput): Plan {
+  const diagnostics: Diagnostic[] = [];
+  const ownerOf = ownersByKey(input.ownership);
+  const changes: Change[] = [];
+  let unchanged = 0;
+
+  for (const [key, desired] of input.desired) {
+    const owner = ownerOf.get(key);
+    if (owner !== undefined && owner !== input.stack) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'E_OWNERSHIP',
+        message: `${describeResource(desired)} is owned by stack "${owner}"; remove it from this spec or from that stack first`,
+        origin: desired.origin,
+      });
+      continue;
+    }
+    const live = input.live.get(key);
+    if (!live) {
+      changes.push({ action: 'create', key, kind: desired.kind, title: describeResource(desired), after: desired, fields: [], forcedBy: [] });
+      continue;
+    }
+    const { fields, forcedBy } = compareResources(live, desired);
+    if (fields.length === 0) {
+      unchanged++;
+      continue;
+    }
+    const action = forcedBy.length > 0 ? 'replace' : 'update';
+    changes.push({ action, key, kind: desired.kind, title: describeResource(desired), before: live, after: desired, fields, forcedBy });
+  }
+
+  for (const [key, live] of input.live) {
+    if (input.desired.has(key)) continue;
+    const verdict = pruneVerdict(key, live, input, ownerOf);
+    if (verdict.delete) {
+      changes.push({ action: 'delete', key, kind: live.kind, title: describeResource(live), before: live, fields: [], forcedBy: [], reason: verdict.reason });
+    }
+  }
+
+  const carried = carryOverBindings(changes, input);
+  unchanged -= carried.fromUnchanged;
+  const ordered = orderChanges(markDataLoss(carried.changes, input.live));
+  const owned = ownedAfter(input, ordered);
+  const previous = input.ownership.get(input.stack) ?? new Set<string>();
+  return {
+    stack: input.stack,
+    prune: input.prune,
+    changes: ordered,
+    summary: summarise(ordered, unchanged),
+    owned,
+    ownershipChanged: owned.length !== previous.size || owned.some((k) => !previous.has(k)),
+    diagnostics,
+  };
+}
+
+function ownersByKey(ownership: PlanInput['ownership']): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const [stack, keys] of ownership) for (const key of keys) owners.set(key, stack);
+  return owners;
+}
+
+/** Deleting or replacing a queue with messages, or deleting a vhost that holds such queues, loses them. */
+function markDataLoss(changes: Change[], live: ReadonlyMap<string, Resource>): Change[] {
+  const messagesByVhost = new Map<string, number>();
+  for (const r of live.values()) {
+    if (r.kind === 'queue' && r.live && r.live.messages > 0) {
+      messagesByVhost.set(r.vhost, (messagesByVhost.get(r.vhost) ?? 0) + r.live.messages);
+    }
+  }
+  return changes.map((c) => {
+    const before = c.before;
+    if (!before || (c.action !== 'delete' && c.action !== 'replace')) return c;
+    let messages = 0;
+    if (before.kind === 'queue') messages = before.live?.messages ?? 0;
+    if (before.kind === 'vhost' && c.action === 'delete') messages = messagesByVhost.get(before.name) ?? 0;
+    return messages > 0 ? { ...c, dataLoss: { messages } } : c;
+  });
+}
+
+/** Everything declared, plus what the stack owned before and the plan keeps (for example under --prune none). */
+function ownedAfter(input: PlanInput, changes: Change[]): string[] {
+  const deleted = new Set(changes.filter((c) => c.action === 'delete').map((c) => c.key));
+  const owned = new Set<string>();
+  for (const key of input.desired.keys()) owned.add(key);
+  for (const key of input.ownership.get(input.stack) ?? []) {
+    if (input.live.has(key) && !deleted.has(key)) owned.add(key);
+  }
+  return [...owned].sort();
+}
+
+function summarise(changes: Change[], unchanged: number): PlanSummary {
+  const summary: PlanSummary = { create: 0, update: 0, replace: 0, delete: 0, unchanged };
+  for (const c of changes) summary[c.action]++;
+  return summary;
+}

@@ -1,0 +1,75 @@
+// The change union the planner returns. Modelled on Terraform's plans: a small closed set of
+// actions, each change carrying before/after, the fields that differ and, for a replace, the
+// fields that forced it. `reason` is for display only; no code decides on it.
+import type { Diagnostic } from '../errors.js';
+import type { Json, Kind, Resource } from '../model/types.js';
+
+export type Action = 'create' | 'update' | 'replace' | 'delete';
+
+/**
+ * | action  | before         | after          |
+ * |---------|----------------|----------------|
+ * | create  | undefined      | desired object |
+ * | update  | live object    | desired object |
+ * | replace | live object    | desired object |
+ * | delete  | live object    | undefined      |
+ */
+export interface Change {
+  action: Action;
+  key: string;
+  kind: Kind;
+  /** `queue orders/orders.created`, for people. */
+  title: string;
+  before?: Resource | undefined;
+  after?: Resource | undefined;
+  fields: FieldDiff[];
+  /** replace only: the field paths the broker cannot change in place, e.g. `arguments.x-max-length`. */
+  forcedBy: string[];
+  reason?: string | undefined;
+  /** Set when applying this change would drop messages; apply refuses it without --allow-data-loss. */
+  dataLoss?: { messages: number } | undefined;
+}
+
+export interface FieldDiff {
+  field: string;
+  before?: Json | undefined;
+  after?: Json | undefined;
+  /** Password hashes: rendered as "(sensitive)", never as values. */
+  sensitive?: boolean | undefined;
+}
+
+export type PruneMode = 'none' | 'managed' | 'all';
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  replace: number;
+  delete: number;
+  unchanged: number;
+}
+
+export interface Plan {
+  stack: string;
+  prune: PruneMode;
+  /** In execution order: creates and updates in dependency order, then deletes in reverse. */
+  changes: Change[];
+  summary: PlanSummary;
+  /** The keys this stack owns once the plan is applied: the ownership record apply writes. */
+  owned: string[];
+  /** Whether the recorded ownership differs from `owned` (adopting objects is not a change, but is recorded). */
+  ownershipChanged: boolean;
+  diagnostics: Diagnostic[];
+}
+
+export interface PlanInput {
+  stack: string;
+  desired: ReadonlyMap<string, Resource>;
+  live: ReadonlyMap<string, Resource>;
+  /** stack name -> keys it owns, as recorded in the broker. */
+  ownership: ReadonlyMap<string, ReadonlySet<string>>;
+  prune: PruneMode;
+  /** The vhosts the spec declares: `--prune all` only deletes inside these. */
+  specVhosts: ReadonlySet<string>;
+  /** The user warren connects as: prune never removes its permissions (that would lock warren out). */
+  connectingUser?: string | undefined;
+}

@@ -1,0 +1,181 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { planChanges, type PlanInput } from '../../src/plan/index.js';
+import type { Resource } from '../../src/model/types.js';
+import { binding, exchange, keysOf, modelOf, permission, policy, queue, user, vhost, withMessages } from '../support/build.js';
+
+function plan(desired: Resource[], live: Resource[], extra: Partial<PlanInput> = {}) {
+  return planChanges({
+    stack: 'orders',
+    desired: modelOf(...desired),
+    live: modelOf(...live),
+    ownership: new Map(),
+    prune: 'managed',
+    specVhosts: new Set(desired.filter((r) => r.kind === 'vhost').map((r) => (r.kind === 'vhost' ? r.name : ''))),
+    ...extra,
+  });
+}
+
+const actions = (p: ReturnType<typeof plan>) => p.changes.map((c) => `${c.action} ${c.title}`);
+
+describe('planner: actions', () => {
+  it('creates what the broker lacks, in dependency order', () => {
+    const p = plan([binding('v', 'x', 'q'), queue('v', 'q'), exchange('v', 'x'), vhost('v'), user('u'), permission('v', 'u'), policy('v', 'p')], []);
+    assert.deepEqual(actions(p), [
+      'create vhost v',
+      'create user u',
+      'create permission u@v',
+      'create exchange v/x',
+      'create queue v/q',
+      'create binding v/x -> queue q []',
+      'create policy v/p',
+    ]);
+    assert.deepEqual(p.summary, { create: 7, update: 0, replace: 0, delete: 0, unchanged: 0 });
+  });
+
+  it('plans nothing when both sides agree', () => {
+    const all = [vhost('v'), exchange('v', 'x'), queue('v', 'q'), binding('v', 'x', 'q')];
+    const p = plan(all, all);
+    assert.deepEqual(p.changes, []);
+    assert.equal(p.summary.unchanged, 4);
+  });
+
+  it('updates in place what the broker can change, with the fields that differ', () => {
+    const p = plan([vhost('v', { description: 'new' }), policy('v', 'p', { definition: { 'message-ttl': 5 } })], [vhost('v'), policy('v', 'p')]);
+    assert.deepEqual(actions(p), ['update vhost v', 'update policy v/p']);
+    assert.deepEqual(p.changes[0]?.fields, [{ field: 'description', before: '', after: 'new' }]);
+    assert.deepEqual(p.changes[1]?.fields, [{ field: 'definition', before: {}, after: { 'message-ttl': 5 } }]);
+  });
+
+  it('replaces a queue whose arguments changed and names the argument that forced it', () => {
+    const p = plan([queue('v', 'q', { arguments: { 'x-max-length': 10 } })], [queue('v', 'q')]);
+    assert.equal(p.changes[0]?.action, 'replace');
+    assert.deepEqual(p.changes[0]?.forcedBy, ['arguments.x-max-length']);
+  });
+
+  it('replaces an exchange whose type changed', () => {
+    const p = plan([exchange('v', 'x', { type: 'topic' })], [exchange('v', 'x')]);
+    assert.equal(p.changes[0]?.action, 'replace');
+    assert.deepEqual(p.changes[0]?.forcedBy, ['type']);
+  });
+
+  it('treats an attribute the spec leaves out as unmanaged', () => {
+    const desired = vhost('v');
+    const p = plan([desired], [vhost('v', { default_queue_type: 'quorum' })]);
+    assert.deepEqual(p.changes, []);
+  });
+
+  it('marks a password change as sensitive', () => {
+    const p = plan([user('u', { password_hash: 'bmV3' })], [user('u')]);
+    assert.equal(p.changes[0]?.action, 'update');
+    assert.equal(p.changes[0]?.fields[0]?.sensitive, true);
+  });
+
+  it('handles names that are object-prototype words', () => {
+    const p = plan([vhost('__proto__'), queue('__proto__', 'constructor')], [vhost('__proto__')]);
+    assert.deepEqual(actions(p), ['create queue __proto__/constructor']);
+  });
+
+  it('never mutates its inputs', () => {
+    const desired = modelOf(vhost('v', { description: 'a' }), queue('v', 'q', { type: 'quorum' }));
+    const live = modelOf(vhost('v'), queue('v', 'q'), binding('v', 'x', 'q'));
+    const before = JSON.stringify([...desired, ...live]);
+    planChanges({ stack: 's', desired, live, ownership: new Map(), prune: 'all', specVhosts: new Set(['v']) });
+    assert.equal(JSON.stringify([...desired, ...live]), before);
+  });
+});
+
+describe('planner: replace carries bindings over', () => {
+  it('recreates declared and undeclared bindings of a replaced queue', () => {
+    const q = queue('v', 'q');
+    const declared = binding('v', 'x', 'q', { routing_key: 'a' });
+    const foreign = binding('v', 'y', 'q', { routing_key: 'b' });
+    const p = plan([vhost('v'), exchange('v', 'x'), queue('v', 'q', { durable: false }), declared], [vhost('v'), exchange('v', 'x'), exchange('v', 'y'), q, declared, foreign], {
+      prune: 'none',
+    });
+    assert.deepEqual(actions(p), ['replace queue v/q', 'create binding v/x -> queue q [a]', 'create binding v/y -> queue q [b]']);
+    assert.match(p.changes[1]?.reason ?? '', /queue v\/q is replaced/);
+    assert.equal(p.summary.unchanged, 2);
+  });
+
+  it('recreates bindings where a replaced exchange is the destination', () => {
+    const e2e = binding('v', 'a', 'b', { destination_type: 'exchange' });
+    const p = plan([exchange('v', 'a'), exchange('v', 'b', { type: 'fanout' }), e2e], [exchange('v', 'a'), exchange('v', 'b'), e2e]);
+    assert.deepEqual(actions(p), ['replace exchange v/b', 'create binding v/a -> exchange b []']);
+  });
+
+  it('does not recreate a binding whose other end is deleted', () => {
+    const b = binding('v', 'x', 'q');
+    const p = plan([queue('v', 'q', { durable: false })], [exchange('v', 'x'), queue('v', 'q'), b], { ownership: new Map([['orders', keysOf(exchange('v', 'x'), b)]]) });
+    assert.deepEqual(actions(p), ['replace queue v/q', 'delete binding v/x -> queue q []', 'delete exchange v/x']);
+  });
+});
+
+describe('planner: pruning and ownership', () => {
+  const live = [vhost('v'), exchange('v', 'mine'), exchange('v', 'stray'), exchange('v', 'amq.topic'), queue('v', 'theirs')];
+  const ownership = new Map([
+    ['orders', keysOf(exchange('v', 'mine'))],
+    ['billing', keysOf(queue('v', 'theirs'))],
+  ]);
+
+  it('--prune managed deletes only what this stack owned', () => {
+    const p = plan([vhost('v')], live, { ownership });
+    assert.deepEqual(actions(p), ['delete exchange v/mine']);
+    assert.match(p.changes[0]?.reason ?? '', /no longer declares/);
+  });
+
+  it('--prune none deletes nothing but keeps ownership', () => {
+    const p = plan([vhost('v')], live, { ownership, prune: 'none' });
+    assert.deepEqual(p.changes, []);
+    assert.ok(p.owned.some((k) => k.includes('mine')));
+  });
+
+  it('--prune all deletes what nobody declares, but never amq.*, other stacks, exclusive or server-named queues', () => {
+    const exclusive = { ...queue('v', 'excl'), live: { messages: 0, exclusive: true, server_named: false } };
+    const generated = { ...queue('v', 'amq.gen-1'), live: { messages: 0, exclusive: false, server_named: true } };
+    const p = plan([vhost('v')], [...live, exclusive, generated, queue('elsewhere', 'q')], { ownership, prune: 'all' });
+    assert.deepEqual(actions(p), ['delete exchange v/mine', 'delete exchange v/stray']);
+  });
+
+  it('--prune all never removes the connecting user\'s permissions', () => {
+    const p = plan([vhost('v')], [vhost('v'), permission('v', 'admin'), permission('v', 'other')], { prune: 'all', connectingUser: 'admin' });
+    assert.deepEqual(actions(p), ['delete permission other@v']);
+  });
+
+  it('refuses to declare an object another stack owns', () => {
+    const p = plan([vhost('v'), queue('v', 'theirs')], live, { ownership });
+    assert.equal(p.diagnostics[0]?.code, 'E_OWNERSHIP');
+    assert.match(p.diagnostics[0]?.message ?? '', /owned by stack "billing"/);
+  });
+
+  it('adopts an existing identical object: no change, but recorded as owned', () => {
+    const p = plan([vhost('v'), exchange('v', 'stray')], live, { prune: 'none' });
+    assert.deepEqual(p.changes, []);
+    assert.equal(p.ownershipChanged, true);
+    assert.ok(p.owned.some((k) => k.includes('stray')));
+  });
+});
+
+describe('planner: data loss', () => {
+  it('marks deleting a queue with messages', () => {
+    const q = withMessages(queue('v', 'q'), 3);
+    const p = plan([vhost('v')], [vhost('v'), q], { ownership: new Map([['orders', keysOf(q)]]) });
+    assert.deepEqual(p.changes[0]?.dataLoss, { messages: 3 });
+  });
+
+  it('marks replacing a queue with messages', () => {
+    const p = plan([queue('v', 'q', { type: 'quorum' })], [withMessages(queue('v', 'q'), 7)]);
+    assert.deepEqual(p.changes[0]?.dataLoss, { messages: 7 });
+  });
+
+  it('marks deleting a vhost whose queues hold messages', () => {
+    const v = vhost('v');
+    const p = plan([], [v, withMessages(queue('v', 'q'), 2), withMessages(queue('v', 'r'), 5)], { ownership: new Map([['orders', keysOf(v)]]) });
+    assert.deepEqual(p.changes.map((c) => [c.title, c.dataLoss]), [['vhost v', { messages: 7 }]]);
+  });
+
+  it('does not mark an empty queue', () => {
+    const p = plan([queue('v', 'q', { type: 'quorum' })], [withMessages(queue('v', 'q'), 0)]);
+    assert.equal(p.changes[0]?.dataLoss, undefined);
+  });
+});
