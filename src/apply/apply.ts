@@ -1,0 +1,60 @@
+// Executes a plan: the only place (with the broker writer) that changes a broker. It refuses the
+// whole plan before touching anything when a change would lose messages, runs the plan's phases in
+// order with bounded concurrency, and on failure stops and says what was and was not done.
+// Every step is safe to repeat, so rerunning plan + apply after a failure converges.
+import { WarrenError } from '../errors.js';
+import type { Change, Plan } from '../plan/types.js';
+import { splitIntoPhases } from './phases.js';
+import { runPool } from './pool.js';
+
+export interface ApplyOptions {
+  allowDataLoss: boolean;
+  /** Requests in flight at once within a phase. */
+  concurrency: number;
+  onProgress?: ((done: number, total: number) => void) | undefined;
+}
+
+export interface ApplyTarget {
+  execute(change: Change): Promise<void>;
+  /** Writes the stack's ownership record (the keys it owns). */
+  recordOwnership(stack: string, keys: readonly string[]): Promise<void>;
+}
+
+export interface ApplyReport {
+  applied: number;
+}
+
+export function refuseDataLoss(plan: Plan, allowDataLoss: boolean): void {
+  const losing = plan.changes.filter((c) => c.dataLoss);
+  if (losing.length === 0 || allowDataLoss) return;
+  const lines = losing.map((c) => `  ${c.action} ${c.title}: ${c.dataLoss?.messages ?? 0} messages`);
+  throw new WarrenError('E_DATA_LOSS', `the plan would lose messages; nothing was changed. Rerun with --allow-data-loss to accept:\n${lines.join('\n')}`);
+}
+
+export async function applyPlan(plan: Plan, target: ApplyTarget, options: ApplyOptions): Promise<ApplyReport> {
+  refuseDataLoss(plan, options.allowDataLoss);
+  const total = plan.changes.length;
+  let applied = 0;
+  // Record ownership of what is about to be created first, so objects made by an apply that
+  // crashes half way are still this stack's on the next run; the exact record is written last.
+  if (plan.ownershipChanged || total > 0) await target.recordOwnership(plan.stack, plan.owned.concat(plan.changes.filter((c) => c.action === 'delete').map((c) => c.key)).sort());
+  for (const phase of splitIntoPhases(plan.changes)) {
+    const result = await runPool(phase, options.concurrency, (c) => target.execute(c), () => {
+      applied++;
+      options.onProgress?.(applied, total);
+    });
+    const failure = result.failed[0];
+    if (failure) throw applyFailure(failure.item, failure.error, applied, total);
+  }
+  await target.recordOwnership(plan.stack, plan.owned);
+  return { applied };
+}
+
+function applyFailure(change: Change, error: unknown, applied: number, total: number): WarrenError {
+  const cause = error instanceof Error ? error.message : String(error);
+  const message =
+    `apply stopped at ${change.action} ${change.title}: ${cause}\n` +
+    `  ${applied} of ${total} changes were applied; ${total - applied} were not. ` +
+    'Every change is safe to repeat: fix the cause and run apply again to finish.';
+  return new WarrenError('E_APPLY', message, { endpoint: error instanceof WarrenError ? error.endpoint : undefined });
+}
