@@ -1,0 +1,47 @@
+// The human plan, modelled on Terraform's: diagnostics first, a legend of the symbols used, one
+// block per change in plan (execution) order, then the summary line.
+import { formatDiagnostic, type Diagnostic } from '../errors.js';
+import type { Action, Plan } from '../plan/types.js';
+import { palette, type Palette } from './color.js';
+import { dataLossTotal, errorCountLine, noChangesLine, ownershipNote, plural, printable, summaryLine } from './format.js';
+import { SYMBOLS, changeBlock } from './text-change.js';
+
+export interface TextOptions {
+  color: boolean;
+}
+
+const LEGEND: Record<Action, string> = { create: 'create', update: 'update in place', replace: 'replace (delete, then create)', delete: 'delete' };
+const ACTIONS: readonly Action[] = ['create', 'update', 'replace', 'delete'];
+
+export function renderPlanText(plan: Plan, opts: TextOptions): string {
+  const p = palette(opts.color);
+  const out: string[] = [];
+  if (plan.diagnostics.length > 0) out.push(...plan.diagnostics.map((d) => diagnosticLine(d, p)), '');
+
+  if (plan.changes.length === 0) {
+    out.push(p.bold(noChangesLine(plan.summary)));
+    const note = ownershipNote(plan);
+    if (note !== undefined) out.push(note);
+  } else {
+    out.push(`Stack ${printable(plan.stack)}, --prune ${plan.prune}. Actions are shown with these symbols:`);
+    for (const action of ACTIONS) {
+      if (plan.changes.some((c) => c.action === action)) out.push(`${SYMBOLS[action].padStart(3)} ${LEGEND[action]}`);
+    }
+    out.push('');
+    for (const change of plan.changes) out.push(...changeBlock(change, p), '');
+    const loss = dataLossTotal(plan);
+    if (loss.messages > 0) {
+      const line = `! DATA LOSS: ${plural(loss.changes.length, 'change')} would lose ${plural(loss.messages, 'message')}; apply refuses this plan without --allow-data-loss.`;
+      out.push(p.bold(p.red(line)));
+    }
+    out.push(p.bold(summaryLine(plan.summary)));
+  }
+  const errors = errorCountLine(plan);
+  if (errors !== undefined) out.push(p.red(errors));
+  return `${out.join('\n')}\n`;
+}
+
+function diagnosticLine(d: Diagnostic, p: Palette): string {
+  const line = printable(formatDiagnostic(d));
+  return d.severity === 'error' ? p.red(line) : p.yellow(line);
+}
