@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { renderPlanText } from '../../src/render/index.js';
 import { matchGolden } from '../support/golden.js';
 import { SCENARIOS, plan } from '../support/render-plans.js';
-import { exchange, queue, vhost } from '../support/build.js';
+import { exchange, keysOf, queue, vhost } from '../support/build.js';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 
@@ -30,7 +30,7 @@ describe('text plan: colour', () => {
 
   it('colours create green, update yellow, delete red and the summary bold', () => {
     const p = plan([vhost('v', { description: 'd' }), queue('v', 'q')], [vhost('v'), exchange('v', 'old')], {
-      ownership: new Map([['orders', new Set([`exchange:${JSON.stringify(['v', 'old'])}`])]]),
+      ownership: new Map([['orders', keysOf(exchange('v', 'old'))]]),
     });
     const out = renderPlanText(p, { color: true });
     assert.match(out, /^ {2}\u001b\[33m~\u001b\[39m \u001b\[1mvhost v/m);
@@ -52,7 +52,7 @@ describe('text plan: wording', () => {
   });
 
   it('says "1 object" and "No changes" when nothing changes', () => {
-    const p = plan([vhost('v')], [vhost('v')], { ownership: new Map([['orders', new Set([`vhost:${JSON.stringify(['v'])}`])]]) });
+    const p = plan([vhost('v')], [vhost('v')], { ownership: new Map([['orders', keysOf(vhost('v'))]]) });
     assert.equal(renderPlanText(p, { color: false }), 'No changes. The broker matches the spec (1 object).\n');
   });
 
