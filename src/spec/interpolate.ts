@@ -1,0 +1,79 @@
+// `${NAME}`, `${NAME:-default}` and `$${` in string values. Pure: the environment is a parameter,
+// so tests and library callers decide what it holds and nothing here reads process.env.
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface Interpolated {
+  value: string;
+  /** Problems, each with the exact text of its `${...}` so the caller can find its column. */
+  problems: InterpolationProblem[];
+  /** True when at least one `${...}` was replaced: such a value came from outside the file. */
+  substituted: boolean;
+}
+
+export interface InterpolationProblem {
+  kind: 'missing' | 'malformed';
+  /** The `${...}` as written (up to the closing brace, or to the end when there is none). */
+  token: string;
+  /** Which occurrence of `token` in the value this is (0-based), to tell repeats apart. */
+  occurrence: number;
+  name?: string | undefined;
+}
+
+const REFERENCE = /^([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/s;
+
+export function interpolate(text: string, env: Env): Interpolated {
+  // Fast path: most values have no `$` at all.
+  if (!text.includes('${')) return { value: text, problems: [], substituted: false };
+  let out = '';
+  let i = 0;
+  let substituted = false;
+  const problems: InterpolationProblem[] = [];
+  const seen = new Map<string, number>();
+  const occurrence = (token: string): number => {
+    const n = seen.get(token) ?? 0;
+    seen.set(token, n + 1);
+    return n;
+  };
+  while (i < text.length) {
+    if (text.startsWith('$${', i)) {
+      out += '${';
+      i += 3;
+      continue;
+    }
+    if (!text.startsWith('${', i)) {
+      out += text[i];
+      i += 1;
+      continue;
+    }
+    const close = text.indexOf('}', i + 2);
+    if (close < 0) {
+      const token = text.slice(i);
+      problems.push({ kind: 'malformed', token, occurrence: occurrence(token) });
+      out += token;
+      break;
+    }
+    const token = text.slice(i, close + 1);
+    const match = REFERENCE.exec(text.slice(i + 2, close));
+    i = close + 1;
+    if (!match) {
+      problems.push({ kind: 'malformed', token, occurrence: occurrence(token) });
+      continue;
+    }
+    const name = match[1] as string;
+    const fallback = match[2];
+    // Own properties only: a variable called `__proto__` must not read Object.prototype.
+    const raw = Object.hasOwn(env, name) ? env[name] : undefined;
+    const value = typeof raw === 'string' ? raw : undefined;
+    substituted = true;
+    if (fallback !== undefined) {
+      // Shell semantics: `:-` also replaces a variable that is set but empty.
+      out += value === undefined || value === '' ? fallback : value;
+    } else if (value === undefined) {
+      problems.push({ kind: 'missing', token, occurrence: occurrence(token), name });
+    } else {
+      out += value;
+    }
+  }
+  return { value: out, problems, substituted };
+}

@@ -1,0 +1,153 @@
+// Stage 4: schema-valid files -> one SpecIndex. Files merge by vhost and user (a vhost may keep
+// its exchanges in one file and its queues in another); the same object declared twice is an
+// error that names both places, and `stack` must agree across files.
+import { formatOrigin, type Diagnostic, type Origin } from '../errors.js';
+import { resourceKey } from '../model/keys.js';
+import { toJsonMap } from './json.js';
+import type { BindingDecl, Declared, Fields, SpecIndex, UserDecl, VhostDecl } from './spec-index.js';
+import { child, entriesOf, itemsOf, stringOf, type Entry, type MapNode, type PathSegment } from './tree.js';
+
+export interface FileTree {
+  file: string;
+  root: MapNode;
+}
+
+const VHOST_COLLECTIONS = ['exchanges', 'queues', 'policies', 'operator_policies'] as const;
+const KIND_LABEL: Record<string, string> = {
+  exchanges: 'exchange',
+  queues: 'queue',
+  policies: 'policy',
+  operator_policies: 'operator policy',
+};
+
+export function mergeFiles(files: readonly FileTree[], diagnostics: Diagnostic[]): SpecIndex {
+  const index: SpecIndex = { files: files.map((f) => f.file), targets: new Map(), vhosts: new Map(), users: new Map() };
+  const twice = (what: string, here: Origin, first: Origin): void => {
+    diagnostics.push({ severity: 'error', code: 'E_DUPLICATE', message: `${what} is defined twice: here and at ${formatOrigin(first)}`, origin: here });
+  };
+  for (const { file, root } of files) {
+    mergeStack(index, root, diagnostics);
+    for (const [name, e] of entriesOf(child(root, 'targets'))) {
+      const first = index.targets.get(name);
+      if (first) twice(`target \`${name}\``, e.keyOrigin, first.origin);
+      else index.targets.set(name, declared(name, e, ['targets', name], file));
+    }
+    for (const [name, e] of entriesOf(child(root, 'vhosts'))) mergeVhost(index, name, e, file, twice);
+    for (const [name, e] of entriesOf(child(root, 'users'))) mergeUser(index, name, e, file, twice);
+  }
+  return index;
+}
+
+type Twice = (what: string, here: Origin, first: Origin) => void;
+
+function declared(name: string, e: Entry, path: PathSegment[], file: string): Declared {
+  return { name, origin: e.keyOrigin, node: e.value as MapNode, path, file };
+}
+
+function mergeStack(index: SpecIndex, root: MapNode, diagnostics: Diagnostic[]): void {
+  const e = root.entries.get('stack');
+  const value = stringOf(e?.value);
+  if (!e || value === undefined) return;
+  if (!index.stack) {
+    index.stack = { value, origin: e.value.origin };
+  } else if (index.stack.value !== value) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'E_CONFLICT',
+      message: `stack: \`${value}\` here but \`${index.stack.value}\` at ${formatOrigin(index.stack.origin)}; all files of one spec must name the same stack`,
+      origin: e.value.origin,
+    });
+  }
+}
+
+function mergeFields(fields: Fields, node: MapNode, names: readonly string[], path: PathSegment[], owner: string, twice: Twice): void {
+  for (const name of names) {
+    const e = node.entries.get(name);
+    if (!e) continue;
+    const first = fields.entries.get(name);
+    if (first) {
+      twice(`${owner} \`${name}\``, e.keyOrigin, first.keyOrigin);
+      continue;
+    }
+    fields.entries.set(name, e);
+    fields.paths.set(name, [...path, name]);
+  }
+}
+
+function mergeVhost(index: SpecIndex, vhost: string, e: Entry, file: string, twice: Twice): void {
+  const node = e.value as MapNode;
+  let decl: VhostDecl | undefined = index.vhosts.get(vhost);
+  if (!decl) {
+    decl = { name: vhost, origin: e.keyOrigin, fields: { entries: new Map(), paths: new Map() }, exchanges: new Map(), queues: new Map(), bindings: [], policies: new Map(), operator_policies: new Map() };
+    index.vhosts.set(vhost, decl);
+  }
+  const path: PathSegment[] = ['vhosts', vhost];
+  mergeFields(decl.fields, node, ['description', 'tags', 'default_queue_type', 'limits'], path, `vhost \`${vhost}\` setting`, twice);
+  for (const collection of VHOST_COLLECTIONS) {
+    const target = decl[collection];
+    for (const [name, item] of entriesOf(child(node, collection))) {
+      const first = target.get(name);
+      if (first) twice(`${KIND_LABEL[collection]} \`${name}\` in vhost \`${vhost}\``, item.keyOrigin, first.origin);
+      else target.set(name, declared(name, item, [...path, collection, name], file));
+    }
+  }
+  const seen = new Map(decl.bindings.map((b) => [b.identity, b] as const));
+  itemsOf(child(node, 'bindings')).forEach((item, i) => {
+    const binding = bindingDecl(vhost, item as MapNode, [...path, 'bindings', i]);
+    const first = seen.get(binding.identity);
+    if (first) {
+      twice(`binding ${describeBinding(binding)} in vhost \`${vhost}\``, binding.origin, first.origin);
+      return;
+    }
+    seen.set(binding.identity, binding);
+    decl.bindings.push(binding);
+  });
+}
+
+function bindingDecl(vhost: string, node: MapNode, path: PathSegment[]): BindingDecl {
+  const queue = stringOf(child(node, 'queue'));
+  const identity = resourceKey({
+    kind: 'binding',
+    vhost,
+    source: stringOf(child(node, 'source')) ?? '',
+    destination_type: queue === undefined ? 'exchange' : 'queue',
+    destination: queue ?? stringOf(child(node, 'exchange')) ?? '',
+    routing_key: stringOf(child(node, 'routing_key')) ?? '',
+    arguments: toJsonMap(child(node, 'arguments')),
+  });
+  return { vhost, node, origin: node.origin, path, identity };
+}
+
+export function describeBinding(b: Pick<BindingDecl, 'node'>): string {
+  const queue = stringOf(child(b.node, 'queue'));
+  const dest = queue === undefined ? `exchange \`${stringOf(child(b.node, 'exchange')) ?? ''}\`` : `queue \`${queue}\``;
+  const key = stringOf(child(b.node, 'routing_key')) ?? '';
+  return `\`${stringOf(child(b.node, 'source')) ?? ''}\` -> ${dest}${key === '' ? '' : ` [${key}]`}`;
+}
+
+function mergeUser(index: SpecIndex, user: string, e: Entry, file: string, twice: Twice): void {
+  const node = e.value as MapNode;
+  let decl: UserDecl | undefined = index.users.get(user);
+  if (!decl) {
+    decl = { name: user, origin: e.keyOrigin, fields: { entries: new Map(), paths: new Map() }, permissions: new Map(), topic_permissions: [] };
+    index.users.set(user, decl);
+  }
+  const path: PathSegment[] = ['users', user];
+  mergeFields(decl.fields, node, ['password', 'password_hash', 'hashing_algorithm', 'tags', 'limits'], path, `user \`${user}\` setting`, twice);
+  for (const [vhost, p] of entriesOf(child(node, 'permissions'))) {
+    const first = decl.permissions.get(vhost);
+    if (first) twice(`permission of user \`${user}\` in vhost \`${vhost}\``, p.keyOrigin, first.origin);
+    else decl.permissions.set(vhost, declared(vhost, p, [...path, 'permissions', vhost], file));
+  }
+  for (const [vhost, list] of entriesOf(child(node, 'topic_permissions'))) {
+    itemsOf(list.value).forEach((item, i) => {
+      const exchange = stringOf(child(item, 'exchange')) ?? '';
+      const first = decl.topic_permissions.find((t) => t.vhost === vhost && t.exchange === exchange);
+      if (first) {
+        twice(`topic permission of user \`${user}\` in vhost \`${vhost}\` on exchange \`${exchange}\``, item.origin, first.origin);
+        return;
+      }
+      decl.topic_permissions.push({ vhost, exchange, node: item as MapNode, origin: item.origin, path: [...path, 'topic_permissions', vhost, i] });
+    });
+  }
+}

@@ -1,0 +1,56 @@
+// Names RabbitMQ cannot hold (empty, or longer than a short string's 255 bytes) or keeps for
+// itself (`amq.*`, the default exchange ""). Names are otherwise free: `/`, `#`, spaces, unicode.
+import type { Origin } from '../../errors.js';
+import type { Declared } from '../spec-index.js';
+import { displayPath } from '../tree.js';
+import type { Report, Rule } from './report.js';
+
+/** AMQP 0-9-1 short strings carry at most 255 bytes, and names travel as short strings. */
+export const MAX_NAME_BYTES = 255;
+
+export const namesRule: Rule = (spec, report) => {
+  for (const vhost of spec.vhosts.values()) {
+    checkLength(`vhost`, vhost.name, displayPath(['vhosts', vhost.name]), vhost.origin, report);
+    for (const exchange of vhost.exchanges.values()) {
+      if (exchange.name === '') {
+        report.error('E_NAME', exchange.origin, `${where(exchange)}: the default exchange ("") is built in and cannot be declared`);
+        continue;
+      }
+      checkReserved('exchange', exchange, report);
+      checkLength('exchange', exchange.name, where(exchange), exchange.origin, report);
+    }
+    for (const queue of vhost.queues.values()) {
+      if (queue.name === '') {
+        report.error('E_NAME', queue.origin, `${where(queue)}: a queue needs a name (server-named queues belong to applications, not to a spec)`);
+        continue;
+      }
+      checkReserved('queue', queue, report);
+      checkLength('queue', queue.name, where(queue), queue.origin, report);
+    }
+    for (const policy of [...vhost.policies.values(), ...vhost.operator_policies.values()]) {
+      checkLength('policy', policy.name, where(policy), policy.origin, report);
+    }
+  }
+  for (const user of spec.users.values()) checkLength('user', user.name, displayPath(['users', user.name]), user.origin, report);
+};
+
+function where(d: Declared): string {
+  return displayPath(d.path);
+}
+
+function checkReserved(kind: 'exchange' | 'queue', d: Declared, report: Report): void {
+  if (d.name.startsWith('amq.')) {
+    report.error('E_NAME', d.origin, `${where(d)}: ${kind} names starting with \`amq.\` are reserved for the broker`);
+  }
+}
+
+function checkLength(kind: string, name: string, path: string, origin: Origin, report: Report): void {
+  if (name === '') {
+    report.error('E_NAME', origin, `${path}: a ${kind} name cannot be empty`);
+    return;
+  }
+  const bytes = Buffer.byteLength(name, 'utf8');
+  if (bytes > MAX_NAME_BYTES) {
+    report.error('E_NAME', origin, `${path}: a ${kind} name can be at most ${MAX_NAME_BYTES} bytes of UTF-8; this one is ${bytes}`);
+  }
+}

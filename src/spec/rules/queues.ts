@@ -1,0 +1,71 @@
+// Queues: arguments the queue's type accepts, with values the broker takes (E_ARGUMENT), and the
+// properties replicated types insist on (E_QUEUE_TYPE). Caught here, these never reach a
+// 406 PRECONDITION_FAILED at deploy time.
+import type { QueueType } from '../../model/types.js';
+import { asQueueType, queueTypeOf } from '../queue-type.js';
+import type { Declared, VhostDecl } from '../spec-index.js';
+import { booleanOf, child, displayPath, entriesOf, entry, plainScalarOf, scalarOf, stringOf } from '../tree.js';
+import { QUEUE_ARGUMENTS, typesList } from './queue-argument-table.js';
+import type { Report, Rule } from './report.js';
+
+export const queueRules: Rule = (spec, report) => {
+  for (const vhost of spec.vhosts.values()) {
+    for (const queue of vhost.queues.values()) {
+      const type = queueTypeOf(queue.node, vhost);
+      checkTypeAgreement(queue, report);
+      checkArguments(queue, type, report);
+      checkReplicated(queue, type, vhost, report);
+    }
+  }
+};
+
+function checkTypeAgreement(queue: Declared, report: Report): void {
+  const arg = entry(child(queue.node, 'arguments'), 'x-queue-type');
+  if (!arg) return;
+  const path = displayPath([...queue.path, 'arguments', 'x-queue-type']);
+  const value = scalarOf(arg.value);
+  const argType = asQueueType(value);
+  if (!argType) {
+    report.error('E_ARGUMENT', arg.value.origin, `${path}: must be one of: classic, quorum, stream`);
+    return;
+  }
+  const declared = stringOf(child(queue.node, 'type'));
+  if (declared !== undefined && declared !== argType) {
+    report.error('E_ARGUMENT', arg.value.origin, `${path}: \`${argType}\` does not agree with \`type: ${declared}\`; state the type once, with \`type\``);
+  }
+}
+
+function checkArguments(queue: Declared, type: QueueType, report: Report): void {
+  const args = child(queue.node, 'arguments');
+  for (const [name, e] of entriesOf(args)) {
+    const rule = QUEUE_ARGUMENTS.get(name);
+    if (!rule) continue; // x-queue-type above; anything else unknown belongs to a plugin
+    const path = displayPath([...queue.path, 'arguments', name]);
+    if (!rule.types.includes(type)) {
+      report.error('E_ARGUMENT', e.keyOrigin, `${path}: ${type === 'stream' ? 'streams do' : `${type} queues do`} not accept \`${name}\` (only ${typesList(rule.types)})`);
+      continue;
+    }
+    const problem = rule.check(plainScalarOf(e.value), type);
+    if (problem) report.error('E_ARGUMENT', e.value.origin, `${path}: ${problem}`);
+  }
+  // rabbit_amqqueue:check_dlxrk_arg/2: a dead-letter routing key without an exchange is refused.
+  const dlrk = entry(args, 'x-dead-letter-routing-key');
+  if (dlrk && type !== 'stream' && !entry(args, 'x-dead-letter-exchange')) {
+    report.error('E_ARGUMENT', dlrk.keyOrigin, `${displayPath([...queue.path, 'arguments', 'x-dead-letter-routing-key'])}: needs \`x-dead-letter-exchange\` beside it (the broker refuses a dead-letter routing key without an exchange)`);
+  }
+}
+
+/** rabbit_quorum_queue / rabbit_stream_queue is_compatible/3: durable, not auto-delete, not exclusive. */
+function checkReplicated(queue: Declared, type: QueueType, vhost: VhostDecl, report: Report): void {
+  if (type === 'classic') return;
+  const label = type === 'stream' ? 'streams' : 'quorum queues';
+  const why = stringOf(child(queue.node, 'type')) !== undefined ? '' : ` (this queue is a ${type === 'stream' ? 'stream' : 'quorum queue'} by ${entry(child(queue.node, 'arguments'), 'x-queue-type') ? 'its x-queue-type argument' : `vhost \`${vhost.name}\`'s default_queue_type`})`;
+  const durable = entry(queue.node, 'durable');
+  if (durable && booleanOf(durable.value) === false) {
+    report.error('E_QUEUE_TYPE', durable.value.origin, `${displayPath([...queue.path, 'durable'])}: ${label} are always durable${why}`);
+  }
+  const autoDelete = entry(queue.node, 'auto_delete');
+  if (autoDelete && booleanOf(autoDelete.value) === true) {
+    report.error('E_QUEUE_TYPE', autoDelete.value.origin, `${displayPath([...queue.path, 'auto_delete'])}: ${label} cannot be auto-delete${why}`);
+  }
+}

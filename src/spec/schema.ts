@@ -1,0 +1,70 @@
+// Stage 3: the JSON Schema (schemas/warren.schema.json) checks each file's shape. The same file
+// serves editors (yaml-language-server) and this validator, so they can never disagree.
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Diagnostic } from '../errors.js';
+import { SECRET_MASK, Secret } from '../model/secret.js';
+import { schemaDiagnostics, type SchemaJson } from './schema-errors.js';
+import type { SpecNode } from './tree.js';
+
+// From dist/src/spec/ (compiled) or node_modules/warren/dist/src/spec/ (installed), the package
+// root is three folders up, and package.json ships schemas/ beside dist/.
+const SCHEMA_FILE = new URL('../../../schemas/warren.schema.json', import.meta.url);
+
+let schemaText: string | undefined;
+let compiled: { schema: SchemaJson; validate: ValidateFunction } | undefined;
+
+/** The schema file's text, as `warren schema` prints it. */
+export function specSchemaText(): string {
+  schemaText ??= readFileSync(SCHEMA_FILE, 'utf8');
+  return schemaText;
+}
+
+/** The schema as a fresh object: callers may change their copy. */
+export function specSchema(): SchemaJson {
+  return JSON.parse(specSchemaText()) as SchemaJson;
+}
+
+function validator(): { schema: SchemaJson; validate: ValidateFunction } {
+  if (!compiled) {
+    const schema = specSchema();
+    const ajv = new Ajv2020({
+      allErrors: true, // every problem in one run, not the first
+      strict: true,
+      // `oneOf: [{required: [queue]}, ...]` names keys declared beside it, not inside: on purpose.
+      strictTypes: false,
+      strictRequired: false,
+      ownProperties: true, // names are data: never let a key like `constructor` read the prototype
+      // Annotations for our error messages; editors ignore them.
+      keywords: ['x-message', 'x-unknown-key-hints'],
+    });
+    compiled = { schema, validate: ajv.compile(schema) };
+  }
+  return compiled;
+}
+
+/** Validates one file's tree; pushes readable, positioned diagnostics. True when it is valid. */
+export function validateTree(root: SpecNode, diagnostics: Diagnostic[]): boolean {
+  const { schema, validate } = validator();
+  if (validate(toAjvData(root))) return true;
+  diagnostics.push(...schemaDiagnostics(validate.errors ?? [], root, schema));
+  return false;
+}
+
+/**
+ * ajv wants plain JSON. Objects get a null prototype so a key called `__proto__` is an ordinary
+ * key; secrets become the mask (still a string, so `password: must be a string` stays right).
+ */
+function toAjvData(node: SpecNode): unknown {
+  switch (node.kind) {
+    case 'map': {
+      const out = Object.create(null) as Record<string, unknown>;
+      for (const [key, e] of node.entries) out[key] = toAjvData(e.value);
+      return out;
+    }
+    case 'seq':
+      return node.items.map(toAjvData);
+    case 'scalar':
+      return node.value instanceof Secret ? SECRET_MASK : node.value;
+  }
+}

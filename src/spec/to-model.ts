@@ -1,0 +1,130 @@
+// Stage 6: the merged spec -> the desired Model, with every default filled in, so a spec that
+// states a default and one that leaves it out give equal models (and plan to no changes).
+import type { Binding, Exchange, HashingAlgorithm, Model, Policy, Queue, Resource, User, Vhost } from '../model/types.js';
+import { emptyModel } from '../model/types.js';
+import { resourceKey } from '../model/keys.js';
+import { toJsonMap } from './json.js';
+import { asQueueType, queueTypeOf } from './queue-type.js';
+import { DEFAULT_HASHING_ALGORITHM } from './rules/users.js';
+import { field, type Declared, type SpecIndex, type UserDecl, type VhostDecl } from './spec-index.js';
+import { booleanOf, child, itemsOf, numberOf, secretOf, stringOf, type SpecNode } from './tree.js';
+
+export function toModel(spec: SpecIndex): Model {
+  const model = emptyModel();
+  const add = (r: Resource): void => {
+    model.resources.set(resourceKey(r), r);
+  };
+  for (const vhost of spec.vhosts.values()) {
+    add(vhostOf(vhost));
+    for (const e of vhost.exchanges.values()) add(exchangeOf(vhost.name, e));
+    for (const q of vhost.queues.values()) add(queueOf(vhost, q));
+    for (const b of vhost.bindings) add(bindingOf(vhost.name, b.node, b.origin));
+    for (const p of vhost.policies.values()) add(policyOf('policy', vhost.name, p));
+    for (const p of vhost.operator_policies.values()) add(policyOf('operator_policy', vhost.name, p));
+  }
+  for (const user of spec.users.values()) {
+    add(userOf(user));
+    for (const p of user.permissions.values()) {
+      const s = (k: string): string => stringOf(child(p.node, k)) ?? ''; // left out: no access
+      add({ kind: 'permission', vhost: p.name, user: user.name, configure: s('configure'), write: s('write'), read: s('read'), origin: p.origin });
+    }
+    for (const tp of user.topic_permissions) {
+      const s = (k: string): string => stringOf(child(tp.node, k)) ?? '';
+      add({ kind: 'topic_permission', vhost: tp.vhost, user: user.name, exchange: tp.exchange, write: s('write'), read: s('read'), origin: tp.origin });
+    }
+  }
+  return model;
+}
+
+/** Tags are a set: sorted and without repeats, so order in the file never shows as a change. */
+function tagsOf(node: SpecNode | undefined): string[] {
+  const tags = itemsOf(node).flatMap((n) => {
+    const s = stringOf(n);
+    return s === undefined ? [] : [s];
+  });
+  return [...new Set(tags)].sort();
+}
+
+function vhostOf(decl: VhostDecl): Vhost {
+  const f = (name: string): SpecNode | undefined => field(decl.fields, name)?.value;
+  return {
+    kind: 'vhost',
+    name: decl.name,
+    description: stringOf(f('description')) ?? '',
+    tags: tagsOf(f('tags')),
+    default_queue_type: asQueueType(stringOf(f('default_queue_type'))),
+    limits: toJsonMap(f('limits')),
+    origin: decl.origin,
+  };
+}
+
+function exchangeOf(vhost: string, d: Declared): Exchange {
+  return {
+    kind: 'exchange',
+    vhost,
+    name: d.name,
+    type: stringOf(child(d.node, 'type')) ?? 'direct',
+    durable: booleanOf(child(d.node, 'durable')) ?? true,
+    auto_delete: booleanOf(child(d.node, 'auto_delete')) ?? false,
+    internal: booleanOf(child(d.node, 'internal')) ?? false,
+    arguments: toJsonMap(child(d.node, 'arguments')),
+    origin: d.origin,
+  };
+}
+
+function queueOf(vhost: VhostDecl, d: Declared): Queue {
+  const args = toJsonMap(child(d.node, 'arguments'));
+  // The type lives in `type`; keeping x-queue-type too would make two sources of one truth.
+  delete args['x-queue-type'];
+  return {
+    kind: 'queue',
+    vhost: vhost.name,
+    name: d.name,
+    type: queueTypeOf(d.node, vhost),
+    durable: booleanOf(child(d.node, 'durable')) ?? true,
+    auto_delete: booleanOf(child(d.node, 'auto_delete')) ?? false,
+    arguments: args,
+    origin: d.origin,
+  };
+}
+
+function bindingOf(vhost: string, node: SpecNode, origin: Binding['origin']): Binding {
+  const queue = stringOf(child(node, 'queue'));
+  return {
+    kind: 'binding',
+    vhost,
+    source: stringOf(child(node, 'source')) ?? '',
+    destination_type: queue === undefined ? 'exchange' : 'queue',
+    destination: queue ?? stringOf(child(node, 'exchange')) ?? '',
+    routing_key: stringOf(child(node, 'routing_key')) ?? '',
+    arguments: toJsonMap(child(node, 'arguments')),
+    origin,
+  };
+}
+
+function policyOf(kind: Policy['kind'], vhost: string, d: Declared): Policy {
+  const applyTo = stringOf(child(d.node, 'apply_to'));
+  return {
+    kind,
+    vhost,
+    name: d.name,
+    pattern: stringOf(child(d.node, 'pattern')) ?? '',
+    apply_to: applyTo === 'queues' || applyTo === 'exchanges' ? applyTo : 'all',
+    priority: numberOf(child(d.node, 'priority')) ?? 0,
+    definition: toJsonMap(child(d.node, 'definition')),
+    origin: d.origin,
+  };
+}
+
+function userOf(decl: UserDecl): User {
+  const f = (name: string): SpecNode | undefined => field(decl.fields, name)?.value;
+  const user: User = { kind: 'user', name: decl.name, tags: tagsOf(f('tags')), limits: toJsonMap(f('limits')), origin: decl.origin };
+  const password = secretOf(f('password'));
+  if (password) user.password = password;
+  const hash = stringOf(f('password_hash'));
+  if (hash !== undefined) {
+    user.password_hash = hash;
+    user.hashing_algorithm = (stringOf(f('hashing_algorithm')) as HashingAlgorithm | undefined) ?? DEFAULT_HASHING_ALGORITHM;
+  }
+  return user;
+}

@@ -1,0 +1,81 @@
+// Stage 1: one file's text -> a yaml Document that remembers positions. Syntax errors and alias
+// bombs become diagnostics here; a file with either goes no further.
+import { LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
+import type { Diagnostic, Origin } from '../errors.js';
+
+export interface SourceFile {
+  file: string;
+  text: string;
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+}
+
+/**
+ * yaml's own guard against billion-laughs documents: it throws once an anchor's expansions times
+ * the aliases nested in it pass this number. Generous enough for a spec that shares one argument
+ * block across thousands of queues; an exponential bomb passes it within a few levels.
+ */
+export const MAX_ALIAS_COUNT = 10_000;
+
+export function originAt(source: Pick<SourceFile, 'file' | 'lineCounter'>, offset: number): Origin {
+  const { line, col } = source.lineCounter.linePos(offset);
+  // linePos reports line 0 before the first newline has been seen.
+  return { file: source.file, line: Math.max(line, 1), col };
+}
+
+export function parseSource(file: string, text: string, diagnostics: Diagnostic[]): SourceFile | undefined {
+  const lineCounter = new LineCounter();
+  // prettyErrors off: its messages quote the source line, and that line may hold a password.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true });
+  const source: SourceFile = { file, text, doc, lineCounter };
+  const before = diagnostics.length;
+  for (const problem of [...doc.errors, ...doc.warnings]) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'E_YAML',
+      message: yamlMessage(problem.code, problem.message, text.slice(problem.pos[0], problem.pos[1])),
+      origin: originAt(source, problem.pos[0]),
+    });
+  }
+  if (diagnostics.length > before) return undefined;
+  if (!checkAliases(source, diagnostics)) return undefined;
+  return source;
+}
+
+function yamlMessage(code: string, message: string, excerpt: string): string {
+  // Keep the first sentence only: later lines of yaml's messages can repeat source text.
+  const first = message.split('\n')[0] ?? message;
+  if (code === 'DUPLICATE_KEY' && excerpt.length > 0 && excerpt.length <= 80 && !excerpt.includes('\n')) {
+    return `duplicate key \`${excerpt}\`: keys must be unique within a mapping`;
+  }
+  if (code === 'TAG_RESOLVE_FAILED') return `${first} (warren knows no custom YAML tags)`;
+  return first;
+}
+
+/** Lets yaml's maxAliasCount judge the document before anything expands an alias. */
+function checkAliases(source: SourceFile, diagnostics: Diagnostic[]): boolean {
+  if (!source.text.includes('*')) return true; // no alias can exist: skip the walk
+  let firstAlias: YamlNode | undefined;
+  visit(source.doc, {
+    Alias(_key, node) {
+      firstAlias = node;
+      return visit.BREAK;
+    },
+  });
+  if (!firstAlias) return true;
+  try {
+    source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    if (err instanceof ReferenceError && /resource exhaustion|alias count/i.test(err.message)) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'E_YAML_ALIAS',
+        message: `aliases expand past ${MAX_ALIAS_COUNT} copies: this looks like a "billion laughs" document, so it is not read further`,
+        origin: originAt(source, firstAlias.range?.[0] ?? 0),
+      });
+      return false;
+    }
+    // Other failures (an unknown anchor, a bad merge) are reported with a position by build-tree.
+  }
+  return true;
+}
