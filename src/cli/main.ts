@@ -11,6 +11,14 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
     .version(VERSION)
     .showHelpAfterError()
     .exitOverride();
+  program
+    .command('validate [paths...]')
+    .description('check spec files offline: YAML, schema and semantic rules (default: the *.yaml/*.yml files of the current folder)')
+    .action((paths: string[]) => run(async () => (await import('./commands/validate.js')).validateCommand(paths)));
+  program
+    .command('schema')
+    .description('print the JSON Schema of the spec format (for editors)')
+    .action(() => run(async () => (await import('./commands/schema.js')).schemaCommand()));
   void run;
   return program;
 }

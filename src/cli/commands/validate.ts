@@ -1,0 +1,36 @@
+// `warren validate [PATH...]`: offline checks (YAML, schema, semantic rules), every problem at
+// once. Errors leave through a WarrenError so exit.ts prints them and picks the exit code.
+import { formatDiagnostic, type Diagnostic } from '../../errors.js';
+import { palette, useColor } from '../../render/color.js';
+import { assertValidSpec, loadSpec } from '../../spec/index.js';
+import type { Outcome } from '../exit.js';
+
+export interface ValidateIo {
+  stdout: { write(s: string): unknown; isTTY?: boolean | undefined };
+  stderr: { write(s: string): unknown; isTTY?: boolean | undefined };
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+/** With no path, the current folder's *.yaml and *.yml files. */
+export async function validateCommand(paths: readonly string[], io: ValidateIo = defaultIo()): Promise<Outcome> {
+  const spec = loadSpec(paths.length > 0 ? paths : [io.cwd], io.env);
+  assertValidSpec(spec); // throws with every diagnostic, warnings included
+  const colour = palette(useColor(io.stderr, io.env));
+  const warnings = spec.diagnostics.filter((d) => d.severity === 'warning');
+  for (const d of warnings) io.stderr.write(`${colour.yellow(formatDiagnostic(d))}\n`);
+  const out = palette(useColor(io.stdout, io.env));
+  io.stdout.write(`${out.green('✓')} ${summary(spec.files.length, spec.vhosts.length, spec.model.resources.size, warnings)}\n`);
+  return { kind: 'ok' };
+}
+
+function summary(files: number, vhosts: number, objects: number, warnings: readonly Diagnostic[]): string {
+  const n = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const note = warnings.length > 0 ? ` (${n(warnings.length, 'warning')})` : '';
+  return `${n(files, 'file')}, ${n(vhosts, 'vhost')}, ${n(objects, 'object')} valid${note}`;
+}
+
+// The one place validate reads the process: the environment feeds `${VAR}` interpolation.
+function defaultIo(): ValidateIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: '.' };
+}
