@@ -1,0 +1,251 @@
+// Raw broker JSON (a management API listing or a definitions file entry) -> model objects, in the
+// normalised form a spec that says the same thing also has: sorted tags, x-queue-type folded into
+// `type`, broker defaults filled in. Both live readers go through this one builder, so an HTTP read
+// and a definitions file of the same broker give equal models.
+import type { Code, Diagnostic } from '../errors.js';
+import { WarrenError } from '../errors.js';
+import { resourceKey } from '../model/keys.js';
+import type { ApplyTo, HashingAlgorithm, Json, JsonMap, Model, Policy, QueueType, Resource } from '../model/types.js';
+import { APPLY_TO, QUEUE_TYPES } from '../model/types.js';
+import { isObj, toJsonMap } from './json-shapes.js';
+import { readOwnership } from './ownership.js';
+import type { LiveState } from './types.js';
+
+export const HASHING_ALGORITHMS: readonly HashingAlgorithm[] = ['rabbit_password_hashing_sha256', 'rabbit_password_hashing_sha512', 'rabbit_password_hashing_md5'];
+
+/** Where the raw JSON came from: errors name it with a path into the JSON (`queues[3].name`). */
+export interface RawSource {
+  source: string;
+  /** E_BROKER for an API answer, E_LIVE_FILE for a file. */
+  code: Code;
+  /** Whether errors carry `source` as an endpoint (broker) or in the message (file). */
+  isEndpoint: boolean;
+}
+
+type Obj = Record<string, unknown>;
+
+/** Builds a LiveState; the first object with a given key wins, as on the broker's own import. */
+export class LiveBuilder {
+  readonly model: Model = { resources: new Map() };
+  readonly unmanaged = new Map<string, string>();
+  readonly warnings: Diagnostic[] = [];
+  readonly globalParameters = new Map<string, Json>();
+  /** vhost -> its default queue type, for queues that carry neither `type` nor x-queue-type. */
+  readonly #defaultQueueType = new Map<string, QueueType>();
+
+  constructor(readonly raw: RawSource) {}
+
+  fail(path: string, message: string): never {
+    const text = this.raw.isEndpoint ? `unexpected answer: ${path}: ${message}` : `${this.raw.source}: ${path}: ${message}`;
+    throw new WarrenError(this.raw.code, text, this.raw.isEndpoint ? { endpoint: this.raw.source } : {});
+  }
+
+  warn(message: string): void {
+    this.warnings.push({ severity: 'warning', code: 'W_VERSION', message, endpoint: this.raw.isEndpoint ? this.raw.source : undefined });
+  }
+
+  add(r: Resource, unmanagedReason?: string): void {
+    const key = resourceKey(r);
+    if (this.model.resources.has(key)) return;
+    this.model.resources.set(key, r);
+    if (unmanagedReason) this.unmanaged.set(key, unmanagedReason);
+  }
+
+  // Field readers: `path` is where the object sits in the JSON, for messages.
+  str(o: Obj, field: string, path: string, fallback?: string): string {
+    const v = o[field];
+    if (typeof v === 'string') return v;
+    if ((v === undefined || v === null) && fallback !== undefined) return fallback;
+    return this.fail(`${path}.${field}`, v === undefined ? 'missing' : `expected a string, got ${JSON.stringify(v)}`);
+  }
+
+  bool(o: Obj, field: string, path: string, fallback: boolean): boolean {
+    const v = o[field];
+    if (typeof v === 'boolean') return v;
+    if (v === undefined || v === null) return fallback;
+    // Very old exports wrote booleans as strings.
+    if (v === 'true' || v === 'false') return v === 'true';
+    return this.fail(`${path}.${field}`, `expected true or false, got ${JSON.stringify(v)}`);
+  }
+
+  /** A JSON object; `[]` and lists of pairs (what rabbitmqctl exports for Erlang proplists) count too. */
+  map(o: Obj, field: string, path: string): JsonMap {
+    const v = o[field];
+    if (v === undefined || v === null) return {};
+    const m = toJsonMap(v);
+    return m ?? this.fail(`${path}.${field}`, `expected an object, got ${JSON.stringify(v)}`);
+  }
+
+  list(v: unknown, path: string): Obj[] {
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) return this.fail(path, 'expected a list');
+    return v.map((item, i) => (isObj(item) ? item : this.fail(`${path}[${i}]`, 'expected an object')));
+  }
+
+  vhostDefaultQueueType(vhost: string): QueueType | undefined {
+    return this.#defaultQueueType.get(vhost);
+  }
+
+  // --- one method per kind -------------------------------------------------------------------
+
+  /** `metadata` (3.8+) and top-level fields (4.x, /api/vhosts) both hold description and tags. */
+  addVhost(o: Obj, path: string, limits: JsonMap): void {
+    const name = this.str(o, 'name', path);
+    const meta = isObj(o['metadata']) ? o['metadata'] : {};
+    const description = typeof o['description'] === 'string' ? o['description'] : typeof meta['description'] === 'string' ? meta['description'] : '';
+    const tags = normaliseTags(o['tags'] !== undefined ? o['tags'] : meta['tags']);
+    const dqt = queueTypeOrUndefined(meta['default_queue_type'] ?? o['default_queue_type']);
+    if (dqt) this.#defaultQueueType.set(name, dqt);
+    this.add({ kind: 'vhost', name, description, tags, default_queue_type: dqt, limits });
+  }
+
+  addUser(o: Obj, path: string, limits: JsonMap, plaintextHash?: (password: string) => string): void {
+    const name = this.str(o, 'name', path);
+    let hash = o['password_hash'];
+    let algorithm = o['hashing_algorithm'];
+    if (typeof hash !== 'string' && typeof o['password'] === 'string' && plaintextHash) {
+      // Definitions written by hand may hold a plain password; hash it as the broker would on import.
+      hash = plaintextHash(o['password']);
+      algorithm = 'rabbit_password_hashing_sha256';
+    }
+    const user: Resource = { kind: 'user', name, tags: normaliseTags(o['tags']), limits: { ...this.map(o, 'limits', path), ...limits } };
+    if (typeof hash === 'string') user.password_hash = hash;
+    if (algorithm === undefined && typeof hash === 'string') algorithm = 'rabbit_password_hashing_sha256';
+    if (typeof algorithm === 'string') {
+      if ((HASHING_ALGORITHMS as readonly string[]).includes(algorithm)) user.hashing_algorithm = algorithm as HashingAlgorithm;
+      else this.warn(`user ${name}: unknown hashing algorithm ${algorithm}; its password cannot be compared`);
+    }
+    this.add(user);
+  }
+
+  addPermission(o: Obj, path: string, vhost: string): void {
+    this.add({
+      kind: 'permission',
+      vhost,
+      user: this.str(o, 'user', path),
+      configure: this.str(o, 'configure', path),
+      write: this.str(o, 'write', path),
+      read: this.str(o, 'read', path),
+    });
+  }
+
+  addTopicPermission(o: Obj, path: string, vhost: string): void {
+    this.add({
+      kind: 'topic_permission',
+      vhost,
+      user: this.str(o, 'user', path),
+      exchange: this.str(o, 'exchange', path),
+      write: this.str(o, 'write', path),
+      read: this.str(o, 'read', path),
+    });
+  }
+
+  /** The default exchange "" is skipped: it is implicit in every vhost. amq.* stay, marked unmanaged. */
+  addExchange(o: Obj, path: string, vhost: string): void {
+    const name = this.str(o, 'name', path);
+    if (name === '') return;
+    this.add(
+      {
+        kind: 'exchange',
+        vhost,
+        name,
+        type: this.str(o, 'type', path),
+        durable: this.bool(o, 'durable', path, true),
+        auto_delete: this.bool(o, 'auto_delete', path, false),
+        internal: this.bool(o, 'internal', path, false),
+        arguments: this.map(o, 'arguments', path),
+      },
+      name.startsWith('amq.') ? 'amq.* exchanges belong to the broker' : undefined,
+    );
+  }
+
+  /**
+   * The queue's type: its `type` field (what the broker reports), else x-queue-type, else the
+   * vhost's default queue type, else classic. x-queue-type never stays in `arguments`.
+   */
+  addQueue(o: Obj, path: string, vhost: string, messages: number): void {
+    const name = this.str(o, 'name', path);
+    const args = { ...this.map(o, 'arguments', path) };
+    const declared = args['x-queue-type'];
+    delete args['x-queue-type'];
+    const field = o['type'];
+    const type = field === undefined || field === null ? (queueTypeOrUndefined(declared) ?? this.#defaultQueueType.get(vhost) ?? 'classic') : queueTypeOrUndefined(field);
+    if (!type) return this.fail(`${path}.type`, `unknown queue type ${JSON.stringify(field)}`);
+    const exclusive = o['exclusive'] === true;
+    const serverNamed = name.startsWith('amq.gen-') || exclusive;
+    this.add(
+      {
+        kind: 'queue',
+        vhost,
+        name,
+        type,
+        durable: this.bool(o, 'durable', path, true),
+        auto_delete: this.bool(o, 'auto_delete', path, false),
+        arguments: args,
+        live: { messages, exclusive, server_named: serverNamed },
+      },
+      exclusive ? 'exclusive queues belong to their connection' : serverNamed ? 'server-named queue' : name.startsWith('amq.') ? 'amq.* names are reserved' : undefined,
+    );
+  }
+
+  /** Bindings from the default exchange are implicit (one per queue) and skipped. */
+  addBinding(o: Obj, path: string, vhost: string): void {
+    const source = this.str(o, 'source', path);
+    if (source === '') return;
+    const dt = o['destination_type'];
+    if (dt !== 'queue' && dt !== 'exchange') return this.fail(`${path}.destination_type`, `expected "queue" or "exchange", got ${JSON.stringify(dt)}`);
+    this.add({
+      kind: 'binding',
+      vhost,
+      source,
+      destination_type: dt,
+      destination: this.str(o, 'destination', path),
+      routing_key: this.str(o, 'routing_key', path, ''),
+      arguments: this.map(o, 'arguments', path),
+    });
+  }
+
+  addPolicy(kind: Policy['kind'], o: Obj, path: string, vhost: string, name: string): void {
+    const applyTo = o['apply-to'] ?? 'all';
+    if (typeof applyTo !== 'string') return this.fail(`${path}.apply-to`, `expected a string, got ${JSON.stringify(applyTo)}`);
+    if (!(APPLY_TO as readonly string[]).includes(applyTo)) this.warn(`${kind} ${vhost}/${name}: apply-to "${applyTo}" is newer than warren's model; kept as it is`);
+    const priority = o['priority'] ?? 0;
+    if (typeof priority !== 'number') return this.fail(`${path}.priority`, `expected a number, got ${JSON.stringify(priority)}`);
+    this.add({
+      kind,
+      vhost,
+      name,
+      pattern: this.str(o, 'pattern', path),
+      apply_to: applyTo as ApplyTo,
+      priority,
+      definition: this.map(o, 'definition', path),
+    });
+  }
+
+  addGlobalParameter(o: Obj, path: string): void {
+    const name = this.str(o, 'name', path);
+    if (!this.globalParameters.has(name)) this.globalParameters.set(name, (o['value'] ?? null) as Json);
+  }
+
+  build(brokerVersion: string): LiveState {
+    return {
+      model: this.model,
+      brokerVersion,
+      source: this.raw.source,
+      ownership: readOwnership(this.globalParameters),
+      globalParameters: this.globalParameters,
+      unmanagedReasons: this.unmanaged,
+      warnings: this.warnings,
+    };
+  }
+}
+
+/** Tags as a sorted list, whether the broker gives a list or a comma string ("a,b", ""). */
+export function normaliseTags(v: unknown): string[] {
+  const parts = Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v.split(',') : [];
+  return [...new Set(parts.map((t) => t.trim()).filter((t) => t !== ''))].sort();
+}
+
+export function queueTypeOrUndefined(v: unknown): QueueType | undefined {
+  return typeof v === 'string' && (QUEUE_TYPES as readonly string[]).includes(v) ? (v as QueueType) : undefined;
+}
