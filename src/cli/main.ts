@@ -1,6 +1,6 @@
 // The command line: commander wiring only. Each command lives in commands/ and is imported
 // lazily, so `warren --help` does not pay for ajv, amqplib or the planner.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { EXIT_ERROR, exitCodeFor, reportFailure, type Outcome } from './exit.js';
 
 const VERSION = '0.1.0';
@@ -19,8 +19,76 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
     .command('schema')
     .description('print the JSON Schema of the spec format (for editors)')
     .action(() => run(async () => (await import('./commands/schema.js')).schemaCommand()));
-  void run;
+  const planCmd = connectionOptions(program.command('plan [paths...]'))
+    .description('diff the spec against the broker and show what apply would change')
+    .option('--live <definitions.json>', 'plan against an exported definitions file instead of a broker')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .option('--detailed-exitcode', 'exit 0 when there is nothing to do, 2 when there are changes, 1 on error');
+  planCmd.action((paths: string[], o: CommandOptions) =>
+    run(async () =>
+      (await import('./commands/plan.js')).planCommand({
+        ...planRequest(paths, o),
+        liveFile: o.live,
+        format: o.format as 'text' | 'json' | 'markdown',
+        detailedExitCode: o.detailedExitcode === true,
+      }),
+    ),
+  );
+  connectionOptions(program.command('apply [paths...]'))
+    .description('plan, ask for confirmation, and apply the changes to the broker')
+    .option('--auto-approve', 'apply without asking (for CI, after the plan was reviewed)')
+    .option('--allow-data-loss', 'allow deleting or replacing queues that hold messages')
+    .option('--concurrency <n>', 'requests in flight at once', parseCount, 32)
+    .action((paths: string[], o: CommandOptions) =>
+      run(async () =>
+        (await import('./commands/apply.js')).applyCommand({
+          ...planRequest(paths, o),
+          autoApprove: o.autoApprove === true,
+          allowDataLoss: o.allowDataLoss === true,
+          concurrency: o.concurrency ?? 32,
+        }),
+      ),
+    );
   return program;
+}
+
+interface CommandOptions {
+  target?: string;
+  management?: string;
+  amqp?: string;
+  username?: string;
+  prune: string;
+  live?: string;
+  format?: string;
+  detailedExitcode?: boolean;
+  autoApprove?: boolean;
+  allowDataLoss?: boolean;
+  concurrency?: number;
+}
+
+/** The connection flags plan and apply share. A password is never a flag: see WARREN_PASSWORD. */
+function connectionOptions(command: Command): Command {
+  return command
+    .option('--target <name>', "one of the spec's targets (default: the first)")
+    .option('--management <url>', 'management API URL (overrides WARREN_MANAGEMENT_URL and the spec)')
+    .option('--amqp <url>', 'AMQP URL (overrides WARREN_AMQP_URL and the spec)')
+    .option('--username <name>', 'user to connect as (overrides WARREN_USERNAME); the password comes from WARREN_PASSWORD or the spec')
+    .addOption(new Option('--prune <mode>', 'what to delete that the spec does not declare').choices(['none', 'managed', 'all']).default('managed'));
+}
+
+function planRequest(paths: string[], o: CommandOptions) {
+  return {
+    paths,
+    env: process.env,
+    connection: { target: o.target, management: o.management, amqp: o.amqp, username: o.username },
+    prune: o.prune as 'none' | 'managed' | 'all',
+  };
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new CommanderError(1, 'warren.usage', `--concurrency must be a whole number from 1 to 256, not ${value}`);
+  return n;
 }
 
 export async function main(argv: string[]): Promise<void> {

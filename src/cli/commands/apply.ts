@@ -1,0 +1,60 @@
+// `warren apply`: plan, show, confirm, execute. Nothing is written when the spec is invalid, the
+// plan would lose messages without --allow-data-loss, or the user does not confirm.
+import { WarrenError } from '../../errors.js';
+import { applyPlan, refuseDataLoss } from '../../apply/apply.js';
+import { BrokerApplyTarget } from '../../apply/broker-target.js';
+import { AmqpWriter } from '../../live/amqp-writer.js';
+import { BrokerWriter } from '../../live/broker-writer.js';
+import { Secret } from '../../model/secret.js';
+import type { Plan } from '../../plan/index.js';
+import { renderPlanText, useColor } from '../../render/index.js';
+import type { Outcome } from '../exit.js';
+import { preparePlan, type PlanRequest } from '../get-plan.js';
+import { processIo, type CommandIo } from '../io.js';
+import { hasWork } from './plan.js';
+import { progressReporter } from '../progress.js';
+
+export interface ApplyCommandOptions extends Omit<PlanRequest, 'liveFile'> {
+  autoApprove: boolean;
+  allowDataLoss: boolean;
+  concurrency: number;
+}
+
+export async function applyCommand(options: ApplyCommandOptions, io: CommandIo = processIo()): Promise<Outcome> {
+  const prepared = await preparePlan(options, (line) => io.progress(line));
+  const { plan, target, client } = prepared;
+  if (!target || !client) throw new WarrenError('E_TARGET', 'apply needs a broker, not a definitions file');
+  io.stdout.write(renderPlanText(plan, { color: useColor(io.stdout, io.env) }));
+  if (!hasWork(plan)) return { kind: 'ok' };
+
+  refuseDataLoss(plan, options.allowDataLoss);
+  await confirm(plan, client.endpoint, options.autoApprove, io);
+
+  const amqp = target.amqp.length > 0
+    ? new AmqpWriter({ urls: target.amqp, username: target.username ?? 'guest', password: target.password ?? new Secret('guest'), channelsPerVhost: options.concurrency })
+    : undefined;
+  const started = Date.now();
+  const report = progressReporter(io, plan.changes.length);
+  try {
+    await applyPlan(plan, new BrokerApplyTarget(new BrokerWriter(client), amqp), {
+      allowDataLoss: options.allowDataLoss,
+      concurrency: options.concurrency,
+      onProgress: report,
+    });
+  } finally {
+    await amqp?.close();
+  }
+  const s = plan.summary;
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  io.stdout.write(`Apply complete: ${s.create} created, ${s.update} updated, ${s.replace} replaced, ${s.delete} deleted in ${seconds} s.\n`);
+  return { kind: 'ok' };
+}
+
+async function confirm(plan: Plan, endpoint: string, autoApprove: boolean, io: CommandIo): Promise<void> {
+  if (autoApprove) return;
+  if (!io.ask) {
+    throw new WarrenError('E_USAGE', 'apply needs confirmation and there is no terminal to ask on: pass --auto-approve (as CI does) after reviewing the plan');
+  }
+  const answer = await io.ask(`\nApply ${plan.changes.length} changes to ${endpoint} (stack ${plan.stack})? Only 'yes' is accepted: `);
+  if (answer.trim() !== 'yes') throw new WarrenError('E_ABORTED', 'apply cancelled; nothing was changed');
+}

@@ -1,0 +1,35 @@
+// `warren plan`: diff the spec against the broker (or a definitions file) and show the plan.
+import { renderPlanJson, renderPlanMarkdown, renderPlanText, useColor } from '../../render/index.js';
+import type { Plan } from '../../plan/index.js';
+import type { Outcome } from '../exit.js';
+import { preparePlan, type PlanRequest } from '../get-plan.js';
+import { processIo, type CommandIo } from '../io.js';
+
+export type PlanFormat = 'text' | 'json' | 'markdown';
+
+export interface PlanCommandOptions extends PlanRequest {
+  format: PlanFormat;
+  detailedExitCode: boolean;
+}
+
+export async function planCommand(options: PlanCommandOptions, io: CommandIo = processIo()): Promise<Outcome> {
+  const { plan } = await preparePlan(options, (line) => io.progress(line));
+  io.stdout.write(renderPlan(plan, options.format, useColor(io.stdout, io.env)));
+  return hasWork(plan) ? { kind: 'changes-pending', detailedExitCode: options.detailedExitCode } : { kind: 'ok' };
+}
+
+export function renderPlan(plan: Plan, format: PlanFormat, color: boolean): string {
+  switch (format) {
+    case 'json':
+      return renderPlanJson(plan);
+    case 'markdown':
+      return renderPlanMarkdown(plan);
+    case 'text':
+      return renderPlanText(plan, { color });
+  }
+}
+
+/** Changes, or an ownership record to write (adopting objects): apply would do something. */
+export function hasWork(plan: Plan): boolean {
+  return plan.changes.length > 0 || plan.ownershipChanged;
+}

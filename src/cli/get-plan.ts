@@ -1,0 +1,76 @@
+// The I/O glue around the pure planner: load the spec, read the live side (a broker or a
+// definitions file), adapt to the broker's version, resolve passwords to hashes, plan.
+import { WarrenError, errorsOf, type Diagnostic } from '../errors.js';
+import { ManagementClient } from '../live/management-client.js';
+import { readBroker } from '../live/read-broker.js';
+import { readDefinitionsFile } from '../live/read-definitions.js';
+import type { LiveState } from '../live/types.js';
+import { adaptToVersion } from '../model/compat.js';
+import { resolveCredentials } from '../model/credentials.js';
+import type { Target } from '../model/target.js';
+import { planChanges, type Plan, type PruneMode } from '../plan/index.js';
+import { assertValidSpec, loadSpec, type LoadedSpec } from '../spec/index.js';
+import { resolveTarget, type ConnectionFlags, type Env } from './resolve-target.js';
+
+export interface PlanRequest {
+  paths: readonly string[];
+  env: Env;
+  connection: ConnectionFlags;
+  /** Plan against an exported definitions file instead of a broker. */
+  liveFile?: string | undefined;
+  prune: PruneMode;
+}
+
+export interface PreparedPlan {
+  plan: Plan;
+  spec: LoadedSpec;
+  live: LiveState;
+  /** Absent when planning against a definitions file. */
+  target?: Target | undefined;
+  client?: ManagementClient | undefined;
+}
+
+export async function preparePlan(request: PlanRequest, progress: (line: string) => void): Promise<PreparedPlan> {
+  const spec = loadSpec(request.paths.length > 0 ? request.paths : ['.'], request.env);
+  assertValidSpec(spec);
+  const stack = spec.stack as string; // assertValidSpec guarantees a stack
+
+  let live: LiveState;
+  let target: Target | undefined;
+  let client: ManagementClient | undefined;
+  const started = Date.now();
+  if (request.liveFile !== undefined) {
+    live = await readDefinitionsFile(request.liveFile);
+  } else {
+    target = resolveTarget(spec.targets, request.connection, request.env);
+    client = managementClient(target);
+    progress(`Reading ${client.endpoint} ...`);
+    live = await readBroker(client);
+  }
+  progress(`Read ${live.model.resources.size} objects from ${live.source} (RabbitMQ ${live.brokerVersion}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  const adapted = adaptToVersion(spec.model.resources, live.model.resources, live.brokerVersion);
+  const desired = resolveCredentials(adapted.desired, live.model.resources);
+  const plan = planChanges({
+    stack,
+    desired,
+    live: live.model.resources,
+    ownership: live.ownership,
+    prune: request.prune,
+    specVhosts: new Set(spec.vhosts),
+    connectingUser: target?.username,
+  });
+  const diagnostics: Diagnostic[] = [...spec.diagnostics, ...live.warnings, ...adapted.diagnostics, ...plan.diagnostics];
+  const errors = errorsOf(diagnostics);
+  if (errors.length > 0) {
+    const first = errors[0] as Diagnostic;
+    throw new WarrenError(first.code, first.message, { origin: first.origin, diagnostics });
+  }
+  return { plan: { ...plan, diagnostics }, spec, live, target, client };
+}
+
+export function managementClient(target: Target): ManagementClient {
+  // Cluster failover across several endpoints comes with the TLS and cluster work; the first one is used.
+  const baseUrl = target.management[0] as string;
+  return new ManagementClient({ baseUrl, username: target.username ?? 'guest', password: target.password ?? 'guest' });
+}
