@@ -83,7 +83,9 @@ export class ManagementClient {
   async #request(method: string, segments: readonly string[], query: Query | undefined, body: Json | undefined, notFoundOk = false): Promise<{ status: number; body: unknown }> {
     const url = this.url(segments, query);
     const what = `${method} /api/${segments.map((s) => encodeURIComponent(s)).join('/')}`;
-    const headers: Record<string, string> = { authorization: this.#authorization, accept: 'application/json' };
+    // No Accept header: some endpoints (PUT /api/vhost-limits/..., /api/user-limits/...) declare no
+    // content types, and cowboy then answers 406 to `Accept: application/json`.
+    const headers: Record<string, string> = { authorization: this.#authorization };
     const init: RequestInit = { method, headers, signal: AbortSignal.timeout(this.#timeoutMs) };
     if (body !== undefined) {
       headers['content-type'] = 'application/json';

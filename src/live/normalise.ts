@@ -96,7 +96,7 @@ export class LiveBuilder {
     const tags = normaliseTags(o['tags'] !== undefined ? o['tags'] : meta['tags']);
     const dqt = queueTypeOrUndefined(meta['default_queue_type'] ?? o['default_queue_type']);
     if (dqt) this.#defaultQueueType.set(name, dqt);
-    this.add({ kind: 'vhost', name, description, tags, default_queue_type: dqt, limits });
+    this.add(dqt ? { kind: 'vhost', name, description, tags, default_queue_type: dqt, limits } : { kind: 'vhost', name, description, tags, limits });
   }
 
   addUser(o: Obj, path: string, limits: JsonMap, plaintextHash?: (password: string) => string): void {

@@ -9,7 +9,7 @@ import type { LiveState } from './types.js';
 
 // Columns keep 10,000-queue answers small; disable_stats + enable_queue_totals (3.8+) skip the
 // stats database and report message totals straight from the queues, without the 5 s stats lag.
-const QUEUE_QUERY = { disable_stats: 'true', enable_queue_totals: 'true', columns: 'name,vhost,type,durable,auto_delete,exclusive,arguments,messages' };
+const QUEUE_QUERY = { disable_stats: 'true', enable_queue_totals: 'true', columns: 'name,vhost,type,durable,auto_delete,exclusive,arguments,messages,state' };
 const EXCHANGE_QUERY = { disable_stats: 'true', columns: 'name,vhost,type,durable,auto_delete,internal,arguments' };
 const BINDING_HINT =
   'RabbitMQ answers HTTP 500 to every binding listing (and to GET /api/definitions) while a binding exists whose routing key contains "~" ' +
@@ -53,17 +53,19 @@ export async function readBroker(client: ManagementClient): Promise<LiveState> {
   b.list(permissions, 'permissions').forEach((o, i) => b.addPermission(o, `permissions[${i}]`, b.str(o, 'vhost', `permissions[${i}]`)));
   b.list(topicPermissions, 'topic-permissions').forEach((o, i) => b.addTopicPermission(o, `topic-permissions[${i}]`, b.str(o, 'vhost', `topic-permissions[${i}]`)));
   b.list(exchanges, 'exchanges').forEach((o, i) => b.addExchange(o, `exchanges[${i}]`, b.str(o, 'vhost', `exchanges[${i}]`)));
-  b.list(queues, 'queues').forEach((o, i) => {
+  const queueRows = b.list(queues, 'queues');
+  const counts = await statsCounts(client, queueRows);
+  queueRows.forEach((o, i) => {
     const path = `queues[${i}]`;
     const vhost = b.str(o, 'vhost', path);
-    let messages = o['messages'];
-    if (typeof messages !== 'number') {
-      // A queue whose node is down reports no totals. Unknown must not read as empty: Infinity
-      // makes the planner treat deleting or replacing it as data loss.
-      b.warn(`queue ${vhost}/${String(o['name'])}: the broker did not report its message count (state ${JSON.stringify(o['state'] ?? 'unknown')}); treated as holding messages`);
+    const name = b.str(o, 'name', path);
+    let messages = typeof o['messages'] === 'number' ? o['messages'] : counts.get(JSON.stringify([vhost, name]));
+    if (messages === undefined) {
+      // Unknown must not read as empty: Infinity makes the planner treat deleting or replacing it as data loss.
+      b.warn(`queue ${vhost}/${name}: the broker did not report its message count (type ${String(o['type'])}, state ${String(o['state'] ?? 'unknown')}); treated as holding messages`);
       messages = Number.POSITIVE_INFINITY;
     }
-    b.addQueue(o, path, vhost, messages as number);
+    b.addQueue(o, path, vhost, messages);
   });
   b.list(bindings, 'bindings').forEach((o, i) => b.addBinding(o, `bindings[${i}]`, b.str(o, 'vhost', `bindings[${i}]`)));
   b.list(policies, 'policies').forEach((o, i) => b.addPolicy('policy', o, `policies[${i}]`, b.str(o, 'vhost', `policies[${i}]`), b.str(o, 'name', `policies[${i}]`)));
@@ -75,4 +77,19 @@ export async function readBroker(client: ManagementClient): Promise<LiveState> {
   const o = isObj(overview) ? overview : {};
   const version = [o['rabbitmq_version'], o['product_version'], o['management_version']].find((v): v is string => typeof v === 'string') ?? 'unknown';
   return b.build(version);
+}
+
+/**
+ * Queue totals leave out what they cannot count on 3.10: streams ("totals": null) and queues whose
+ * node is down. For those only, one more list call asks the stats database, which knows a queue's
+ * count once it has collected it (every 5 s).
+ */
+async function statsCounts(client: ManagementClient, rows: Record<string, unknown>[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (rows.every((o) => typeof o['messages'] === 'number')) return out;
+  const stats = await client.get(['queues'], { columns: 'name,vhost,messages' });
+  for (const o of Array.isArray(stats) ? stats : []) {
+    if (isObj(o) && typeof o['messages'] === 'number') out.set(JSON.stringify([o['vhost'], o['name']]), o['messages']);
+  }
+  return out;
 }
