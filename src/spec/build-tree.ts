@@ -4,7 +4,7 @@
 import { isAlias, isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
 import type { Diagnostic, Origin } from '../errors.js';
 import { Secret } from '../model/secret.js';
-import { interpolate, type Env, type InterpolationProblem } from './interpolate.js';
+import { interpolate, type Env, type Interpolated, type InterpolationProblem } from './interpolate.js';
 import { isSecretPath, isUriPath, splitUriCredentials } from './secrets.js';
 import type { Entry, MapNode, PathSegment, SpecNode } from './tree.js';
 import { originAt, type SourceFile } from './yaml-source.js';
@@ -17,6 +17,8 @@ export const MAX_ALIAS_EXPANSION_NODES = 500_000;
 
 export interface BuiltTree {
   root: SpecNode;
+  /** False when the YAML itself could not be read (an unknown alias, a bad key): skip the schema. */
+  ok: boolean;
   /** Every secret's plain value in this file, so the loader can scrub them from messages. */
   secrets: string[];
 }
@@ -34,11 +36,13 @@ interface Context {
 
 export function buildTree(source: SourceFile, env: Env, diagnostics: Diagnostic[]): BuiltTree {
   const ctx: Context = { source, env, diagnostics, anchors: new Map(), aliasDepth: 0, expanded: 0, exhausted: false, secrets: [] };
+  const before = diagnostics.length;
   const top = source.doc.contents;
   const start = originAt(source, 0);
   // An empty file is an empty mapping, so the schema can say what it lacks (`version`).
   const root: SpecNode = top === null ? { kind: 'map', origin: start, entries: new Map() } : build(ctx, top, [], start);
-  return { root, secrets: ctx.secrets };
+  const ok = !diagnostics.slice(before).some((d) => d.code === 'E_YAML' || d.code === 'E_YAML_ALIAS');
+  return { root, ok, secrets: ctx.secrets };
 }
 
 function originOf(ctx: Context, node: YamlNode | null | undefined, fallback: Origin): Origin {
@@ -140,7 +144,7 @@ function buildScalar(ctx: Context, value: unknown, range: YamlNode['range'], ori
 }
 
 function buildString(ctx: Context, raw: string, range: YamlNode['range'], origin: Origin, path: PathSegment[]): SpecNode {
-  const result = interpolate(raw, ctx.env);
+  const result = isUriPath(path) ? interpolateUri(raw, ctx.env) : interpolate(raw, ctx.env);
   for (const problem of result.problems) {
     ctx.diagnostics.push({ severity: 'error', code: 'E_ENV', message: envMessage(problem), origin: tokenOrigin(ctx, range, problem) ?? origin });
   }
@@ -149,10 +153,30 @@ function buildString(ctx: Context, raw: string, range: YamlNode['range'], origin
     return { kind: 'scalar', origin, value: new Secret(result.value) };
   }
   if (isUriPath(path)) {
-    const password = splitUriCredentials(result.value)?.password;
-    if (password) ctx.secrets.push(password.reveal());
+    const split = splitUriCredentials(result.value);
+    if (split?.password) ctx.secrets.push(split.password.reveal(), split.encodedPassword ?? '');
   }
   return { kind: 'scalar', origin, value: result.value };
+}
+
+// scheme://user:pass@ with `${...}` taken whole, so a reference may hold any character.
+const TEMPLATE_USER_INFO = /^([a-z][a-z0-9+.-]*:\/\/)((?:\$\{[^}]*\}|[^/?#@$]|\$(?!\{))*)@/i;
+
+/**
+ * In a URI's user info, variables are inserted percent-encoded: the environment holds the real
+ * password, `p@ss/word`, and the URI must still parse with all of it in the password (a raw `@`
+ * or `/` would cut it and leave the rest in the printable host and path).
+ */
+function interpolateUri(raw: string, env: Env): Interpolated {
+  const match = TEMPLATE_USER_INFO.exec(raw);
+  if (!match || !(match[2] ?? '').includes('${')) return interpolate(raw, env);
+  const userInfo = interpolate(match[2] ?? '', env, encodeURIComponent);
+  const rest = interpolate(raw.slice(match[0].length), env);
+  return {
+    value: `${match[1] ?? ''}${userInfo.value}@${rest.value}`,
+    problems: [...userInfo.problems, ...rest.problems],
+    substituted: true,
+  };
 }
 
 function envMessage(problem: InterpolationProblem): string {

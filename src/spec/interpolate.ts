@@ -22,7 +22,8 @@ export interface InterpolationProblem {
 
 const REFERENCE = /^([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/s;
 
-export function interpolate(text: string, env: Env): Interpolated {
+/** `encode` is applied to each substituted value (not to the text around it). */
+export function interpolate(text: string, env: Env, encode?: (value: string) => string): Interpolated {
   // Fast path: most values have no `$` at all.
   if (!text.includes('${')) return { value: text, problems: [], substituted: false };
   let out = '';
@@ -66,13 +67,16 @@ export function interpolate(text: string, env: Env): Interpolated {
     const raw = Object.hasOwn(env, name) ? env[name] : undefined;
     const value = typeof raw === 'string' ? raw : undefined;
     substituted = true;
+    const put = (v: string): void => {
+      out += encode ? encode(v) : v;
+    };
     if (fallback !== undefined) {
       // Shell semantics: `:-` also replaces a variable that is set but empty.
-      out += value === undefined || value === '' ? fallback : value;
+      put(value === undefined || value === '' ? fallback : value);
     } else if (value === undefined) {
       problems.push({ kind: 'missing', token, occurrence: occurrence(token), name });
     } else {
-      out += value;
+      put(value);
     }
   }
   return { value: out, problems, substituted };

@@ -43,7 +43,7 @@ export function loadSpec(paths: readonly string[], env: Env): LoadedSpec {
     }
     const built = buildTree(source, env, diagnostics);
     secrets.push(...built.secrets);
-    if (!validateTree(built.root, diagnostics) || built.root.kind !== 'map') {
+    if (!built.ok || !validateTree(built.root, diagnostics) || built.root.kind !== 'map') {
       shapeOk = false;
       continue;
     }

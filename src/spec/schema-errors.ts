@@ -8,6 +8,8 @@ import { displayPath, locate, type PathSegment, type SpecNode } from './tree.js'
 
 export type SchemaJson = Record<string, unknown>;
 
+const CUSTOMISABLE = new Set(['anyOf', 'oneOf', 'const', 'enum', 'pattern']);
+
 export function schemaDiagnostics(errors: readonly ErrorObject[], root: SpecNode, schema: SchemaJson): Diagnostic[] {
   // A failing anyOf/oneOf also reports why each branch failed; those are noise once we say what
   // the value must be, so drop every error from inside a failing combinator.
@@ -39,7 +41,9 @@ function toDiagnostic(error: ErrorObject, root: SpecNode, schema: SchemaJson): D
       origin: locate(root, [...path, key], 'key'),
     };
   }
-  const custom = owner?.['x-message'];
+  // `x-message` speaks for the value's form (its anyOf, oneOf, const, enum or pattern); a missing
+  // key or a wrong type at the same place keeps its own, more precise message.
+  const custom = CUSTOMISABLE.has(error.keyword) ? owner?.['x-message'] : undefined;
   const message = typeof custom === 'string' ? custom : describe(error, params);
   return { severity: 'error', code: 'E_SCHEMA', message: `${where}: ${message}`, origin: locate(root, path) };
 }

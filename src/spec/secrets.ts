@@ -25,6 +25,8 @@ export interface SplitUri {
   uri: string;
   username?: string | undefined;
   password?: Secret | undefined;
+  /** The password as written in the URI, percent-encoded: also a secret, for scrubbing. */
+  encodedPassword?: string | undefined;
 }
 
 const USER_INFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
@@ -38,11 +40,20 @@ export function splitUriCredentials(raw: string): SplitUri | undefined {
     return undefined;
   }
   if (url.username === '' && url.password === '') return { uri: raw };
-  const username = url.username === '' ? undefined : decodeURIComponent(url.username);
-  const password = url.password === '' ? undefined : new Secret(decodeURIComponent(url.password));
+  const username = url.username === '' ? undefined : decode(url.username);
+  const password = url.password === '' ? undefined : new Secret(decode(url.password));
   // Cut the user info out of the text rather than re-serialising the URL, which would add a
   // trailing slash and make two spellings of one endpoint.
-  return { uri: raw.replace(USER_INFO, '$1'), username, password };
+  return { uri: raw.replace(USER_INFO, '$1'), username, password, encodedPassword: url.password || undefined };
+}
+
+/** A stray `%` (a password of "100%") is taken literally rather than failing the whole load. */
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 /** A URI with its password masked, for the rare message that must name a URI that did not parse. */

@@ -29,12 +29,18 @@ export function parseSource(file: string, text: string, diagnostics: Diagnostic[
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true });
   const source: SourceFile = { file, text, doc, lineCounter };
   const before = diagnostics.length;
+  const lines = new Set<number>();
   for (const problem of [...doc.errors, ...doc.warnings]) {
+    // One mistake in a flow collection makes the parser report every token after it; the first
+    // error on a line is the one that helps.
+    const origin = originAt(source, problem.pos[0]);
+    if (lines.has(origin.line)) continue;
+    lines.add(origin.line);
     diagnostics.push({
       severity: 'error',
       code: 'E_YAML',
       message: yamlMessage(problem.code, problem.message, text.slice(problem.pos[0], problem.pos[1])),
-      origin: originAt(source, problem.pos[0]),
+      origin,
     });
   }
   if (diagnostics.length > before) return undefined;
@@ -42,14 +48,19 @@ export function parseSource(file: string, text: string, diagnostics: Diagnostic[
   return source;
 }
 
+/**
+ * yaml's messages may end with the offending source text (`Unexpected scalar token in YAML
+ * stream: "..."`, `Not a YAML token: ...`), and that text may be a password: keep only what
+ * comes before it. Tag names and duplicate keys are names, safe to show.
+ */
 function yamlMessage(code: string, message: string, excerpt: string): string {
-  // Keep the first sentence only: later lines of yaml's messages can repeat source text.
   const first = message.split('\n')[0] ?? message;
   if (code === 'DUPLICATE_KEY' && excerpt.length > 0 && excerpt.length <= 80 && !excerpt.includes('\n')) {
     return `duplicate key \`${excerpt}\`: keys must be unique within a mapping`;
   }
   if (code === 'TAG_RESOLVE_FAILED') return `${first} (warren knows no custom YAML tags)`;
-  return first;
+  const colon = first.indexOf(': ');
+  return colon < 0 ? first : first.slice(0, colon);
 }
 
 /** Lets yaml's maxAliasCount judge the document before anything expands an alias. */

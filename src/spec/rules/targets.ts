@@ -29,7 +29,7 @@ function checkUris(target: Declared, report: Report): void {
       const scheme = split ? new URL(split.uri).protocol : undefined;
       if (!split || !scheme || !(SCHEMES[key] as readonly string[]).includes(scheme)) {
         const schemes = SCHEMES[key].map((s) => `${s}//`).join(' or ');
-        report.error('E_SCHEMA', uri.node.origin, `${where}: \`${maskUri(uri.raw)}\` is not a ${schemes} URL`);
+        report.error('E_SCHEMA', uri.node.origin, `${where}: \`${maskUri(uri.raw)}\` is not an ${schemes} URL`);
         continue;
       }
       if (split.username === undefined && split.password === undefined) continue;
