@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ownershipParameterName, ownershipValue, readOwnership } from '../../src/live/ownership.js';
+import type { Json } from '../../src/model/types.js';
+
+test('name and value of a stack record', () => {
+  assert.equal(ownershipParameterName('orders'), 'warren.stack.orders');
+  assert.deepEqual(ownershipValue('orders', ['b', 'a', 'b']), { version: 1, stack: 'orders', resources: ['a', 'b'] });
+  assert.throws(() => ownershipParameterName(''), { code: 'E_NAME' });
+  assert.throws(() => ownershipParameterName('x'.repeat(250)), { code: 'E_NAME' });
+});
+
+test('reads records as the HTTP API gives them and as rabbitmqctl exports them (list of pairs)', () => {
+  const params = new Map<string, Json>([
+    ['cluster_name', 'rabbit@x'],
+    ['warren.stack.orders', ownershipValue('orders', ['queue:["/","q"]'])],
+    ['warren.stack.billing', [['version', 1], ['stack', 'billing'], ['resources', ['vhost:["b"]']]]],
+  ]);
+  const owned = readOwnership(params);
+  assert.deepEqual([...owned.keys()].sort(), ['billing', 'orders']);
+  assert.deepEqual([...(owned.get('orders') ?? [])], ['queue:["/","q"]']);
+  assert.deepEqual([...(owned.get('billing') ?? [])], ['vhost:["b"]']);
+});
+
+test('a malformed record is E_OWNERSHIP naming the parameter, not "owns nothing"', () => {
+  const bad: Json[] = ['text', { version: 2, stack: 's', resources: [] }, { version: 1, stack: 'other', resources: [] }, { version: 1, stack: 's', resources: [1] }];
+  for (const value of bad) {
+    assert.throws(() => readOwnership(new Map([['warren.stack.s', value]])), (e: unknown) => e instanceof Error && 'code' in e && e.code === 'E_OWNERSHIP' && e.message.includes('warren.stack.s'));
+  }
+});
