@@ -65,6 +65,17 @@ export async function publish(broker: BrokerHandle, vhost: string, queue: string
   }
 }
 
+/** How many messages a queue holds, asked over AMQP (a passive declare): no stats-database lag. */
+export async function queueDepth(broker: BrokerHandle, vhost: string, queue: string): Promise<number> {
+  const connection = await connectAmqp(broker, vhost);
+  try {
+    const ch = await connection.createChannel();
+    return (await ch.checkQueue(queue)).messageCount;
+  } finally {
+    await connection.close();
+  }
+}
+
 /** A binding as the management API lists it, reduced to its identity. */
 export interface BindingRow {
   source: string;

@@ -43,7 +43,7 @@ export interface ApplyOptions {
 }
 
 /** The connection environment for the test node: AMQP without credentials in the URL. */
-export function brokerEnv(broker: BrokerHandle, user = broker.username, password: string = broker.password): Record<string, string> {
+export function brokerEnv(broker: BrokerHandle, user: string = broker.username, password: string = broker.password): Record<string, string> {
   return {
     WARREN_MANAGEMENT_URL: broker.managementUrl,
     WARREN_AMQP_URL: broker.amqpUrl.replace(/\/\/[^@/]*@/, '//'),
