@@ -3,6 +3,7 @@
 // error that names both places, and `stack` must agree across files.
 import { formatOrigin, type Diagnostic, type Origin } from '../errors.js';
 import { resourceKey } from '../model/keys.js';
+import type { Binding } from '../model/types.js';
 import { toJsonMap } from './json.js';
 import type { BindingDecl, Declared, Fields, SpecIndex, UserDecl, VhostDecl } from './spec-index.js';
 import { child, entriesOf, itemsOf, stringOf, type Entry, type MapNode, type PathSegment } from './tree.js';
@@ -106,16 +107,17 @@ function mergeVhost(index: SpecIndex, vhost: string, e: Entry, file: string, twi
 
 function bindingDecl(vhost: string, node: MapNode, path: PathSegment[]): BindingDecl {
   const queue = stringOf(child(node, 'queue'));
-  const identity = resourceKey({
+  const resource: Binding = {
     kind: 'binding',
     vhost,
     source: stringOf(child(node, 'source')) ?? '',
     destination_type: queue === undefined ? 'exchange' : 'queue',
     destination: queue ?? stringOf(child(node, 'exchange')) ?? '',
-    routing_key: stringOf(child(node, 'routing_key')) ?? '',
+    routing_key: stringOf(child(node, 'routing_key')) ?? '', // default: no routing key
     arguments: toJsonMap(child(node, 'arguments')),
-  });
-  return { vhost, node, origin: node.origin, path, identity };
+    origin: node.origin,
+  };
+  return { vhost, node, origin: node.origin, path, identity: resourceKey(resource), resource };
 }
 
 export function describeBinding(b: Pick<BindingDecl, 'node'>): string {

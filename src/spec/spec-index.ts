@@ -1,6 +1,7 @@
 // The whole spec after its files are merged: every declaration by identity, each still holding
 // its tree node so that rules can point at the exact value they object to.
 import type { Origin } from '../errors.js';
+import type { Binding } from '../model/types.js';
 import type { Entry, MapNode, PathSegment } from './tree.js';
 
 /** A declaration keyed by name (exchange, queue, policy, target, permission...). */
@@ -19,8 +20,10 @@ export interface BindingDecl {
   node: MapNode;
   origin: Origin;
   path: PathSegment[];
-  /** resourceKey-style identity, for duplicate detection. */
+  /** resourceKey of `resource`, for duplicate detection. */
   identity: string;
+  /** The model's binding, defaults filled: identity needs it, so merging builds it once. */
+  resource: Binding;
 }
 
 export interface TopicPermissionDecl {

@@ -1,6 +1,6 @@
 // Stage 6: the merged spec -> the desired Model, with every default filled in, so a spec that
 // states a default and one that leaves it out give equal models (and plan to no changes).
-import type { Binding, Exchange, HashingAlgorithm, Model, Policy, Queue, Resource, User, Vhost } from '../model/types.js';
+import type { Exchange, HashingAlgorithm, Model, Policy, Queue, Resource, User, Vhost } from '../model/types.js';
 import { emptyModel } from '../model/types.js';
 import { resourceKey } from '../model/keys.js';
 import { toJsonMap } from './json.js';
@@ -18,7 +18,7 @@ export function toModel(spec: SpecIndex): Model {
     add(vhostOf(vhost));
     for (const e of vhost.exchanges.values()) add(exchangeOf(vhost.name, e));
     for (const q of vhost.queues.values()) add(queueOf(vhost, q));
-    for (const b of vhost.bindings) add(bindingOf(vhost.name, b.node, b.origin));
+    for (const b of vhost.bindings) add(b.resource); // built once, when merging checked duplicates
     for (const p of vhost.policies.values()) add(policyOf('policy', vhost.name, p));
     for (const p of vhost.operator_policies.values()) add(policyOf('operator_policy', vhost.name, p));
   }
@@ -85,20 +85,6 @@ function queueOf(vhost: VhostDecl, d: Declared): Queue {
     auto_delete: booleanOf(child(d.node, 'auto_delete')) ?? false,
     arguments: args,
     origin: d.origin,
-  };
-}
-
-function bindingOf(vhost: string, node: SpecNode, origin: Binding['origin']): Binding {
-  const queue = stringOf(child(node, 'queue'));
-  return {
-    kind: 'binding',
-    vhost,
-    source: stringOf(child(node, 'source')) ?? '',
-    destination_type: queue === undefined ? 'exchange' : 'queue',
-    destination: queue ?? stringOf(child(node, 'exchange')) ?? '',
-    routing_key: stringOf(child(node, 'routing_key')) ?? '',
-    arguments: toJsonMap(child(node, 'arguments')),
-    origin,
   };
 }
 
