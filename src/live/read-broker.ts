@@ -61,8 +61,8 @@ export async function readBroker(client: ManagementClient): Promise<LiveState> {
     const name = b.str(o, 'name', path);
     let messages = typeof o['messages'] === 'number' ? o['messages'] : counts.get(JSON.stringify([vhost, name]));
     if (messages === undefined) {
-      // Unknown must not read as empty: Infinity makes the planner treat deleting or replacing it as data loss.
-      b.warn(`queue ${vhost}/${name}: the broker did not report its message count (type ${String(o['type'])}, state ${String(o['state'] ?? 'unknown')}); treated as holding messages`);
+      // Unknown must not read as empty: Infinity makes the planner treat deleting or replacing it
+      // as data loss, and the plan then says "an unknown number of messages" (JSON: null).
       messages = Number.POSITIVE_INFINITY;
     }
     b.addQueue(o, path, vhost, messages);

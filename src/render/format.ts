@@ -27,6 +27,8 @@ export function formatCount(n: number): string {
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {
+  // The live reader reports a queue whose message count the broker did not give as Infinity.
+  if (!Number.isFinite(n)) return `an unknown number of ${many}`;
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
