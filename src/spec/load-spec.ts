@@ -34,6 +34,7 @@ export function loadSpec(paths: readonly string[], env: Env): LoadedSpec {
   const secrets: string[] = [];
   const trees: FileTree[] = [];
   let shapeOk = true;
+  if (paths.length === 0) diagnostics.push({ severity: 'error', code: 'E_IO', message: 'no spec file or folder given' });
   const texts = readSpecFiles(paths, diagnostics);
   for (const { file, text } of texts) {
     const source = parseSource(file, text, diagnostics);

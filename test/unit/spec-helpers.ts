@@ -1,5 +1,5 @@
 // Writes inline specs to a temp folder and loads them, so tests read like the files users write.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Diagnostic } from '../../src/errors.js';
@@ -8,8 +8,15 @@ import { loadSpec, type LoadedSpec } from '../../src/spec/index.js';
 /** Every spec file starts like this; lines 1 and 2, so test YAML starts at line 3. */
 export const HEAD = 'version: 1\nstack: s\n';
 
+const created: string[] = [];
+process.on('exit', () => {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temp folder holding the files, removed when the test process exits. */
 export function writeSpecDir(files: Readonly<Record<string, string>>): string {
   const dir = mkdtempSync(join(tmpdir(), 'warren-spec-'));
+  created.push(dir);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }

@@ -67,6 +67,10 @@ test('a missing path is E_IO, and a folder without specs says so', () => {
   );
 });
 
+test('no path at all is an error, not an empty valid spec', () => {
+  assert.deepEqual(loadSpec([], {}).diagnostics.map((d) => `${d.code}: ${d.message}`), ['E_IO: no spec file or folder given']);
+});
+
 test('TLS file paths resolve against the spec file, not the working directory', () => {
   const spec = loadSpec([`${ROOT}examples/shop`], {});
   assert.equal(spec.targets[0]?.tls, undefined);
