@@ -10,6 +10,8 @@ import type { LiveState } from './types.js';
 // Columns keep 10,000-queue answers small; disable_stats + enable_queue_totals (3.8+) skip the
 // stats database and report message totals straight from the queues, without the 5 s stats lag.
 const QUEUE_QUERY = { disable_stats: 'true', enable_queue_totals: 'true', columns: 'name,vhost,type,durable,auto_delete,exclusive,arguments,messages,state' };
+// Bindings without properties_key: the broker skips formatting it (a fifth of the bytes at 20,000 bindings).
+const BINDING_QUERY = { columns: 'source,vhost,destination,destination_type,routing_key,arguments' };
 const EXCHANGE_QUERY = { disable_stats: 'true', columns: 'name,vhost,type,durable,auto_delete,internal,arguments' };
 const BINDING_HINT =
   'RabbitMQ answers HTTP 500 to every binding listing (and to GET /api/definitions) while a binding exists whose routing key contains "~" ' +
@@ -25,7 +27,7 @@ export async function readBroker(client: ManagementClient): Promise<LiveState> {
     get(['topic-permissions']),
     get(['exchanges'], EXCHANGE_QUERY),
     get(['queues'], QUEUE_QUERY),
-    get(['bindings']).catch((e: unknown) => {
+    get(['bindings'], BINDING_QUERY).catch((e: unknown) => {
       if (e instanceof WarrenError && e.code === 'E_BROKER' && / HTTP 500/.test(e.message)) {
         throw new WarrenError('E_BROKER', `${e.message}\n  ${BINDING_HINT}`, { endpoint: client.endpoint });
       }
