@@ -31,23 +31,36 @@ export interface PreparedPlan {
 }
 
 export async function preparePlan(request: PlanRequest, progress: (line: string) => void): Promise<PreparedPlan> {
+  // Reading a big broker is mostly waiting for it, and loading a big spec is mostly CPU: when
+  // flags and environment already say where the broker is, the read starts first and the spec is
+  // loaded while the broker works.
+  const started = Date.now();
+  const early = request.liveFile === undefined ? earlyRead(request, progress) : undefined;
+  if (early) await new Promise((resolve) => setTimeout(resolve, 20)); // let the requests go out
+
   const spec = loadSpec(request.paths.length > 0 ? request.paths : ['.'], request.env);
+  if (errorsOf(spec.diagnostics).length > 0) early?.live.catch(() => undefined);
   assertValidSpec(spec);
   const stack = spec.stack as string; // assertValidSpec guarantees a stack
 
   let live: LiveState;
   let target: Target | undefined;
   let client: ManagementClient | undefined;
-  const started = Date.now();
   if (request.liveFile !== undefined) {
     live = await readDefinitionsFile(request.liveFile);
   } else {
     target = resolveTarget(spec.targets, request.connection, request.env);
-    client = managementClient(target);
-    progress(`Reading ${client.endpoint} ...`);
-    live = await readBroker(client);
+    if (early && sameConnection(early.target, target)) {
+      ({ client } = early);
+      live = await early.live;
+    } else {
+      early?.live.catch(() => undefined);
+      client = managementClient(target);
+      progress(`Reading ${client.endpoint} ...`);
+      live = await readBroker(client);
+    }
   }
-  progress(`Read ${live.model.resources.size} objects from ${live.source} (RabbitMQ ${live.brokerVersion}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  progress(`Read ${live.model.resources.size} objects from ${live.source} (RabbitMQ ${live.brokerVersion}) (with the spec, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
   const adapted = adaptToVersion(spec.model.resources, live.model.resources, live.brokerVersion);
   const desired = resolveCredentials(adapted.desired, live.model.resources);
@@ -67,6 +80,38 @@ export async function preparePlan(request: PlanRequest, progress: (line: string)
     throw new WarrenError(first.code, first.message, { origin: first.origin, diagnostics });
   }
   return { plan: { ...plan, diagnostics }, spec, live, target, client };
+}
+
+interface EarlyRead {
+  target: Target;
+  client: ManagementClient;
+  live: Promise<LiveState>;
+}
+
+/** Starts reading when flags and environment alone name the broker and its credentials. */
+function earlyRead(request: PlanRequest, progress: (line: string) => void): EarlyRead | undefined {
+  const { connection, env } = request;
+  const named = connection.target === undefined && (connection.management ?? env.WARREN_MANAGEMENT_URL) !== undefined;
+  if (!named || (connection.username ?? env.WARREN_USERNAME) === undefined || env.WARREN_PASSWORD === undefined) return undefined;
+  let target: Target;
+  try {
+    target = resolveTarget([], connection, env);
+  } catch {
+    return undefined; // reported properly once the spec is loaded
+  }
+  const client = managementClient(target);
+  progress(`Reading ${client.endpoint} ...`);
+  return { target, client, live: readBroker(client) };
+}
+
+/** The early read is only used when the spec's targets changed nothing about the connection. */
+function sameConnection(a: Target, b: Target): boolean {
+  return (
+    a.management.join() === b.management.join() &&
+    a.username === b.username &&
+    a.password?.reveal() === b.password?.reveal() &&
+    b.tls === undefined
+  );
 }
 
 export function managementClient(target: Target): ManagementClient {
