@@ -1,6 +1,9 @@
 // Turns each planned change into broker writes. Exchanges, queues and bindings go over AMQP when
 // the target has an AMQP endpoint (several times faster at scale), everything else, and all of it
 // when there is no AMQP endpoint, over the management API. Every write is safe to repeat.
+// A vhost that refuses warren's AMQP connection (its max-connections limit is 0 or reached, as a
+// spec may well say) is written over the management API instead, which such limits do not apply to.
+import { WarrenError } from '../errors.js';
 import type { AmqpWriter } from '../live/amqp-writer.js';
 import type { BrokerWriter } from '../live/broker-writer.js';
 import { ownershipParameterName, ownershipValue } from '../live/ownership.js';
@@ -11,6 +14,8 @@ import type { ApplyTarget } from './apply.js';
 export class BrokerApplyTarget implements ApplyTarget {
   readonly #http: BrokerWriter;
   readonly #amqp: AmqpWriter | undefined;
+  /** Vhosts whose AMQP connection was refused: the rest of the apply uses HTTP there. */
+  readonly #httpOnly = new Set<string>();
 
   constructor(http: BrokerWriter, amqp: AmqpWriter | undefined) {
     this.#http = http;
@@ -43,11 +48,11 @@ export class BrokerApplyTarget implements ApplyTarget {
       case 'topic_permission':
         return this.#http.putTopicPermission(r);
       case 'exchange':
-        return this.#amqp ? this.#amqp.declareExchange(r) : this.#http.putExchange(r);
+        return this.#either(r.vhost, (amqp) => amqp.declareExchange(r), () => this.#http.putExchange(r));
       case 'queue':
-        return this.#amqp ? this.#amqp.declareQueue(r) : this.#http.putQueue(r);
+        return this.#either(r.vhost, (amqp) => amqp.declareQueue(r), () => this.#http.putQueue(r));
       case 'binding':
-        return this.#amqp ? this.#amqp.bind(r) : this.#http.createBinding(r);
+        return this.#either(r.vhost, (amqp) => amqp.bind(r), () => this.#http.createBinding(r));
       case 'policy':
         return this.#http.putPolicy(r);
       case 'operator_policy':
@@ -79,15 +84,29 @@ export class BrokerApplyTarget implements ApplyTarget {
   }
 
   #removeExchange(e: Exchange): Promise<void> {
-    return this.#amqp ? this.#amqp.deleteExchange(e.vhost, e.name) : this.#http.deleteExchange(e.vhost, e.name);
+    return this.#either(e.vhost, (amqp) => amqp.deleteExchange(e.vhost, e.name), () => this.#http.deleteExchange(e.vhost, e.name));
   }
 
   #removeQueue(q: Queue): Promise<void> {
-    return this.#amqp ? this.#amqp.deleteQueue(q.vhost, q.name) : this.#http.deleteQueue(q.vhost, q.name);
+    return this.#either(q.vhost, (amqp) => amqp.deleteQueue(q.vhost, q.name), () => this.#http.deleteQueue(q.vhost, q.name));
   }
 
   #removeBinding(b: Binding): Promise<void> {
-    return this.#amqp ? this.#amqp.unbind(b) : this.#http.deleteBinding(b);
+    return this.#either(b.vhost, (amqp) => amqp.unbind(b), () => this.#http.deleteBinding(b));
+  }
+
+  /** AMQP when there is an endpoint and the vhost lets warren connect; the management API otherwise. */
+  async #either(vhost: string, viaAmqp: (amqp: AmqpWriter) => Promise<void>, viaHttp: () => Promise<void>): Promise<void> {
+    if (this.#amqp && !this.#httpOnly.has(vhost)) {
+      try {
+        return await viaAmqp(this.#amqp);
+      } catch (e) {
+        // E_CONNECT comes only from opening the connection, so nothing of this write happened yet.
+        if (!(e instanceof WarrenError && e.code === 'E_CONNECT')) throw e;
+        this.#httpOnly.add(vhost);
+      }
+    }
+    return viaHttp();
   }
 }
 

@@ -152,4 +152,31 @@ describe('plan/apply: safety', { skip }, () => {
     const empty = await stack.cli(['plan', '{dir}', '--detailed-exitcode']);
     assert.equal(empty.code, 0, empty.stdout + empty.stderr);
   });
+
+  test('a vhost that accepts no AMQP connection (max-connections 0, or full) is still applied, over the management API', async () => {
+    const stack = new SpecStack(broker, 'closed');
+    stacks.push(stack);
+    const closedSpec = (key: string) => ({
+      vhosts: {
+        closed: {
+          limits: { 'max-connections': 0 },
+          exchanges: { x: { type: 'headers' } },
+          queues: { q: { type: 'quorum' }, r: {} },
+          bindings: [
+            { source: 'x', queue: 'q', arguments: { 'x-match': 'all', k: key } },
+            { source: 'x', queue: 'r', arguments: { 'x-match': 'any', k: key } },
+          ],
+        },
+      },
+    });
+    stack.write(closedSpec('one'));
+    await stack.applyOk();
+    await stack.assertPlanEmpty();
+    assert.deepEqual(await bindingsOf(a, 'closed'), ['x -> queue:q [] {"k":"one","x-match":"all"}', 'x -> queue:r [] {"k":"one","x-match":"any"}']);
+    // Deletes and replaces of bindings go the same way.
+    stack.write(closedSpec('two'));
+    await stack.applyOk();
+    await stack.assertPlanEmpty();
+    assert.deepEqual(await bindingsOf(a, 'closed'), ['x -> queue:q [] {"k":"two","x-match":"all"}', 'x -> queue:r [] {"k":"two","x-match":"any"}']);
+  });
 });
