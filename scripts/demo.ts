@@ -11,8 +11,8 @@ import { brokerAvailable, startBroker } from '../test/harness/broker.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const WARREN = join(ROOT, 'bin/warren.js');
-const EXAMPLE = 'examples/shop';
-const LIVE_FILE = 'examples/shop-live/definitions.json';
+const EXAMPLE = 'examples';
+const LIVE_FILE = 'examples/live/definitions.json';
 
 function step(title: string, args: string[], env: NodeJS.ProcessEnv, expectCodes: number[] = [0]): void {
   console.log(`\n\x1b[1m== ${title}\x1b[0m\n$ warren ${args.join(' ')}`);

@@ -20,7 +20,7 @@ function fakeIo(cwd = ROOT): ValidateIo & { out: string[]; err: string[] } {
 
 test('a valid spec prints one summary line', async () => {
   const io = fakeIo();
-  assert.deepEqual(await validateCommand([`${ROOT}examples/shop`], io), { kind: 'ok' });
+  assert.deepEqual(await validateCommand([`${ROOT}examples`], io), { kind: 'ok' });
   assert.deepEqual(io.out, ['✓ 5 files, 2 vhosts, 44 objects valid\n']);
   assert.deepEqual(io.err, []);
 });
@@ -35,7 +35,7 @@ test('warnings are printed and counted, and do not fail validation', async () =>
 });
 
 test('no path means the current folder', async () => {
-  const io = fakeIo(`${ROOT}examples/shop`);
+  const io = fakeIo(`${ROOT}examples`);
   await validateCommand([], io);
   assert.deepEqual(io.out, ['✓ 5 files, 2 vhosts, 44 objects valid\n']);
 });
@@ -66,7 +66,7 @@ test('warren schema prints the schema as JSON', async () => {
 });
 
 test('the installed binary: exit 0 when valid, 1 with diagnostics and no stack trace when not', () => {
-  const ok = spawnSync(process.execPath, [BIN, 'validate', `${ROOT}examples/shop`], { encoding: 'utf8' });
+  const ok = spawnSync(process.execPath, [BIN, 'validate', `${ROOT}examples`], { encoding: 'utf8' });
   assert.equal(ok.status, 0);
   assert.match(ok.stdout, /✓ 5 files, 2 vhosts, 44 objects valid/);
   const dir = writeSpecDir({ 'a.yaml': `${HEAD}vhosts:\n  v:\n    exchanges: { amq.x: { type: direct } }\n` });

@@ -8,8 +8,8 @@ import { HEAD, briefs, load } from './spec-helpers.js';
 // dist/test/unit -> the repository root
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-test('examples/shop validates with no diagnostics', () => {
-  const spec = loadSpec([`${ROOT}examples/shop`], {});
+test('examples validates with no diagnostics', () => {
+  const spec = loadSpec([`${ROOT}examples`], {});
   assert.deepEqual(spec.diagnostics, []);
   assert.equal(spec.stack, 'shop');
   assert.deepEqual(spec.vhosts, ['orders', 'payments']);
@@ -21,7 +21,7 @@ test('examples/shop validates with no diagnostics', () => {
 });
 
 test('a vhost split across files merges, with each object keeping its own file', () => {
-  const spec = loadSpec([`${ROOT}examples/shop`], {});
+  const spec = loadSpec([`${ROOT}examples`], {});
   const audit = spec.model.resources.get('queue:["orders","orders.audit.log"]');
   const created = spec.model.resources.get('queue:["orders","orders.created"]');
   assert.match(audit?.origin?.file ?? '', /analytics\.yaml$/);
@@ -54,7 +54,7 @@ test('unknown x- arguments (plugins) pass through untouched', () => {
 });
 
 test('a folder and a file in it are read once', () => {
-  const spec = loadSpec([`${ROOT}examples/shop`, `${ROOT}examples/shop/orders.yaml`], {});
+  const spec = loadSpec([`${ROOT}examples`, `${ROOT}examples/orders.yaml`], {});
   assert.deepEqual(spec.diagnostics, []);
   assert.equal(spec.files.length, 5);
 });
@@ -72,7 +72,7 @@ test('no path at all is an error, not an empty valid spec', () => {
 });
 
 test('TLS file paths resolve against the spec file, not the working directory', () => {
-  const spec = loadSpec([`${ROOT}examples/shop`], {});
+  const spec = loadSpec([`${ROOT}examples`], {});
   assert.equal(spec.targets[0]?.tls, undefined);
   const withTls = load(`${HEAD}targets:\n  t:\n    management: https://h:15671\n    tls: { ca: certs/ca.pem, min_version: TLSv1.3 }\n`);
   const tls = withTls.targets[0]?.tls;
