@@ -95,6 +95,31 @@ describe('plan/apply: prune', { skip }, () => {
     await stack.assertPlanEmpty();
   });
 
+  test('a vhost the stack no longer declares is kept while it holds objects the stack does not manage', async () => {
+    const stack = newStack('gone');
+    stack.write({ vhosts: { gone: { queues: { mine: {} } }, 'gone.empty': {} } });
+    await stack.applyOk();
+    await a.put(['queues', 'gone', 'outside.q'], { durable: true });
+
+    stack.write({});
+    const doc = await stack.planJson();
+    // Deleting the vhost would take outside.q with it, which --prune managed must never do.
+    assert.deepEqual(actionsOf(doc), ['delete queue gone/mine', 'delete vhost gone.empty']);
+    assert.deepEqual(doc.diagnostics.map((d) => `${d.severity} ${d.code}`), ['warning W_PRUNE']);
+    assert.match(doc.diagnostics[0]?.message ?? '', /vhost gone is kept: it holds 1 object stack gone does not manage \(queue gone\/outside\.q\)/);
+    await stack.applyOk();
+    assert.ok(await a.get(['queues', 'gone', 'outside.q']));
+    assert.equal(await a.get(['vhosts', 'gone.empty']), undefined);
+    await stack.assertPlanEmpty();
+
+    // Once the vhost holds nothing else, it goes: the stack still owns it.
+    await a.del(['queues', 'gone', 'outside.q']);
+    assert.deepEqual(actionsOf(await stack.planJson()), ['delete vhost gone']);
+    await stack.applyOk();
+    assert.equal(await a.get(['vhosts', 'gone']), undefined);
+    await stack.assertPlanEmpty();
+  });
+
   describe('objects made outside warren', () => {
     let stack: SpecStack;
     let holder: ChannelModel | undefined;
@@ -218,7 +243,7 @@ describe('plan/apply: prune', { skip }, () => {
     const text = await stack.plan();
     assert.match(text.stdout, /^No changes\. The broker matches the spec \(4 objects\)\.\nApply will only update the ownership record of stack adopter \(it will own 4 objects\)\.\n$/);
     const r = await stack.applyOk();
-    assert.match(r.stdout, /Apply complete: 0 created, 0 updated, 0 replaced, 0 deleted/);
+    assert.match(r.stdout, /Stack adopter now owns 4 objects \(ownership recorded; nothing else changed\)\./);
     const record = (await a.get<Row>(['global-parameters', 'warren.stack.adopter'])) ?? {};
     assert.equal(((record['value'] as Row)['resources'] as string[]).length, 4);
     await stack.assertPlanEmpty();

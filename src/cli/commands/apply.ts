@@ -11,7 +11,6 @@ import { renderPlanText, useColor } from '../../render/index.js';
 import type { Outcome } from '../exit.js';
 import { preparePlan, type PlanRequest } from '../get-plan.js';
 import { processIo, type CommandIo } from '../io.js';
-import { hasWork } from './plan.js';
 import { progressReporter } from '../progress.js';
 
 export interface ApplyCommandOptions extends Omit<PlanRequest, 'liveFile'> {
@@ -25,7 +24,14 @@ export async function applyCommand(options: ApplyCommandOptions, io: CommandIo =
   const { plan, target, client } = prepared;
   if (!target || !client) throw new WarrenError('E_TARGET', 'apply needs a broker, not a definitions file');
   io.stdout.write(renderPlanText(plan, { color: useColor(io.stdout, io.env) }));
-  if (!hasWork(plan)) return { kind: 'ok' };
+  if (plan.changes.length === 0) {
+    // Adopting objects that already match is not a change: the record is written without asking.
+    if (plan.ownershipChanged) {
+      await new BrokerApplyTarget(new BrokerWriter(client), undefined).recordOwnership(plan.stack, plan.owned);
+      io.stdout.write(`Stack ${plan.stack} now owns ${plan.owned.length} objects (ownership recorded; nothing else changed).\n`);
+    }
+    return { kind: 'ok' };
+  }
 
   refuseDataLoss(plan, options.allowDataLoss);
   await confirm(plan, client.endpoint, options.autoApprove, io);

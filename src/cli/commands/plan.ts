@@ -15,7 +15,7 @@ export interface PlanCommandOptions extends PlanRequest {
 export async function planCommand(options: PlanCommandOptions, io: CommandIo = processIo()): Promise<Outcome> {
   const { plan } = await preparePlan(options, (line) => io.progress(line));
   io.stdout.write(renderPlan(plan, options.format, useColor(io.stdout, io.env)));
-  return hasWork(plan) ? { kind: 'changes-pending', detailedExitCode: options.detailedExitCode } : { kind: 'ok' };
+  return plan.changes.length > 0 ? { kind: 'changes-pending', detailedExitCode: options.detailedExitCode } : { kind: 'ok' };
 }
 
 export function renderPlan(plan: Plan, format: PlanFormat, color: boolean): string {
@@ -29,7 +29,3 @@ export function renderPlan(plan: Plan, format: PlanFormat, color: boolean): stri
   }
 }
 
-/** Changes, or an ownership record to write (adopting objects): apply would do something. */
-export function hasWork(plan: Plan): boolean {
-  return plan.changes.length > 0 || plan.ownershipChanged;
-}
