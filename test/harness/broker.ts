@@ -10,7 +10,7 @@ import { join } from 'node:path';
 export const RABBITMQ_SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server';
 export const RABBITMQCTL = '/usr/lib/rabbitmq/bin/rabbitmqctl';
 
-export type Plugin = 'management' | 'shovel' | 'federation';
+export type Plugin = 'management' | 'shovel' | 'federation' | 'auth_mechanism_ssl';
 
 export interface StartOptions {
   /** rabbitmq_management is always on; shovel and federation (with their management parts) on request. */
@@ -21,6 +21,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** How long to wait for the management API to answer. */
   bootTimeoutMs?: number;
+  /** The Erlang cookie (written to HOME/.erlang.cookie): nodes of one cluster share it. */
+  cookie?: string;
 }
 
 export interface CtlResult {
@@ -118,7 +120,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function freePorts(n: number): Promise<number[]> {
+export async function freePorts(n: number): Promise<number[]> {
   // Hold nothing open between calls, but never hand out the same port twice in one start.
   const ports = new Set<number>();
   while (ports.size < n) ports.add(await freePort());
@@ -131,6 +133,7 @@ const PLUGIN_APPS: Record<Plugin, string[]> = {
   management: ['rabbitmq_management'],
   shovel: ['rabbitmq_shovel', 'rabbitmq_shovel_management'],
   federation: ['rabbitmq_federation', 'rabbitmq_federation_management'],
+  auth_mechanism_ssl: ['rabbitmq_auth_mechanism_ssl'],
 };
 
 function nodeEnv(dir: string, nodeName: string, extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -222,6 +225,7 @@ export async function startBroker(opts: StartOptions = {}): Promise<BrokerHandle
   };
   Object.assign(extra, opts.env ?? {});
   if (opts.config !== undefined) writeFileSync(join(dir, 'rabbitmq.conf'), opts.config);
+  if (opts.cookie !== undefined) writeFileSync(join(dir, '.erlang.cookie'), opts.cookie, { mode: 0o400 });
   const env = nodeEnv(dir, nodeName, extra);
   const outLog = join(dir, 'out.log');
   const out = openSync(outLog, 'a');
