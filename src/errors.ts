@@ -29,6 +29,7 @@ export const CODES = {
   W_REFERENCE: 'a reference to an object outside the spec',
   W_TLS_VERIFY: 'TLS verification is switched off',
   W_VERSION: 'a setting the broker version does not support',
+  W_PRUNE: 'prune keeps an object it would otherwise delete',
   // talking to a broker
   E_CONNECT: 'the broker could not be reached',
   E_TLS: 'the TLS handshake failed',

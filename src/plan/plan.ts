@@ -45,6 +45,8 @@ export function planChanges(input: PlanInput): Plan {
     const verdict = pruneVerdict(key, live, input, ownerOf);
     if (verdict.delete) {
       changes.push({ action: 'delete', key, kind: live.kind, title: describeResource(live), before: live, fields: [], forcedBy: [], reason: verdict.reason });
+    } else if (verdict.warning !== undefined) {
+      diagnostics.push({ severity: 'warning', code: 'W_PRUNE', message: verdict.warning });
     }
   }
 

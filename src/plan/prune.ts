@@ -1,8 +1,10 @@
 // Which live objects that the spec does not declare are deleted, and why (DESIGN.md, "Ownership").
+import { describeResource, resourceKey } from '../model/keys.js';
 import type { Resource } from '../model/types.js';
 import type { PlanInput } from './types.js';
 
-export type PruneVerdict = { delete: true; reason: string } | { delete: false };
+/** `warning`: kept although prune would delete it, and the user should know why. */
+export type PruneVerdict = { delete: true; reason: string } | { delete: false; warning?: string };
 
 const KEEP: PruneVerdict = { delete: false };
 
@@ -11,6 +13,7 @@ export function pruneVerdict(key: string, live: Resource, input: PlanInput, owne
   const owner = ownerOf.get(key);
   if (owner === input.stack) {
     if (isProtected(live, input)) return KEEP;
+    if (live.kind === 'vhost') return vhostVerdict(live.name, input, ownerOf);
     return { delete: true, reason: `stack ${input.stack} no longer declares it` };
   }
   if (input.prune !== 'all' || owner !== undefined) return KEEP;
@@ -34,6 +37,32 @@ export function isProtected(r: Resource, input: Pick<PlanInput, 'connectingUser'
     default:
       return false;
   }
+}
+
+/**
+ * Deleting a vhost deletes everything in it. Objects this stack owns go anyway (the plan deletes
+ * them one by one), but whatever else lives there (made outside warren, another stack's, an
+ * application's exclusive or server-named queue) would vanish without the plan showing it, which
+ * no prune mode may do: the vhost is kept, with a warning, until nothing else is left in it.
+ * Permissions are grants rather than contents (the broker gives the vhost's creator one), so they
+ * do not keep it.
+ */
+function vhostVerdict(vhost: string, input: PlanInput, ownerOf: ReadonlyMap<string, string>): PruneVerdict {
+  const others: string[] = [];
+  for (const r of input.live.values()) {
+    if (r.kind === 'vhost' || r.kind === 'user' || r.kind === 'permission' || r.kind === 'topic_permission' || r.vhost !== vhost) continue;
+    if (r.kind === 'exchange' && (r.name === '' || r.name.startsWith('amq.'))) continue; // every vhost has them
+    if (ownerOf.get(resourceKey(r)) === input.stack && !isProtected(r, input)) continue; // deleted by this plan
+    others.push(describeResource(r));
+  }
+  if (others.length === 0) return { delete: true, reason: `stack ${input.stack} no longer declares it` };
+  others.sort();
+  const shown = others.slice(0, 3).join(', ') + (others.length > 3 ? `, and ${others.length - 3} more` : '');
+  const count = others.length === 1 ? '1 object' : `${others.length} objects`;
+  return {
+    delete: false,
+    warning: `vhost ${vhost} is kept: it holds ${count} stack ${input.stack} does not manage (${shown}), which deleting the vhost would delete too. Delete or declare them, and the next apply deletes the vhost.`,
+  };
 }
 
 function inSpecVhost(r: Resource, specVhosts: ReadonlySet<string>): boolean {

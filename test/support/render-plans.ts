@@ -137,11 +137,11 @@ function deletes(): Plan {
 function dataLoss(): Plan {
   const gone = withMessages(queue('orders', 'orders.retired'), 1);
   const legacy = vhost('legacy');
-  return plan(
-    [vhost('orders'), queue('orders', 'orders.created', { type: 'quorum' })],
-    [vhost('orders'), withMessages(queue('orders', 'orders.created'), 1234), gone, legacy, withMessages(queue('legacy', 'a'), 40000), withMessages(queue('legacy', 'b'), 2)],
-    { ownership: new Map([['orders', keysOf(gone, legacy)]]) },
-  );
+  const a = withMessages(queue('legacy', 'a'), 40000);
+  const b = withMessages(queue('legacy', 'b'), 2);
+  return plan([vhost('orders'), queue('orders', 'orders.created', { type: 'quorum' })], [vhost('orders'), withMessages(queue('orders', 'orders.created'), 1234), gone, legacy, a, b], {
+    ownership: new Map([['orders', keysOf(gone, legacy, a, b)]]),
+  });
 }
 
 /** An ownership error from the planner, and warnings as the spec loader would add them. */

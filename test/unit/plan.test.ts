@@ -142,6 +142,22 @@ describe('planner: pruning and ownership', () => {
     assert.deepEqual(actions(p), ['delete permission other@v']);
   });
 
+  it('keeps a vhost it no longer declares while the vhost holds objects the stack does not manage', () => {
+    const v = vhost('v');
+    const mine = queue('v', 'mine');
+    const held = { ...queue('v', 'held'), live: { messages: 0, exclusive: true, server_named: true } };
+    const liveObjects = [v, mine, queue('v', 'stray'), exchange('v', 'amq.topic'), permission('v', 'someone'), held];
+    const p = plan([], liveObjects, { ownership: new Map([['orders', keysOf(v, mine, held)]]) });
+    assert.deepEqual(actions(p), ['delete queue v/mine']);
+    assert.deepEqual(p.diagnostics.map((d) => [d.severity, d.code]), [['warning', 'W_PRUNE']]);
+    assert.match(p.diagnostics[0]?.message ?? '', /^vhost v is kept: it holds 2 objects stack orders does not manage \(queue v\/held, queue v\/stray\)/);
+    assert.ok(p.owned.includes(keysOf(v).values().next().value as string), 'the kept vhost stays owned');
+    // With only the broker's own exchanges and permissions left, it goes.
+    const q = plan([], [v, mine, exchange('v', 'amq.topic'), permission('v', 'someone')], { ownership: new Map([['orders', keysOf(v, mine)]]) });
+    assert.deepEqual(actions(q), ['delete queue v/mine', 'delete vhost v']);
+    assert.deepEqual(q.diagnostics, []);
+  });
+
   it('refuses to declare an object another stack owns', () => {
     const p = plan([vhost('v'), queue('v', 'theirs')], live, { ownership });
     assert.equal(p.diagnostics[0]?.code, 'E_OWNERSHIP');
@@ -170,8 +186,14 @@ describe('planner: data loss', () => {
 
   it('marks deleting a vhost whose queues hold messages', () => {
     const v = vhost('v');
-    const p = plan([], [v, withMessages(queue('v', 'q'), 2), withMessages(queue('v', 'r'), 5)], { ownership: new Map([['orders', keysOf(v)]]) });
-    assert.deepEqual(p.changes.map((c) => [c.title, c.dataLoss]), [['vhost v', { messages: 7 }]]);
+    const q = withMessages(queue('v', 'q'), 2);
+    const r = withMessages(queue('v', 'r'), 5);
+    const p = plan([], [v, q, r], { ownership: new Map([['orders', keysOf(v, q, r)]]) });
+    assert.deepEqual(p.changes.map((c) => [c.title, c.dataLoss]), [
+      ['queue v/q', { messages: 2 }],
+      ['queue v/r', { messages: 5 }],
+      ['vhost v', { messages: 7 }],
+    ]);
   });
 
   it('does not mark an empty queue', () => {
