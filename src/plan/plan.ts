@@ -72,11 +72,16 @@ function ownersByKey(ownership: PlanInput['ownership']): Map<string, string> {
   return owners;
 }
 
-/** Deleting or replacing a queue with messages, or deleting a vhost that holds such queues, loses them. */
+/**
+ * Deleting or replacing a queue with messages, or deleting a vhost that holds such queues, loses
+ * them. A queue the plan deletes or replaces carries its own mark, so a vhost counts only the
+ * others: each message is counted once.
+ */
 function markDataLoss(changes: Change[], live: ReadonlyMap<string, Resource>): Change[] {
+  const markedOnTheirOwn = new Set(changes.filter((c) => c.kind === 'queue' && (c.action === 'delete' || c.action === 'replace')).map((c) => c.key));
   const messagesByVhost = new Map<string, number>();
-  for (const r of live.values()) {
-    if (r.kind === 'queue' && r.live && r.live.messages > 0) {
+  for (const [key, r] of live) {
+    if (r.kind === 'queue' && r.live && r.live.messages > 0 && !markedOnTheirOwn.has(key)) {
       messagesByVhost.set(r.vhost, (messagesByVhost.get(r.vhost) ?? 0) + r.live.messages);
     }
   }
