@@ -28,6 +28,7 @@ export const CODES = {
   E_CONFLICT: 'settings that exclude each other',
   W_REFERENCE: 'a reference to an object outside the spec',
   W_TLS_VERIFY: 'TLS verification is switched off',
+  W_TLS_EXPIRY: 'a TLS certificate expires soon or has expired',
   W_VERSION: 'a setting the broker version does not support',
   W_PRUNE: 'prune keeps an object it would otherwise delete',
   // talking to a broker

@@ -1,7 +1,8 @@
 // The I/O glue around the pure planner: load the spec, read the live side (a broker or a
 // definitions file), adapt to the broker's version, resolve passwords to hashes, plan.
-import { WarrenError, errorsOf, type Diagnostic } from '../errors.js';
-import { ManagementClient } from '../live/management-client.js';
+import { WarrenError, errorsOf, formatDiagnostic, type Diagnostic } from '../errors.js';
+import { connectManagement, managementClientFor } from '../live/connect-target.js';
+import type { ManagementClient } from '../live/management-client.js';
 import { readBroker } from '../live/read-broker.js';
 import { readDefinitionsFile } from '../live/read-definitions.js';
 import type { LiveState } from '../live/types.js';
@@ -51,13 +52,10 @@ export async function preparePlan(request: PlanRequest, progress: (line: string)
   } else {
     target = resolveTarget(spec.targets, request.connection, request.env);
     if (early && sameConnection(early.target, target)) {
-      ({ client } = early);
-      live = await early.live;
+      ({ client, live } = await early.live);
     } else {
       early?.live.catch(() => undefined);
-      client = managementClient(target);
-      progress(`Reading ${client.endpoint} ...`);
-      live = await readBroker(client);
+      ({ client, live } = await readTarget(target, progress));
     }
   }
   progress(`Read ${live.model.resources.size} objects from ${live.source} (RabbitMQ ${live.brokerVersion}) (with the spec, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
@@ -84,8 +82,15 @@ export async function preparePlan(request: PlanRequest, progress: (line: string)
 
 interface EarlyRead {
   target: Target;
-  client: ManagementClient;
-  live: Promise<LiveState>;
+  live: Promise<{ client: ManagementClient; live: LiveState }>;
+}
+
+/** Connects (the first endpoint that answers; TLS warnings on the way) and reads the whole broker. */
+async function readTarget(target: Target, progress: (line: string) => void): Promise<{ client: ManagementClient; live: LiveState }> {
+  const connection = await connectManagement(target, { progress, warn: (d) => progress(formatDiagnostic(d)) });
+  const { client } = connection;
+  progress(`Reading ${client.endpoint} (node ${connection.node}) ...`);
+  return { client, live: await readBroker(client) };
 }
 
 /** Starts reading when flags and environment alone name the broker and its credentials. */
@@ -99,9 +104,9 @@ function earlyRead(request: PlanRequest, progress: (line: string) => void): Earl
   } catch {
     return undefined; // reported properly once the spec is loaded
   }
-  const client = managementClient(target);
-  progress(`Reading ${client.endpoint} ...`);
-  return { target, client, live: readBroker(client) };
+  const live = readTarget(target, progress);
+  live.catch(() => undefined); // handled where it is awaited; this keeps a quick failure from counting as unhandled
+  return { target, live };
 }
 
 /** The early read is only used when the spec's targets changed nothing about the connection. */
@@ -114,8 +119,7 @@ function sameConnection(a: Target, b: Target): boolean {
   );
 }
 
-export function managementClient(target: Target): ManagementClient {
-  // Cluster failover across several endpoints comes with the TLS and cluster work; the first one is used.
-  const baseUrl = target.management[0] as string;
-  return new ManagementClient({ baseUrl, username: target.username ?? 'guest', password: target.password ?? 'guest' });
+/** A client over all of the target's management endpoints, with its TLS settings; nothing is sent yet. */
+export function managementClient(target: Target, progress?: (line: string) => void): ManagementClient {
+  return managementClientFor(target, { progress }).client;
 }

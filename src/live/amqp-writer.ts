@@ -1,33 +1,39 @@
 // Exchanges, queues and bindings over AMQP: the fast path for big applies. One connection per
 // vhost (AMQP connections are bound to a vhost) and a pool of channels on it, because amqplib
 // keeps one RPC in flight per channel; many channels let the broker work in parallel.
-import amqp from 'amqplib';
+// When a connection is lost mid-apply (its node stopped), the vhost reconnects on the next URL
+// and each operation that failed with it is sent once more: all of them are idempotent (declare
+// and bind state the whole object, deletes of what is gone succeed), and the lost node may or may
+// not have applied them. An operation the broker refused (406, 403...) is never repeated.
 import type { Channel, ChannelModel } from 'amqplib';
 import { WarrenError } from '../errors.js';
 import type { Binding, Exchange, Queue } from '../model/types.js';
-import type { Secret } from '../model/secret.js';
+import { connectAmqp, type AmqpConnectOptions } from './amqp-connect.js';
+import type { CertInfo } from './tls-material.js';
 
-export interface AmqpWriterOptions {
-  /** amqp:// or amqps:// base URLs, tried in order. */
-  urls: readonly string[];
-  username: string;
-  password: Secret;
+export interface AmqpWriterOptions extends AmqpConnectOptions {
   channelsPerVhost: number;
-  /** Extra socket options (TLS settings), passed to amqplib as they are. */
-  socketOptions?: Record<string, unknown> | undefined;
+  /** Told of each new connection's server certificate (amqps), for the expiry warning. */
+  onPeerCertificate?: ((endpoint: string, cert: CertInfo) => void) | undefined;
 }
 
 interface VhostPool {
   connection: ChannelModel;
   endpoint: string;
+  index: number;
   idle: Channel[];
   open: number;
   waiters: ((ch: Channel | undefined) => void)[];
+  /** Set when the connection closed; the pool is then dropped and the vhost reconnects. */
+  lost?: string | undefined;
 }
 
 export class AmqpWriter {
   readonly #options: AmqpWriterOptions;
   readonly #pools = new Map<string, Promise<VhostPool>>();
+  /** Which URL new connections try first. */
+  #start = 0;
+  #closing = false;
 
   constructor(options: AmqpWriterOptions) {
     this.#options = options;
@@ -66,22 +72,35 @@ export class AmqpWriter {
   }
 
   async close(): Promise<void> {
+    this.#closing = true;
     const pools = await Promise.allSettled(this.#pools.values());
     this.#pools.clear();
     await Promise.allSettled(pools.map((p) => (p.status === 'fulfilled' ? p.value.connection.close() : Promise.resolve())));
   }
 
   async #withChannel(vhost: string, what: string, work: (ch: Channel) => Promise<unknown>): Promise<void> {
-    const pool = await this.#pool(vhost);
-    const ch = await this.#acquire(pool);
-    try {
-      await work(ch);
-      this.#release(pool, ch);
-    } catch (err) {
-      // A failed AMQP method closes its channel: drop it and let the pool open a fresh one.
-      pool.open--;
-      this.#release(pool, undefined);
-      throw new WarrenError('E_BROKER', `${what} in vhost ${vhost}: ${amqpReason(err)}`, { endpoint: pool.endpoint });
+    for (let attempt = 1; ; attempt++) {
+      const pool = await this.#pool(vhost);
+      try {
+        const ch = await this.#acquire(pool);
+        try {
+          await work(ch);
+        } catch (err) {
+          // A failed AMQP method closes its channel: drop it and let the pool open a fresh one.
+          pool.open--;
+          this.#release(pool, undefined);
+          throw err;
+        }
+        this.#release(pool, ch);
+        return;
+      } catch (err) {
+        // The connection's 'close' event may come a moment after the failed call.
+        if (pool.lost === undefined) await new Promise((r) => setTimeout(r, 20));
+        if (pool.lost !== undefined && attempt === 1) continue; // once, on a new connection
+        if (err instanceof WarrenError) throw err;
+        const lost = pool.lost !== undefined ? ` (connection lost: ${pool.lost})` : '';
+        throw new WarrenError('E_BROKER', `${what} in vhost ${vhost}: ${amqpReason(err)}${lost}`, { endpoint: pool.endpoint });
+      }
     }
   }
 
@@ -96,19 +115,21 @@ export class AmqpWriter {
   }
 
   async #connect(vhost: string): Promise<VhostPool> {
-    const { urls, username, password, socketOptions } = this.#options;
-    let lastError: unknown;
-    for (const base of urls) {
-      const url = `${base.replace(/\/+$/, '')}/${encodeURIComponent(vhost)}`;
-      try {
-        const connection = await amqp.connect(url, { ...socketOptions, credentials: amqp.credentials.plain(username, password.reveal()) });
-        connection.on('error', () => undefined); // surfaced through the failing call instead
-        return { connection, endpoint: base, idle: [], open: 0, waiters: [] };
-      } catch (err) {
-        lastError = err;
-      }
-    }
-    throw new WarrenError('E_CONNECT', `AMQP connection to vhost ${vhost} failed on ${urls.join(', ')}: ${amqpReason(lastError)}`, { endpoint: urls[0] });
+    const { connection, endpoint, index, peerCertificate } = await connectAmqp(this.#options, vhost, this.#start);
+    if (peerCertificate) this.#options.onPeerCertificate?.(endpoint, peerCertificate);
+    const pool: VhostPool = { connection, endpoint, index, idle: [], open: 0, waiters: [] };
+    connection.on('close', (err: unknown) => {
+      if (this.#closing) return;
+      pool.lost = err instanceof Error ? amqpReason(err) : 'closed';
+      // New connections start at the next URL; the one that was lost is tried last.
+      if (this.#start === index) this.#start = (index + 1) % this.#options.urls.length;
+      this.#options.onEvent?.(`AMQP: connection to ${endpoint} (vhost ${vhost}) lost: ${pool.lost}; reconnecting`);
+      void this.#pools.get(vhost)?.then((current) => {
+        if (current === pool) this.#pools.delete(vhost);
+      });
+      for (const waiter of pool.waiters.splice(0)) waiter(undefined);
+    });
+    return pool;
   }
 
   async #acquire(pool: VhostPool): Promise<Channel> {

@@ -105,7 +105,8 @@ export class BrokerWriter {
 
   async createBinding(b: Binding): Promise<void> {
     assertListable(b);
-    await this.client.post(['bindings', b.vhost, 'e', b.source, destType(b), b.destination], { routing_key: b.routing_key, arguments: b.arguments });
+    // Idempotent: the same binding posted twice is one binding, so a failover may send it again.
+    await this.client.post(['bindings', b.vhost, 'e', b.source, destType(b), b.destination], { routing_key: b.routing_key, arguments: b.arguments }, { idempotent: true });
   }
 
   /**

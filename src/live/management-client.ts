@@ -2,87 +2,159 @@
 // per request, and every failure mapped to a WarrenError that names the endpoint.
 // Paths are given as segments and each one is encoded here, so a name can never escape its segment
 // (vhost "/" becomes %2F; `#`, `?`, `%`, spaces, unicode and `__proto__` stay names).
+//
+// Several base URLs are one cluster's nodes. Requests go to the current one (the first at start);
+// when it cannot be reached (refused, reset, DNS, no answer in time: E_CONNECT) the client moves
+// on to the next and stays there. The failed request is sent again on the new node when that is
+// safe: GET reads; PUT and DELETE are idempotent in this API (a PUT states the whole object, a
+// DELETE of what is gone is a 404 the caller treats as done); a POST only when the caller says it
+// is idempotent (a binding POST is: the same binding twice is one binding). A write may have been
+// applied by a node that then died, which is why only writes safe to repeat are repeated.
+// TLS failures, refused credentials and HTTP errors are answers, not outages: they never move on,
+// because every node would say the same and moving on would hide the real cause.
 import { WarrenError } from '../errors.js';
 import type { Json } from '../model/types.js';
 import type { Secret } from '../model/secret.js';
+import { errorCode, tlsFailure, type TlsErrorContext } from './tls-errors.js';
 
-/** The transport: Node's fetch by default. A later TLS option wraps it to add its dispatcher. */
+/** The transport: Node's fetch by default; https-transport.ts adds TLS client settings. */
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
+export interface FailoverEvent {
+  from: string;
+  to: string;
+  /** Why `from` was given up, e.g. "connection refused (ECONNREFUSED)". */
+  reason: string;
+  /** Whether the request that failed is being sent again on `to`. */
+  retried: boolean;
+}
+
 export interface ManagementClientOptions {
-  /** http(s)://host:port, with or without a path prefix (a management path_prefix); no trailing /api. */
-  baseUrl: string;
+  /**
+   * http(s)://host:port, with or without a path prefix (a management path_prefix); no trailing /api.
+   * Several: the nodes of one cluster, tried in order.
+   */
+  baseUrl: string | readonly string[];
   username: string;
   password: Secret | string;
   /** Per request; default 30 s. */
   timeoutMs?: number | undefined;
   fetch?: FetchLike | undefined;
+  /** TLS settings in use, so TLS failures can name the setting to fix. */
+  tls?: Omit<TlsErrorContext, 'host'> | undefined;
+  /** Told each time requests move to another endpoint. */
+  onFailover?: ((event: FailoverEvent) => void) | undefined;
 }
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** A transport failure worth trying the next endpoint for. */
+class Unreachable extends Error {
+  constructor(readonly error: WarrenError, readonly reason: string) {
+    super(error.message);
+  }
+}
+
 export class ManagementClient {
-  /** The base URL without credentials: what errors and LiveState.source show. */
-  readonly endpoint: string;
-  readonly #api: string;
+  /** Base URLs without credentials, in the order given. */
+  readonly endpoints: readonly string[];
   readonly #authorization: string;
   readonly #timeoutMs: number;
   readonly #fetch: FetchLike;
+  readonly #tls: Omit<TlsErrorContext, 'host'> | undefined;
+  readonly #onFailover: ((event: FailoverEvent) => void) | undefined;
+  #current = 0;
 
   constructor(options: ManagementClientOptions) {
-    let url: URL;
-    try {
-      url = new URL(options.baseUrl);
-    } catch {
-      throw new WarrenError('E_TARGET', `management URL is not a URL: ${JSON.stringify(redactUrl(options.baseUrl))}`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new WarrenError('E_TARGET', `management URL must start with http:// or https://, got ${url.protocol}//`);
-    }
-    url.username = '';
-    url.password = '';
-    url.search = '';
-    url.hash = '';
-    this.endpoint = url.toString().replace(/\/+$/, '');
-    this.#api = `${this.endpoint}/api`;
+    const urls = typeof options.baseUrl === 'string' ? [options.baseUrl] : [...options.baseUrl];
+    if (urls.length === 0) throw new WarrenError('E_TARGET', 'no management URL given');
+    this.endpoints = urls.map(cleanBaseUrl);
     const password = typeof options.password === 'string' ? options.password : options.password.reveal();
     this.#authorization = `Basic ${Buffer.from(`${options.username}:${password}`, 'utf8').toString('base64')}`;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#fetch = options.fetch ?? ((u, init) => fetch(u, init));
+    this.#tls = options.tls;
+    this.#onFailover = options.onFailover;
+  }
+
+  /** The base URL requests go to now, without credentials: what errors and LiveState.source show. */
+  get endpoint(): string {
+    return this.endpoints[this.#current] as string;
   }
 
   /** GET: the decoded JSON body. */
   async get(segments: readonly string[], query?: Query): Promise<unknown> {
-    const res = await this.#request('GET', segments, query, undefined);
+    const res = await this.#request('GET', segments, query, undefined, { retry: true });
     return res.body;
   }
 
   async put(segments: readonly string[], body: Json): Promise<void> {
-    await this.#request('PUT', segments, undefined, body);
+    await this.#request('PUT', segments, undefined, body, { retry: true });
   }
 
-  async post(segments: readonly string[], body: Json): Promise<void> {
-    await this.#request('POST', segments, undefined, body);
+  /** POST. Sent again on another node after a connection failure only when `idempotent` says it is safe. */
+  async post(segments: readonly string[], body: Json, options: { idempotent?: boolean } = {}): Promise<void> {
+    await this.#request('POST', segments, undefined, body, { retry: options.idempotent === true });
   }
 
   /** DELETE. Returns false when the object was already gone (404), which callers treat as success. */
   async delete(segments: readonly string[]): Promise<boolean> {
-    const res = await this.#request('DELETE', segments, undefined, undefined, true);
+    const res = await this.#request('DELETE', segments, undefined, undefined, { retry: true, notFoundOk: true });
     return res.status !== 404;
   }
 
-  /** The full URL of a path: exported for messages and tests. */
+  /** The full URL of a path on the current endpoint: exported for messages and tests. */
   url(segments: readonly string[], query?: Query): string {
-    const path = segments.map((s) => encodeURIComponent(s)).join('/');
-    const qs = query ? queryString(query) : '';
-    return `${this.#api}/${path}${qs}`;
+    return this.#url(this.endpoint, segments, query);
   }
 
-  async #request(method: string, segments: readonly string[], query: Query | undefined, body: Json | undefined, notFoundOk = false): Promise<{ status: number; body: unknown }> {
-    const url = this.url(segments, query);
-    const what = `${method} /api/${segments.map((s) => encodeURIComponent(s)).join('/')}`;
+  #url(base: string, segments: readonly string[], query?: Query): string {
+    const path = segments.map((s) => encodeURIComponent(s)).join('/');
+    const qs = query ? queryString(query) : '';
+    return `${base}/api/${path}${qs}`;
+  }
+
+  async #request(method: string, segments: readonly string[], query: Query | undefined, body: Json | undefined, o: { retry: boolean; notFoundOk?: boolean }): Promise<{ status: number; body: unknown }> {
+    const tried = new Set<number>();
+    const failures: string[] = [];
+    for (;;) {
+      const index = this.#current;
+      tried.add(index);
+      try {
+        return await this.#send(this.endpoints[index] as string, method, segments, query, body, o.notFoundOk === true);
+      } catch (e) {
+        if (!(e instanceof Unreachable)) throw e;
+        failures.push(`${this.endpoints[index]}: ${e.reason}`);
+        // Another request may already have moved on: follow it rather than skip a node.
+        const next = this.#current !== index && !tried.has(this.#current) ? this.#current : this.#nextUntried(index, tried);
+        if (next === undefined) {
+          if (this.endpoints.length === 1) throw e.error;
+          throw new WarrenError('E_CONNECT', `no management endpoint answered ${describe(method, segments)}: ${failures.join('; ')}`, { endpoint: this.endpoints[0] });
+        }
+        if (this.#current === index) {
+          this.#current = next;
+          this.#onFailover?.({ from: this.endpoints[index] as string, to: this.endpoints[next] as string, reason: e.reason, retried: o.retry });
+        }
+        if (!o.retry) {
+          throw new WarrenError('E_CONNECT', `${e.error.message}; ${method} is not sent twice (it may have been applied), later requests go to ${this.endpoints[next]}`, { endpoint: e.error.endpoint });
+        }
+      }
+    }
+  }
+
+  #nextUntried(from: number, tried: ReadonlySet<number>): number | undefined {
+    for (let step = 1; step < this.endpoints.length; step++) {
+      const i = (from + step) % this.endpoints.length;
+      if (!tried.has(i)) return i;
+    }
+    return undefined;
+  }
+
+  async #send(base: string, method: string, segments: readonly string[], query: Query | undefined, body: Json | undefined, notFoundOk: boolean): Promise<{ status: number; body: unknown }> {
+    const url = this.#url(base, segments, query);
+    const what = describe(method, segments);
     // No Accept header: some endpoints (PUT /api/vhost-limits/..., /api/user-limits/...) declare no
     // content types, and cowboy then answers 406 to `Accept: application/json`.
     const headers: Record<string, string> = { authorization: this.#authorization };
@@ -97,26 +169,26 @@ export class ManagementClient {
       res = await this.#fetch(url, init);
       text = await res.text();
     } catch (e) {
-      throw this.#transportError(e, what);
+      throw this.#transportError(e, what, base);
     }
     if (res.ok) return { status: res.status, body: parseJson(text) };
     if (res.status === 404 && notFoundOk) return { status: 404, body: undefined };
-    throw this.#httpError(res.status, text, what);
+    throw this.#httpError(res.status, text, what, base);
   }
 
-  #transportError(e: unknown, what: string): WarrenError {
+  /** WarrenError for answers that end the request; Unreachable for failures worth another node. */
+  #transportError(e: unknown, what: string, endpoint: string): WarrenError | Unreachable {
     if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')) {
-      return new WarrenError('E_CONNECT', `${this.endpoint} did not answer ${what} within ${this.#timeoutMs} ms`, { endpoint: this.endpoint });
+      const error = new WarrenError('E_CONNECT', `${endpoint} did not answer ${what} within ${this.#timeoutMs} ms`, { endpoint });
+      return new Unreachable(error, `no answer within ${this.#timeoutMs} ms`);
     }
-    const code = causeCode(e);
-    if (code && /^(ERR_SSL|ERR_TLS|CERT_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|HOSTNAME_MISMATCH|ERR_OSSL)/.test(code)) {
-      return new WarrenError('E_TLS', `TLS handshake with ${this.endpoint} failed: ${code}`, { endpoint: this.endpoint });
-    }
-    const detail = code ?? (e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e));
-    return new WarrenError('E_CONNECT', `cannot reach the management API at ${this.endpoint}: ${detail}`, { endpoint: this.endpoint });
+    const tls = tlsFailure(e, { ...this.#tls, host: hostOf(endpoint) });
+    if (tls !== undefined) return new WarrenError('E_TLS', tls, { endpoint });
+    const reason = connectionFailure(e);
+    return new Unreachable(new WarrenError('E_CONNECT', `cannot reach the management API at ${endpoint}: ${reason}`, { endpoint }), reason);
   }
 
-  #httpError(status: number, text: string, what: string): WarrenError {
+  #httpError(status: number, text: string, what: string, endpoint: string): WarrenError {
     const parsed = parseJson(text);
     const error = isRecord(parsed) && typeof parsed['error'] === 'string' ? parsed['error'] : undefined;
     const reason = isRecord(parsed) ? formatReason(parsed['reason']) : text.trim();
@@ -124,10 +196,55 @@ export class ManagementClient {
     // 401 `not_authorized` is a failed login; `not_authorised` (British) is a refusal of an
     // authenticated user: missing administrator tag, or a reserved name such as amq.*.
     if (status === 401 && (error !== 'not_authorised' || /^Not (administrator|management) user/.test(reason))) {
-      return new WarrenError('E_AUTH', `${this.endpoint} refused the credentials for ${what}: ${detail}`, { endpoint: this.endpoint });
+      return new WarrenError('E_AUTH', `${endpoint} refused the credentials for ${what}: ${detail}`, { endpoint });
     }
-    return new WarrenError('E_BROKER', `${what} failed with HTTP ${status}: ${detail}`, { endpoint: this.endpoint });
+    return new WarrenError('E_BROKER', `${what} failed with HTTP ${status}: ${detail}`, { endpoint });
   }
+}
+
+const CONNECTION_WORDS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection closed',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  UND_ERR_SOCKET: 'connection closed by the other side',
+};
+
+/** A transport failure in words, with its code: "connection refused (ECONNREFUSED)". */
+export function connectionFailure(e: unknown): string {
+  const code = errorCode(e);
+  if (code !== undefined) return CONNECTION_WORDS[code] ? `${CONNECTION_WORDS[code]} (${code})` : code;
+  if (e instanceof Error) return e.cause instanceof Error ? e.cause.message : e.message;
+  return String(e);
+}
+
+function describe(method: string, segments: readonly string[]): string {
+  return `${method} /api/${segments.map((s) => encodeURIComponent(s)).join('/')}`;
+}
+
+function cleanBaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new WarrenError('E_TARGET', `management URL is not a URL: ${JSON.stringify(redactUrl(raw))}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new WarrenError('E_TARGET', `management URL must start with http:// or https://, got ${url.protocol}//`);
+  }
+  url.username = '';
+  url.password = '';
+  url.search = '';
+  url.hash = '';
+  return url.toString().replace(/\/+$/, '');
+}
+
+function hostOf(endpoint: string): string {
+  return new URL(endpoint).hostname.replace(/^\[|\]$/g, '');
 }
 
 function queryString(query: Query): string {
@@ -148,14 +265,6 @@ function parseJson(text: string): unknown {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function causeCode(e: unknown): string | undefined {
-  for (let c: unknown = e, depth = 0; c && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
-    const code = (c as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-  }
-  return undefined;
 }
 
 function redactUrl(s: string): string {

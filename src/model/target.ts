@@ -12,6 +12,12 @@ export interface TlsSettings {
   servername?: string | undefined;
   verify: boolean; // true unless the spec says false out loud
   min_version?: 'TLSv1.2' | 'TLSv1.3' | undefined;
+  /**
+   * How AMQP connections log in: 'password' (PLAIN, the default) or 'certificate' (SASL EXTERNAL:
+   * the broker takes the user from the client certificate). The management API always uses
+   * username and password: RabbitMQ 3.10's HTTP API has no certificate login.
+   */
+  login?: 'password' | 'certificate' | undefined;
 }
 
 export interface Target {

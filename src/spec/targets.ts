@@ -65,5 +65,7 @@ function buildTls(node: SpecNode, folder: string): TlsSettings {
   if (servername !== undefined) tls.servername = servername;
   const minVersion = stringOf(child(node, 'min_version'));
   if (minVersion === 'TLSv1.2' || minVersion === 'TLSv1.3') tls.min_version = minVersion;
+  const login = stringOf(child(node, 'login'));
+  if (login === 'password' || login === 'certificate') tls.login = login;
   return tls;
 }

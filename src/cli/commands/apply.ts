@@ -1,11 +1,11 @@
 // `warren apply`: plan, show, confirm, execute. Nothing is written when the spec is invalid, the
 // plan would lose messages without --allow-data-loss, or the user does not confirm.
-import { WarrenError } from '../../errors.js';
+import { WarrenError, formatDiagnostic } from '../../errors.js';
 import { applyPlan, refuseDataLoss } from '../../apply/apply.js';
 import { BrokerApplyTarget } from '../../apply/broker-target.js';
 import { AmqpWriter } from '../../live/amqp-writer.js';
 import { BrokerWriter } from '../../live/broker-writer.js';
-import { Secret } from '../../model/secret.js';
+import { amqpOptionsFor, expiryWarning } from '../../live/connect-target.js';
 import type { Plan } from '../../plan/index.js';
 import { renderPlanText, useColor } from '../../render/index.js';
 import type { Outcome } from '../exit.js';
@@ -36,8 +36,18 @@ export async function applyCommand(options: ApplyCommandOptions, io: CommandIo =
   refuseDataLoss(plan, options.allowDataLoss);
   await confirm(plan, client.endpoint, options.autoApprove, io);
 
+  const progress = (line: string): void => io.progress(line);
+  const seenCerts = new Set<string>();
   const amqp = target.amqp.length > 0
-    ? new AmqpWriter({ urls: target.amqp, username: target.username ?? 'guest', password: target.password ?? new Secret('guest'), channelsPerVhost: options.concurrency })
+    ? new AmqpWriter({
+        ...amqpOptionsFor(target, { progress }),
+        channelsPerVhost: options.concurrency,
+        onPeerCertificate: (endpoint, cert) => {
+          const w = seenCerts.has(cert.fingerprint) ? undefined : expiryWarning(cert, "the server's certificate");
+          seenCerts.add(cert.fingerprint);
+          if (w) progress(formatDiagnostic({ ...w, endpoint }));
+        },
+      })
     : undefined;
   const started = Date.now();
   const report = progressReporter(io, plan.changes.length);
