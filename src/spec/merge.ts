@@ -135,7 +135,7 @@ function mergeUser(index: SpecIndex, user: string, e: Entry, file: string, twice
     index.users.set(user, decl);
   }
   const path: PathSegment[] = ['users', user];
-  mergeFields(decl.fields, node, ['password', 'password_hash', 'hashing_algorithm', 'tags', 'limits'], path, `user \`${user}\` setting`, twice);
+  mergeFields(decl.fields, node, ['auth', 'password', 'password_hash', 'hashing_algorithm', 'tags', 'limits'], path, `user \`${user}\` setting`, twice);
   for (const [vhost, p] of entriesOf(child(node, 'permissions'))) {
     const first = decl.permissions.get(vhost);
     if (first) twice(`permission of user \`${user}\` in vhost \`${vhost}\``, p.keyOrigin, first.origin);

@@ -54,7 +54,7 @@ export interface VhostDecl {
 export interface UserDecl {
   name: string;
   origin: Origin;
-  fields: Fields; // password, password_hash, hashing_algorithm, tags, limits
+  fields: Fields; // auth, password, password_hash, hashing_algorithm, tags, limits
   /** By vhost name. */
   permissions: Map<string, Declared>;
   topic_permissions: TopicPermissionDecl[];

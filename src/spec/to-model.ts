@@ -105,6 +105,11 @@ function policyOf(kind: Policy['kind'], vhost: string, d: Declared): Policy {
 function userOf(decl: UserDecl): User {
   const f = (name: string): SpecNode | undefined => field(decl.fields, name)?.value;
   const user: User = { kind: 'user', name: decl.name, tags: tagsOf(f('tags')), limits: toJsonMap(f('limits')), origin: decl.origin };
+  // A certificate user has no password at all: '' is "no password" to the broker (see credentials.ts).
+  if (stringOf(f('auth')) === 'certificate') {
+    user.password_hash = '';
+    return user;
+  }
   const password = secretOf(f('password'));
   if (password) user.password = password;
   const hash = stringOf(f('password_hash'));

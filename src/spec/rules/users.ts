@@ -1,4 +1,5 @@
-// Users: one way to state a password (E_CONFLICT), and a password hash that fits its algorithm.
+// Users: one way to state a password (E_CONFLICT), none for a certificate user, and a password
+// hash that fits its algorithm.
 // The password itself is never read here beyond its presence.
 import type { HashingAlgorithm } from '../../model/types.js';
 import { field, fieldPath, type UserDecl } from '../spec-index.js';
@@ -19,6 +20,14 @@ export const userRules: Rule = (spec, report) => {
     const password = field(user.fields, 'password');
     const hash = field(user.fields, 'password_hash');
     const algorithm = field(user.fields, 'hashing_algorithm');
+    const auth = field(user.fields, 'auth');
+    if (auth && stringOf(auth.value) === 'certificate') {
+      for (const name of ['password', 'password_hash', 'hashing_algorithm']) {
+        const e = field(user.fields, name);
+        if (e) report.error('E_CONFLICT', e.keyOrigin, `${where(user, name)}: a user with \`auth: certificate\` has no password; remove \`${name}\` or the \`auth\` line`);
+      }
+      continue;
+    }
     if (password && hash) {
       report.error('E_CONFLICT', hash.keyOrigin, `${where(user, 'password_hash')}: give \`password\` or \`password_hash\`, not both`);
     }
