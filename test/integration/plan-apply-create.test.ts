@@ -182,6 +182,16 @@ describe('plan/apply: create everything', { skip }, () => {
     await stack.assertPlanEmpty({ prune: 'all' });
   });
 
+  test('the spawned CLI prints pure JSON on stdout (progress goes to stderr) and exits 0 with nothing to do', async () => {
+    const r = await stack.cli(['plan', '{dir}', '--format', 'json', '--detailed-exitcode']);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as PlanDoc;
+    assert.equal(doc.format_version, '1');
+    assert.deepEqual(doc.changes, []);
+    assert.equal(doc.summary.unchanged, 27);
+    assert.match(r.stderr, /^Read \d+ objects from /m);
+  });
+
   test('plan --live against the broker definitions export: empty but for what a 3.10 export cannot hold', async () => {
     const definitions = await a.get<Row>(['definitions']);
     const file = stack.writeFile('definitions-export.json', JSON.stringify(definitions, null, 2));

@@ -241,6 +241,7 @@ describe('plan/apply: prune', { skip }, () => {
     assert.deepEqual(doc.changes, []);
     assert.deepEqual(doc.ownership, { changed: true, owned_count: 4 });
     const text = await stack.plan();
+    assert.equal(text.code, 0, 'adopting is not a change: --detailed-exitcode exits 0');
     assert.match(text.stdout, /^No changes\. The broker matches the spec \(4 objects\)\.\nApply will only update the ownership record of stack adopter \(it will own 4 objects\)\.\n$/);
     const r = await stack.applyOk();
     assert.match(r.stdout, /Stack adopter now owns 4 objects \(ownership recorded; nothing else changed\)\./);
