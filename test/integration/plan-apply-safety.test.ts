@@ -179,4 +179,25 @@ describe('plan/apply: safety', { skip }, () => {
     await stack.assertPlanEmpty();
     assert.deepEqual(await bindingsOf(a, 'closed'), ['x -> queue:q [] {"k":"two","x-match":"all"}', 'x -> queue:r [] {"k":"two","x-match":"any"}']);
   });
+
+  test('errors a user can cause: exit 1, one diagnostic line, no stack trace, nothing written', async () => {
+    const stack = new SpecStack(broker, 'oops');
+    stacks.push(stack);
+    stack.write({ vhosts: { oops: { queues: { q: {} } } } });
+    const cases: [string, Record<string, string>, string[], RegExp][] = [
+      ['no terminal to confirm on', {}, ['apply', '{dir}'], /error E_USAGE: apply needs confirmation and there is no terminal to ask on/],
+      ['wrong password', { WARREN_PASSWORD: 'not-the-password' }, ['plan', '{dir}'], /error E_AUTH: .*refused the credentials/],
+      ['nothing listening', { WARREN_MANAGEMENT_URL: 'http://127.0.0.1:9' }, ['apply', '{dir}', '--auto-approve'], /error E_CONNECT: /],
+    ];
+    const saved = { ...stack.env };
+    for (const [what, env, args, expected] of cases) {
+      Object.assign(stack.env, saved, env);
+      const r = await stack.cli(args);
+      assert.equal(r.code, 1, `${what}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, expected, what);
+      assert.doesNotMatch(r.stderr, STACK_LINE, what);
+      assert.doesNotMatch(`${r.stdout}${r.stderr}`, /not-the-password/, what);
+    }
+    assert.equal(await a.get(['vhosts', 'oops']), undefined);
+  });
 });
