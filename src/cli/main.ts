@@ -1,9 +1,8 @@
 // The command line: commander wiring only. Each command lives in commands/ and is imported
 // lazily, so `warren --help` does not pay for ajv, amqplib or the planner.
 import { Command, CommanderError, Option } from 'commander';
+import { WARREN_VERSION as VERSION } from '../version.js';
 import { EXIT_ERROR, exitCodeFor, reportFailure, type Outcome } from './exit.js';
-
-const VERSION = '0.1.0';
 
 export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void>): Command {
   const program = new Command('warren')
@@ -49,7 +48,51 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
         }),
       ),
     );
+  program
+    .command('export')
+    .description('write the broker (or a definitions file) as a spec: one file, a folder (a file per vhost and users.yaml), or stdout')
+    .option('--from <definitions.json>', 'read an exported definitions file instead of a broker')
+    .option('--management <url>', 'management API URL (overrides WARREN_MANAGEMENT_URL)')
+    .option('--amqp <url>', 'AMQP URL (overrides WARREN_AMQP_URL; not needed to export)')
+    .option('--username <name>', 'user to connect as (overrides WARREN_USERNAME); the password comes from WARREN_PASSWORD')
+    .option('--vhost <name>', 'export only this vhost (repeatable), with the users that have permissions in it', collect, [])
+    .option('--stack <name>', 'the stack the exported spec names', 'exported')
+    .option('-o, --output <file|dir>', 'a .yaml/.yml file, or a folder; default stdout')
+    .action((o: ExportOptions) =>
+      run(async () =>
+        (await import('./commands/export.js')).exportCommand({
+          env: process.env,
+          connection: { management: o.management, amqp: o.amqp, username: o.username },
+          from: o.from,
+          vhosts: o.vhost,
+          stack: o.stack,
+          output: o.output,
+        }),
+      ),
+    );
+  program
+    .command('render [paths...]')
+    .description('write the spec as a definitions file for rabbitmqctl import_definitions or load_definitions (passwords as salted hashes)')
+    .addOption(new Option('--format <format>', 'output format').choices(['definitions']).default('definitions'))
+    .option('-o, --output <file>', 'write to this file; default stdout')
+    .action((paths: string[], o: { format: string; output?: string }) =>
+      run(async () => (await import('./commands/render.js')).renderCommand({ paths, env: process.env, format: o.format as 'definitions', output: o.output })),
+    );
   return program;
+}
+
+interface ExportOptions {
+  from?: string;
+  management?: string;
+  amqp?: string;
+  username?: string;
+  vhost: string[];
+  stack: string;
+  output?: string;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 interface CommandOptions {

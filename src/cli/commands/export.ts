@@ -1,0 +1,80 @@
+// `warren export`: a live broker (or a definitions file) -> a spec that plans to no changes
+// against it. Writes one file, one file per vhost plus users.yaml into a folder, or stdout.
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WarrenError } from '../../errors.js';
+import { exportSpec, type ExportLayout, type ExportResult } from '../../export/export.js';
+import { ownershipParameterName } from '../../live/ownership.js';
+import { readBroker } from '../../live/read-broker.js';
+import { readDefinitionsFile } from '../../live/read-definitions.js';
+import type { LiveState } from '../../live/types.js';
+import type { Outcome } from '../exit.js';
+import { managementClient } from '../get-plan.js';
+import { processIo, type CommandIo } from '../io.js';
+import { resolveTarget, type ConnectionFlags, type Env } from '../resolve-target.js';
+
+export interface ExportCommandOptions {
+  env: Env;
+  connection: ConnectionFlags;
+  /** Read this definitions file instead of a broker. */
+  from?: string | undefined;
+  vhosts: string[];
+  stack: string;
+  /** A .yaml/.yml file, or a folder; stdout when undefined. */
+  output?: string | undefined;
+}
+
+export const DEFAULT_EXPORT_STACK = 'exported';
+
+export async function exportCommand(options: ExportCommandOptions, io: CommandIo = processIo()): Promise<Outcome> {
+  ownershipParameterName(options.stack); // the same limits as every stack name
+  const live = await readLive(options, io);
+  const layout = layoutOf(options.output);
+  const result = exportSpec(live, { stack: options.stack, vhosts: options.vhosts }, layout);
+  for (const w of result.warnings) io.stderr.write(`warning: ${w}\n`);
+  if (options.output === undefined) {
+    io.stdout.write(result.files[0]?.text ?? '');
+  } else if (layout === 'single') {
+    writeFileSync(options.output, result.files[0]?.text ?? '');
+  } else {
+    writeFolder(options.output, result);
+  }
+  io.progress(summary(result, options.output ?? 'stdout'));
+  return { kind: 'ok' };
+}
+
+async function readLive(options: ExportCommandOptions, io: CommandIo): Promise<LiveState> {
+  if (options.from !== undefined) return readDefinitionsFile(options.from);
+  const target = resolveTarget([], options.connection, options.env);
+  const client = managementClient(target);
+  io.progress(`Reading ${client.endpoint} ...`);
+  return readBroker(client);
+}
+
+/** A name ending in .yaml/.yml that is not an existing folder is a file; anything else a folder. */
+function layoutOf(output: string | undefined): ExportLayout {
+  if (output === undefined) return 'single';
+  let isDir = false;
+  try {
+    isDir = statSync(output).isDirectory();
+  } catch {
+    /* does not exist yet */
+  }
+  return !isDir && /\.ya?ml$/i.test(output) ? 'single' : 'split';
+}
+
+/** Refuses a folder holding other spec files: they would merge into the export when it is loaded. */
+function writeFolder(dir: string, result: ExportResult): void {
+  mkdirSync(dir, { recursive: true });
+  const ours = new Set(result.files.map((f) => f.name));
+  const foreign = readdirSync(dir).filter((name) => /\.ya?ml$/i.test(name) && !ours.has(name));
+  if (foreign.length > 0) {
+    throw new WarrenError('E_USAGE', `${dir} holds other spec files (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''}); they would merge with the export when it is loaded: export into an empty folder`);
+  }
+  for (const f of result.files) writeFileSync(join(dir, f.name), f.text);
+}
+
+function summary(result: ExportResult, where: string): string {
+  const left = [...result.leftOut].map(([why, n]) => `${n} ${why}`).join('; ');
+  return `Exported ${result.exported} objects to ${where}${left ? ` (left out: ${left})` : ''}.`;
+}

@@ -1,0 +1,102 @@
+// A live broker (or a definitions file) -> spec YAML: one file, or one file per vhost plus one for
+// the users. Pure: the caller reads the broker and writes the files.
+import { createHash } from 'node:crypto';
+import type { LiveState } from '../live/types.js';
+import { WARREN_VERSION } from '../version.js';
+import { selectExportable } from './select.js';
+import { specDocuments, type DocMap, type DocValue } from './spec-document.js';
+import { toYaml } from './yaml.js';
+
+export interface ExportOptions {
+  stack: string;
+  /** Only these vhosts (and the users with permissions in them). */
+  vhosts?: readonly string[] | undefined;
+}
+
+export interface ExportedFile {
+  /** The file's name inside the output folder (layout `split`); `spec.yaml` for a single file. */
+  name: string;
+  text: string;
+}
+
+export interface ExportResult {
+  files: ExportedFile[];
+  /** Objects written. */
+  exported: number;
+  /** reason -> count of objects left out for it. */
+  leftOut: Map<string, number>;
+  /** Things the user should know: vhosts asked for that do not exist, objects other stacks own. */
+  warnings: string[];
+}
+
+export type ExportLayout = 'single' | 'split';
+
+export const USERS_FILE = 'users.yaml';
+
+export function exportSpec(live: LiveState, options: ExportOptions, layout: ExportLayout): ExportResult {
+  const selection = selectExportable(live, { vhosts: options.vhosts });
+  const docs = specDocuments(selection.kept);
+  const warnings: string[] = [];
+  for (const v of options.vhosts ?? []) if (!docs.vhosts.has(v)) warnings.push(`--vhost ${v}: no such vhost in ${live.source}`);
+  warnings.push(...ownershipWarnings(live, selection.kept.keys(), options.stack));
+
+  const header = [`Exported by warren ${WARREN_VERSION} from ${live.source} (RabbitMQ ${live.brokerVersion}).`];
+  const withUsers = [...header, 'Users keep their password hashes: keep this file as private as a definitions export.'];
+  const head = (): DocMap =>
+    new Map<string, DocValue>([
+      ['version', 1],
+      ['stack', options.stack],
+    ]);
+  const files: ExportedFile[] = [];
+  if (layout === 'single') {
+    const root = head();
+    if (docs.vhosts.size > 0) root.set('vhosts', docs.vhosts);
+    if (docs.users.size > 0) root.set('users', docs.users);
+    files.push({ name: 'spec.yaml', text: toYaml(root, docs.users.size > 0 ? withUsers : header) });
+  } else {
+    const names = vhostFileNames([...docs.vhosts.keys()]);
+    for (const [vhost, body] of docs.vhosts) {
+      const root = head();
+      root.set('vhosts', new Map([[vhost, body]]));
+      files.push({ name: names.get(vhost) as string, text: toYaml(root, header) });
+    }
+    if (docs.users.size > 0) {
+      const root = head();
+      root.set('users', docs.users);
+      files.push({ name: USERS_FILE, text: toYaml(root, withUsers) });
+    }
+  }
+  return { files, exported: selection.kept.size, leftOut: selection.leftOut, warnings };
+}
+
+/**
+ * `vhost-<name>.yaml`, the name percent-encoded outside [A-Za-z0-9._-] (so "/" is vhost-%2F.yaml).
+ * Names that differ only in case get a hash suffix, so case-insensitive file systems keep both.
+ */
+export function vhostFileNames(vhosts: readonly string[]): Map<string, string> {
+  const encode = (name: string): string =>
+    [...Buffer.from(name, 'utf8')].map((b) => (/[A-Za-z0-9._-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  const base = new Map(vhosts.map((v) => [v, `vhost-${encode(v)}`]));
+  const folded = new Map<string, number>();
+  for (const b of base.values()) folded.set(b.toLowerCase(), (folded.get(b.toLowerCase()) ?? 0) + 1);
+  const out = new Map<string, string>();
+  for (const [v, b] of base) {
+    const clash = (folded.get(b.toLowerCase()) ?? 0) > 1;
+    out.set(v, `${b}${clash ? `-${createHash('sha256').update(v, 'utf8').digest('hex').slice(0, 8)}` : ''}.yaml`);
+  }
+  return out;
+}
+
+/** Exported objects another stack owns: planning the export under this stack would refuse them. */
+function ownershipWarnings(live: LiveState, keys: Iterable<string>, stack: string): string[] {
+  const counts = new Map<string, number>();
+  const owners = new Map<string, string>();
+  for (const [owner, owned] of live.ownership) for (const k of owned) owners.set(k, owner);
+  for (const k of keys) {
+    const owner = owners.get(k);
+    if (owner !== undefined && owner !== stack) counts.set(owner, (counts.get(owner) ?? 0) + 1);
+  }
+  return [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(
+    ([owner, n]) => `${n} exported object${n === 1 ? ' is' : 's are'} owned by stack ${owner}: planning this export as stack ${stack} refuses them (E_OWNERSHIP); export with --stack ${owner}, or pick other vhosts with --vhost`,
+  );
+}

@@ -1,0 +1,193 @@
+// Kept live objects -> the spec's shape: vhosts with their exchanges, queues, bindings and
+// policies; users with their credentials and grants. Only what differs from the spec's defaults
+// is written (durable true, auto_delete false, priority 0, apply_to all, empty maps...), so an
+// export reads like a spec someone wrote. Names are sorted in code-point order, the broker's maps
+// by key, so the same broker always exports to the same bytes.
+import { canonicalJson } from '../model/keys.js';
+import type { Binding, Exchange, Json, JsonMap, Permission, Policy, Queue, Resource, TopicPermission, User, Vhost } from '../model/types.js';
+
+export type DocValue = string | number | boolean | null | DocValue[] | DocMap;
+export type DocMap = Map<string, DocValue>;
+
+export interface SpecDocuments {
+  /** vhost name -> its body under `vhosts:`. */
+  vhosts: Map<string, DocMap>;
+  /** user name -> its body under `users:`. */
+  users: Map<string, DocMap>;
+}
+
+interface VhostParts {
+  vhost: Vhost;
+  exchanges: Exchange[];
+  queues: Queue[];
+  bindings: Binding[];
+  policies: Policy[];
+  operatorPolicies: Policy[];
+}
+
+interface UserParts {
+  user: User;
+  permissions: Permission[];
+  topicPermissions: TopicPermission[];
+}
+
+export function specDocuments(kept: ReadonlyMap<string, Resource>): SpecDocuments {
+  const vhosts = new Map<string, VhostParts>();
+  const users = new Map<string, UserParts>();
+  const vhostParts = (name: string): VhostParts | undefined => vhosts.get(name);
+  for (const r of kept.values()) {
+    if (r.kind === 'vhost') vhosts.set(r.name, { vhost: r, exchanges: [], queues: [], bindings: [], policies: [], operatorPolicies: [] });
+    if (r.kind === 'user') users.set(r.name, { user: r, permissions: [], topicPermissions: [] });
+  }
+  for (const r of kept.values()) {
+    switch (r.kind) {
+      case 'exchange':
+        vhostParts(r.vhost)?.exchanges.push(r);
+        break;
+      case 'queue':
+        vhostParts(r.vhost)?.queues.push(r);
+        break;
+      case 'binding':
+        vhostParts(r.vhost)?.bindings.push(r);
+        break;
+      case 'policy':
+        vhostParts(r.vhost)?.policies.push(r);
+        break;
+      case 'operator_policy':
+        vhostParts(r.vhost)?.operatorPolicies.push(r);
+        break;
+      case 'permission':
+        users.get(r.user)?.permissions.push(r);
+        break;
+      case 'topic_permission':
+        users.get(r.user)?.topicPermissions.push(r);
+        break;
+      default:
+        break;
+    }
+  }
+  return {
+    vhosts: new Map(sortedBy([...vhosts.values()], (p) => p.vhost.name).map((p) => [p.vhost.name, vhostDoc(p)])),
+    users: new Map(sortedBy([...users.values()], (p) => p.user.name).map((p) => [p.user.name, userDoc(p)])),
+  };
+}
+
+function vhostDoc(p: VhostParts): DocMap {
+  const v = p.vhost;
+  const doc: DocMap = new Map();
+  if (v.description !== '') doc.set('description', v.description);
+  if (v.tags.length > 0) doc.set('tags', [...v.tags]);
+  if (v.default_queue_type !== undefined) doc.set('default_queue_type', v.default_queue_type);
+  setMap(doc, 'limits', v.limits);
+  const defaultType = v.default_queue_type ?? 'classic';
+  setNamed(doc, 'exchanges', p.exchanges, (e) => e.name, exchangeDoc);
+  setNamed(doc, 'queues', p.queues, (q) => q.name, (q) => queueDoc(q, defaultType));
+  if (p.bindings.length > 0) doc.set('bindings', sortedBy(p.bindings, bindingOrder).map(bindingDoc));
+  setNamed(doc, 'policies', p.policies, (x) => x.name, policyDoc);
+  setNamed(doc, 'operator_policies', p.operatorPolicies, (x) => x.name, policyDoc);
+  return doc;
+}
+
+function exchangeDoc(e: Exchange): DocMap {
+  const doc: DocMap = new Map([['type', e.type]]);
+  if (!e.durable) doc.set('durable', false);
+  if (e.auto_delete) doc.set('auto_delete', true);
+  if (e.internal) doc.set('internal', true);
+  setMap(doc, 'arguments', e.arguments);
+  return doc;
+}
+
+/** `type` only when it is not what the spec would infer (the vhost's default queue type, else classic). */
+function queueDoc(q: Queue, defaultType: string): DocMap {
+  const doc: DocMap = new Map();
+  if (q.type !== defaultType) doc.set('type', q.type);
+  if (!q.durable) doc.set('durable', false);
+  if (q.auto_delete) doc.set('auto_delete', true);
+  setMap(doc, 'arguments', q.arguments);
+  return doc;
+}
+
+function bindingDoc(b: Binding): DocMap {
+  const doc: DocMap = new Map([
+    ['source', b.source],
+    [b.destination_type, b.destination],
+  ]);
+  if (b.routing_key !== '') doc.set('routing_key', b.routing_key);
+  setMap(doc, 'arguments', b.arguments);
+  return doc;
+}
+
+function policyDoc(p: Policy): DocMap {
+  const doc: DocMap = new Map([['pattern', p.pattern]]);
+  if (p.apply_to !== 'all') doc.set('apply_to', p.apply_to);
+  if (p.priority !== 0) doc.set('priority', p.priority);
+  setMap(doc, 'definition', p.definition, true);
+  return doc;
+}
+
+/** Users keep their hash and its algorithm: the export must log them in as before. */
+function userDoc(p: UserParts): DocMap {
+  const u = p.user;
+  const doc: DocMap = new Map();
+  if (u.password_hash !== undefined) {
+    doc.set('password_hash', u.password_hash);
+    doc.set('hashing_algorithm', u.hashing_algorithm ?? 'rabbit_password_hashing_sha256');
+  }
+  if (u.tags.length > 0) doc.set('tags', [...u.tags]);
+  setMap(doc, 'limits', u.limits);
+  if (p.permissions.length > 0) {
+    const permissions: DocMap = new Map();
+    for (const x of sortedBy(p.permissions, (x) => x.vhost)) {
+      const grant: DocMap = new Map();
+      for (const k of ['configure', 'write', 'read'] as const) if (x[k] !== '') grant.set(k, x[k]);
+      permissions.set(x.vhost, grant);
+    }
+    doc.set('permissions', permissions);
+  }
+  if (p.topicPermissions.length > 0) {
+    const byVhost: DocMap = new Map();
+    for (const x of sortedBy(p.topicPermissions, (x) => JSON.stringify([x.vhost, x.exchange]))) {
+      const entry: DocMap = new Map([['exchange', x.exchange]]);
+      if (x.write !== '') entry.set('write', x.write);
+      if (x.read !== '') entry.set('read', x.read);
+      const list = byVhost.get(x.vhost);
+      if (Array.isArray(list)) list.push(entry);
+      else byVhost.set(x.vhost, [entry]);
+    }
+    doc.set('topic_permissions', byVhost);
+  }
+  return doc;
+}
+
+function setNamed<T>(doc: DocMap, field: string, items: T[], name: (x: T) => string, body: (x: T) => DocMap): void {
+  if (items.length === 0) return;
+  doc.set(field, new Map(sortedBy(items, name).map((x) => [name(x), body(x)])));
+}
+
+/** A broker map, keys sorted; left out when empty unless the format requires it. */
+function setMap(doc: DocMap, field: string, map: JsonMap, always = false): void {
+  if (Object.keys(map).length === 0 && !always) return;
+  doc.set(field, jsonToDoc(map));
+}
+
+export function jsonToDoc(value: Json): DocValue {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(jsonToDoc);
+  return new Map(
+    Object.keys(value)
+      .sort(compareText)
+      .map((k): [string, DocValue] => [k, jsonToDoc(value[k] ?? null)]),
+  );
+}
+
+function bindingOrder(b: Binding): string {
+  return JSON.stringify([b.source, b.destination_type, b.destination, b.routing_key, canonicalJson(b.arguments)]);
+}
+
+function sortedBy<T>(items: readonly T[], key: (x: T) => string): T[] {
+  return [...items].sort((a, b) => compareText(key(a), key(b)));
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

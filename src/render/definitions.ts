@@ -1,0 +1,77 @@
+// A desired model -> a definitions file that `rabbitmqctl import_definitions` and
+// POST /api/definitions accept (checked against RabbitMQ 3.10), for brokers that load their
+// topology at boot (`load_definitions`). Passwords arrive here already hashed (salted, as the
+// broker stores them), never in clear. Shapes chosen for 3.10's importer:
+// - vhost metadata (description, tags, default_queue_type) under `metadata`, which 3.10 reads;
+// - vhost limits as `vhost-limits` parameters, which every version since 3.7 reads;
+// - operator policies as `operator_policy` parameters: 3.10 has no top-level operator_policies;
+// - every queue with an explicit x-queue-type: the importer ignores the `type` field, and
+//   without the argument the vhost's default queue type would decide;
+// - user tags as a list and user limits in the user entry (3.10 reads both).
+// The stack's ownership record goes along as a global parameter, as apply would write it, so a
+// plan of the same spec against the imported broker is empty.
+import { ownershipParameterName, ownershipValue } from '../live/ownership.js';
+import { resourceKey } from '../model/keys.js';
+import type { Json, JsonMap, Resource } from '../model/types.js';
+
+export interface DefinitionsOptions {
+  stack: string;
+}
+
+export function renderDefinitions(desired: ReadonlyMap<string, Resource>, options: DefinitionsOptions): string {
+  const d: Record<string, JsonMap[]> = { users: [], vhosts: [], permissions: [], topic_permissions: [], parameters: [], global_parameters: [], policies: [], queues: [], exchanges: [], bindings: [] };
+  const push = (section: string, entry: JsonMap): void => {
+    (d[section] as JsonMap[]).push(entry);
+  };
+  for (const r of [...desired.values()].sort(byKind)) {
+    switch (r.kind) {
+      case 'vhost': {
+        const metadata: JsonMap = { description: r.description, tags: r.tags };
+        if (r.default_queue_type) metadata['default_queue_type'] = r.default_queue_type;
+        push('vhosts', { name: r.name, metadata });
+        if (Object.keys(r.limits).length > 0) push('parameters', { vhost: r.name, component: 'vhost-limits', name: 'limits', value: r.limits });
+        break;
+      }
+      case 'user':
+        push('users', {
+          name: r.name,
+          password_hash: r.password_hash ?? '',
+          hashing_algorithm: r.hashing_algorithm ?? 'rabbit_password_hashing_sha256',
+          tags: r.tags,
+          limits: r.limits,
+        });
+        break;
+      case 'permission':
+        push('permissions', { user: r.user, vhost: r.vhost, configure: r.configure, write: r.write, read: r.read });
+        break;
+      case 'topic_permission':
+        push('topic_permissions', { user: r.user, vhost: r.vhost, exchange: r.exchange, write: r.write, read: r.read });
+        break;
+      case 'exchange':
+        push('exchanges', { name: r.name, vhost: r.vhost, type: r.type, durable: r.durable, auto_delete: r.auto_delete, internal: r.internal, arguments: r.arguments });
+        break;
+      case 'queue':
+        push('queues', { name: r.name, vhost: r.vhost, durable: r.durable, auto_delete: r.auto_delete, arguments: { ...r.arguments, 'x-queue-type': r.type } });
+        break;
+      case 'binding':
+        push('bindings', { source: r.source, vhost: r.vhost, destination: r.destination, destination_type: r.destination_type, routing_key: r.routing_key, arguments: r.arguments });
+        break;
+      case 'policy':
+        push('policies', { vhost: r.vhost, name: r.name, pattern: r.pattern, 'apply-to': r.apply_to, definition: r.definition, priority: r.priority });
+        break;
+      case 'operator_policy':
+        push('parameters', { vhost: r.vhost, component: 'operator_policy', name: r.name, value: { pattern: r.pattern, 'apply-to': r.apply_to, definition: r.definition, priority: r.priority } });
+        break;
+    }
+  }
+  const name = ownershipParameterName(options.stack);
+  push('global_parameters', { name, value: ownershipValue(options.stack, desired.keys()) });
+  return `${JSON.stringify(d as unknown as Json, null, 2)}\n`;
+}
+
+/** By kind, then identity: the same spec renders in the same order whatever its file layout. */
+function byKind(a: Resource, b: Resource): number {
+  const ka = `${a.kind}\u0000${resourceKey(a)}`;
+  const kb = `${b.kind}\u0000${resourceKey(b)}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
