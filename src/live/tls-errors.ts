@@ -90,6 +90,7 @@ function describe(code: string, err: Record<string, unknown>, ctx: TlsErrorConte
     case 'ERR_OSSL_BAD_DECRYPT':
     case 'ERR_OSSL_EVP_BAD_DECRYPT':
     case 'ERR_MISSING_PASSPHRASE':
+    case 'ERR_OSSL_CRYPTO_INTERRUPTED_OR_CANCELLED':
       return tls?.passphrase === undefined ? 'the key in tls.key is encrypted: set tls.passphrase' : 'tls.passphrase does not decrypt the key in tls.key';
     case 'ERR_OSSL_X509_KEY_VALUES_MISMATCH':
       return 'the key in tls.key does not belong to the certificate in tls.cert';

@@ -80,7 +80,8 @@ export function readTlsMaterial(settings: TlsSettings | undefined, where: TlsWhe
   }
   if (key) {
     try {
-      createPrivateKey(options.passphrase === undefined ? { key } : { key, passphrase: options.passphrase });
+      // An empty passphrase rather than none: OpenSSL must never try to prompt for one.
+      createPrivateKey({ key, passphrase: options.passphrase ?? '' });
     } catch (e) {
       throw fail(e);
     }
