@@ -101,6 +101,20 @@ describe('plan/apply: names', { skip }, () => {
     assert.deepEqual(((await a.get<Row[]>(['users'])) ?? []).map((u) => u['name']), ['guest']);
   });
 
+  // Reported, not fixed here (src/spec fills an omitted description with "", src/live reads the
+  // broker's own "Default virtual host"): a spec that only puts queues in "/" plans to clear it.
+  test('declaring only queues in "/" plans only their creation, not a change to "/" itself', { todo: 'reported: omitted description of "/" plans "Default virtual host" -> ""' }, async () => {
+    const stack = new SpecStack(broker, 'bare-root');
+    stacks.push(stack);
+    stack.write({ vhosts: { '/': { queues: { 'bare.q': {} } } } });
+    assert.deepEqual(actionsOf(await stack.planJson()), ['create queue //bare.q']);
+    await stack.applyOk();
+    await stack.assertPlanEmpty();
+    // Leave "/" as it was for the next test: no queue, no stack owning it.
+    await a.del(['queues', '/', 'bare.q']);
+    await a.del(['global-parameters', 'warren.stack.bare-root']);
+  });
+
   test('the default vhost "/": queues declared in it work, its implicit bindings never show', async () => {
     const stack = new SpecStack(broker, 'root');
     stacks.push(stack);
@@ -139,5 +153,28 @@ describe('plan/apply: names', { skip }, () => {
     await stack.applyOk();
     assert.equal(await a.get(['queues', '/', 'root.b']), undefined);
     await stack.assertPlanEmpty();
+  });
+
+  // Reported, not fixed here (src/live builds URLs with fetch, which resolves "." and ".." path
+  // segments, even percent-encoded): PUT /api/vhosts/.. becomes PUT /api/ and fails with HTTP 405.
+  test('names "." and ".." are refused up front (E_NAME) or applied, never a failure half way', { todo: 'reported: apply fails with HTTP 405 on vhost/user/policy "." and ".."' }, async () => {
+    for (const n of ['.', '..']) {
+      const stack = new SpecStack(broker, `dots${n.length}`);
+      stacks.push(stack);
+      stack.write({
+        vhosts: Object.fromEntries([[n, { queues: Object.fromEntries([[n, {}]]), policies: Object.fromEntries([[n, { pattern: '^x$', definition: { 'max-length': 1 } }]]) }]]),
+        users: Object.fromEntries([[n, { password: 'pw', permissions: Object.fromEntries([[n, { read: '.*' }]]) }]]),
+      });
+      const plan = await stack.plan();
+      if (plan.code === 1) {
+        assert.match(plan.stderr, /error E_NAME: /, n);
+        continue;
+      }
+      await stack.applyOk();
+      await stack.assertPlanEmpty();
+      stack.write({});
+      await stack.applyOk();
+      await stack.assertPlanEmpty();
+    }
   });
 });
