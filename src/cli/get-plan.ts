@@ -20,6 +20,11 @@ export interface PlanRequest {
   /** Plan against an exported definitions file instead of a broker. */
   liveFile?: string | undefined;
   prune: PruneMode;
+  /**
+   * Called once the spec and the target are known and before the broker is read (apply takes the
+   * stack's lock here, so what it plans against cannot change under it). Turns off the early read.
+   */
+  beforeRead?: ((stack: string, target: Target, client: ManagementClient, spec: LoadedSpec) => Promise<void>) | undefined;
 }
 
 export interface PreparedPlan {
@@ -36,7 +41,7 @@ export async function preparePlan(request: PlanRequest, progress: (line: string)
   // flags and environment already say where the broker is, the read starts first and the spec is
   // loaded while the broker works.
   const started = Date.now();
-  const early = request.liveFile === undefined ? earlyRead(request, progress) : undefined;
+  const early = request.liveFile === undefined && !request.beforeRead ? earlyRead(request, progress) : undefined;
   if (early) await new Promise((resolve) => setTimeout(resolve, 20)); // let the requests go out
 
   const spec = loadSpec(request.paths.length > 0 ? request.paths : ['.'], request.env);
@@ -55,7 +60,9 @@ export async function preparePlan(request: PlanRequest, progress: (line: string)
       ({ client, live } = await early.live);
     } else {
       early?.live.catch(() => undefined);
-      ({ client, live } = await readTarget(target, progress));
+      const hook = request.beforeRead;
+      const resolved = target;
+      ({ client, live } = await readTarget(target, progress, hook && ((c) => hook(stack, resolved, c, spec))));
     }
   }
   progress(`Read ${live.model.resources.size} objects from ${live.source} (RabbitMQ ${live.brokerVersion}) (with the spec, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
@@ -86,9 +93,10 @@ interface EarlyRead {
 }
 
 /** Connects (the first endpoint that answers; TLS warnings on the way) and reads the whole broker. */
-async function readTarget(target: Target, progress: (line: string) => void): Promise<{ client: ManagementClient; live: LiveState }> {
+async function readTarget(target: Target, progress: (line: string) => void, beforeRead?: (client: ManagementClient) => Promise<void>): Promise<{ client: ManagementClient; live: LiveState }> {
   const connection = await connectManagement(target, { progress, warn: (d) => progress(formatDiagnostic(d)) });
   const { client } = connection;
+  await beforeRead?.(client);
   progress(`Reading ${client.endpoint} (node ${connection.node}) ...`);
   return { client, live: await readBroker(client) };
 }

@@ -22,7 +22,8 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
     .description('diff the spec against the broker and show what apply would change')
     .option('--live <definitions.json>', 'plan against an exported definitions file instead of a broker')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-    .option('--detailed-exitcode', 'exit 0 when there is nothing to do, 2 when there are changes, 1 on error');
+    .option('--detailed-exitcode', 'exit 0 when there is nothing to do, 2 when there are changes, 1 on error')
+    .option('-o, --out <plan.json>', 'also save the plan to this file, for `warren apply <plan.json>`');
   planCmd.action((paths: string[], o: CommandOptions) =>
     run(async () =>
       (await import('./commands/plan.js')).planCommand({
@@ -30,11 +31,12 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
         liveFile: o.live,
         format: o.format as 'text' | 'json' | 'markdown',
         detailedExitCode: o.detailedExitcode === true,
+        output: o.out,
       }),
     ),
   );
   connectionOptions(program.command('apply [paths...]'))
-    .description('plan, ask for confirmation, and apply the changes to the broker')
+    .description('lock the stack, plan, ask for confirmation, and apply the changes; or run a plan saved with `plan -o`')
     .option('--auto-approve', 'apply without asking (for CI, after the plan was reviewed)')
     .option('--allow-data-loss', 'allow deleting or replacing queues that hold messages')
     .option('--concurrency <n>', 'requests in flight at once', parseCount, 32)
@@ -104,6 +106,7 @@ interface CommandOptions {
   live?: string;
   format?: string;
   detailedExitcode?: boolean;
+  out?: string;
   autoApprove?: boolean;
   allowDataLoss?: boolean;
   concurrency?: number;

@@ -1,4 +1,6 @@
 // `warren plan`: diff the spec against the broker (or a definitions file) and show the plan.
+import { writeFileSync } from 'node:fs';
+import { planFileText } from '../../saved-plan/write.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanText, useColor } from '../../render/index.js';
 import type { Plan } from '../../plan/index.js';
 import type { Outcome } from '../exit.js';
@@ -10,11 +12,17 @@ export type PlanFormat = 'text' | 'json' | 'markdown';
 export interface PlanCommandOptions extends PlanRequest {
   format: PlanFormat;
   detailedExitCode: boolean;
+  /** Also save the plan to this file (see saved-plan/format.ts). */
+  output?: string | undefined;
 }
 
 export async function planCommand(options: PlanCommandOptions, io: CommandIo = processIo()): Promise<Outcome> {
-  const { plan } = await preparePlan(options, (line) => io.progress(line));
+  const { plan, live, target, spec } = await preparePlan(options, (line) => io.progress(line));
   io.stdout.write(renderPlan(plan, options.format, useColor(io.stdout, io.env)));
+  if (options.output !== undefined) {
+    writeFileSync(options.output, planFileText({ plan, live, target, specVhosts: spec.vhosts }));
+    io.progress(`Saved the plan to ${options.output}; \`warren apply ${options.output}\` runs exactly this plan, if the broker has not changed.`);
+  }
   return plan.changes.length > 0 ? { kind: 'changes-pending', detailedExitCode: options.detailedExitCode } : { kind: 'ok' };
 }
 

@@ -1,0 +1,101 @@
+// Takes the stack's lock for an apply (see apply/lock.ts): picks the vhost that holds it, and
+// connects over AMQP as the target's user.
+//
+// Which vhost: every apply of a stack must pick the same one, from what it can see before planning.
+//   1. "/" when the broker has it (it almost always does);
+//   2. else the first of the spec's vhosts, by name, that exists;
+//   3. else the first vhost the broker has, by name;
+//   4. else (a broker without any vhost) the first of the spec's vhosts, created now with the
+//      spec's settings: the plan then finds it in place.
+// AMQP endpoint: the target's (TLS, login and failover as apply's writer uses them); without one,
+// the management URL's host on the AMQP default port (amqp://host:5672, or amqps://host:5671 for
+// https), said on stderr. If no connection can be made, apply stops before reading anything.
+import type { ChannelModel } from 'amqplib';
+import { WarrenError } from '../errors.js';
+import { acquireStackLock, currentHolder, lockQueueName, type StackLock } from '../apply/lock.js';
+import { BrokerWriter } from '../live/broker-writer.js';
+import { connectAmqpToTarget } from '../live/connect-target.js';
+import type { ManagementClient } from '../live/management-client.js';
+import { resourceKey } from '../model/keys.js';
+import type { Target } from '../model/target.js';
+import type { Vhost } from '../model/types.js';
+
+export interface LockRequest {
+  stack: string;
+  target: Target;
+  client: ManagementClient;
+  /** The spec's vhosts (a saved plan records them). */
+  specVhosts: readonly string[];
+  /** The spec's settings for a vhost, used if the lock has to create it. */
+  desiredVhost?: ((name: string) => Vhost | undefined) | undefined;
+  progress: (line: string) => void;
+}
+
+export interface TakenLock {
+  lock: StackLock;
+  /** The resource key of a vhost created to hold the lock, if one was. */
+  created?: string | undefined;
+}
+
+export async function lockStack(request: LockRequest): Promise<TakenLock> {
+  const { client, target, stack } = request;
+  const existing = await vhostNames(client);
+  const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  const spec = [...request.specVhosts].sort(byName);
+  let vhost = existing.has('/') ? '/' : (spec.find((v) => existing.has(v)) ?? [...existing].sort(byName)[0]);
+  let created: string | undefined;
+  if (vhost === undefined) {
+    vhost = spec[0];
+    if (vhost === undefined) throw new WarrenError('E_LOCKED', `cannot lock stack ${stack}: the broker has no vhost to hold the lock and the spec declares none`, { endpoint: client.endpoint });
+    const v: Vhost = request.desiredVhost?.(vhost) ?? { kind: 'vhost', name: vhost, description: '', tags: [], limits: {} };
+    await new BrokerWriter(client).putVhost(v);
+    created = resourceKey(v);
+    request.progress(`Created vhost ${vhost} to hold the lock (the broker had none).`);
+  }
+  const amqpTarget = withAmqp(target, request.progress);
+  const lock = await acquireStackLock(vhost, currentHolder(stack, target.username ?? 'guest'), {
+    connect: (v) => connect(amqpTarget, v, request.progress),
+    queueArguments: async (v, queue) => {
+      const q = await client.get(['queues', v, queue]);
+      const args = typeof q === 'object' && q !== null ? (q as Record<string, unknown>)['arguments'] : undefined;
+      return typeof args === 'object' && args !== null ? (args as Record<string, unknown>) : undefined;
+    },
+  });
+  request.progress(`Locked stack ${stack} (queue ${lockQueueName(stack)} in vhost ${vhost}).`);
+  return { lock, created };
+}
+
+async function vhostNames(client: ManagementClient): Promise<Set<string>> {
+  const rows = await client.get(['vhosts'], { columns: 'name' });
+  const names = new Set<string>();
+  for (const row of Array.isArray(rows) ? rows : []) {
+    const name = typeof row === 'object' && row !== null ? (row as Record<string, unknown>)['name'] : undefined;
+    if (typeof name === 'string') names.add(name);
+  }
+  return names;
+}
+
+/** The target's AMQP URLs, or ones derived from its management URLs when it has none. */
+function withAmqp(target: Target, progress: (line: string) => void): Target {
+  if (target.amqp.length > 0) return target;
+  const amqp = target.management.map((m) => {
+    const url = new URL(m);
+    const tls = url.protocol === 'https:';
+    return `${tls ? 'amqps' : 'amqp'}://${url.host.replace(/:\d+$/, '')}:${tls ? 5671 : 5672}`;
+  });
+  progress(`No AMQP URL given: taking the lock over ${amqp[0] ?? '(none)'} (give --amqp or WARREN_AMQP_URL to choose).`);
+  return { ...target, amqp };
+}
+
+async function connect(target: Target, vhost: string, progress: (line: string) => void): Promise<ChannelModel> {
+  try {
+    return (await connectAmqpToTarget(target, vhost, { progress })).connection;
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new WarrenError(
+      'E_LOCKED',
+      `could not take the lock of the stack: no AMQP connection to vhost ${vhost} (${reason}). apply takes its lock over AMQP as the target's user: give --amqp or WARREN_AMQP_URL, and let the user connect to vhost ${vhost}`,
+      { endpoint: target.amqp[0] },
+    );
+  }
+}

@@ -1,0 +1,213 @@
+// A saved plan's JSON -> SavedPlan, checked field by field: apply executes what it reads, so a
+// file that was cut short, edited by hand into nonsense or written by another version is refused
+// (E_PLAN_FILE) before anything is sent to a broker.
+import { readFileSync, statSync } from 'node:fs';
+import { WarrenError } from '../errors.js';
+import { resourceKey } from '../model/keys.js';
+import type { Json, Kind, Resource } from '../model/types.js';
+import { KIND_ORDER, QUEUE_TYPES } from '../model/types.js';
+import type { Action, Change, FieldDiff, Plan, PruneMode } from '../plan/types.js';
+import { PLAN_FILE_VERSION, looksLikePlanFile, type SavedPlan, type SavedTarget } from './format.js';
+
+type Obj = Record<string, unknown>;
+type FieldType = 'string' | 'boolean' | 'number' | 'tags' | 'map' | 'queue_type' | 'apply_to' | 'destination_type' | '?string' | '?queue_type';
+
+const FIELDS: Record<Kind, Record<string, FieldType>> = {
+  vhost: { name: 'string', description: 'string', tags: 'tags', default_queue_type: '?queue_type', limits: 'map' },
+  user: { name: 'string', tags: 'tags', password_hash: '?string', hashing_algorithm: '?string', limits: 'map' },
+  permission: { vhost: 'string', user: 'string', configure: 'string', write: 'string', read: 'string' },
+  topic_permission: { vhost: 'string', user: 'string', exchange: 'string', write: 'string', read: 'string' },
+  exchange: { vhost: 'string', name: 'string', type: 'string', durable: 'boolean', auto_delete: 'boolean', internal: 'boolean', arguments: 'map' },
+  queue: { vhost: 'string', name: 'string', type: 'queue_type', durable: 'boolean', auto_delete: 'boolean', arguments: 'map' },
+  binding: { vhost: 'string', source: 'string', destination_type: 'destination_type', destination: 'string', routing_key: 'string', arguments: 'map' },
+  policy: { vhost: 'string', name: 'string', pattern: 'string', apply_to: 'apply_to', priority: 'number', definition: 'map' },
+  operator_policy: { vhost: 'string', name: 'string', pattern: 'string', apply_to: 'apply_to', priority: 'number', definition: 'map' },
+};
+const ACTIONS: readonly Action[] = ['create', 'update', 'replace', 'delete'];
+const PRUNE: readonly PruneMode[] = ['none', 'managed', 'all'];
+
+/**
+ * `apply PATH`: is PATH a saved plan rather than a spec? Only a single file can be. A .yaml/.yml
+ * file never is; a file whose JSON holds "warren_plan" (any version) is; a .json file that is not
+ * even JSON is read as a plan too, so a cut-off plan is refused as one (E_PLAN_FILE).
+ */
+export function planFileArgument(paths: readonly string[]): string | undefined {
+  const path = paths.length === 1 ? paths[0] : undefined;
+  if (path === undefined || /\.ya?ml$/i.test(path)) return undefined;
+  let text: string;
+  try {
+    if (!statSync(path).isFile()) return undefined;
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined; // the spec loader says what is wrong with the path
+  }
+  if (!text.trimStart().startsWith('{')) return undefined;
+  try {
+    return looksLikePlanFile(JSON.parse(text)) ? path : undefined;
+  } catch {
+    return /\.json$/i.test(path) ? path : undefined;
+  }
+}
+
+export function readPlanFile(file: string): SavedPlan {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new WarrenError('E_PLAN_FILE', `${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new WarrenError('E_PLAN_FILE', `${file}: not a saved plan (not JSON: ${(e as Error).message})`);
+  }
+  return parsePlanFile(json, file);
+}
+
+export function parsePlanFile(json: unknown, file: string): SavedPlan {
+  const bad = (path: string, why: string): never => {
+    throw new WarrenError('E_PLAN_FILE', `${file}: ${path}: ${why}; make a new plan with \`warren plan -o\``);
+  };
+  if (!looksLikePlanFile(json)) return bad('(top level)', 'not a saved plan (no "warren_plan" version)');
+  const d = json as Obj;
+  if (d['warren_plan'] !== PLAN_FILE_VERSION) {
+    throw new WarrenError('E_PLAN_FILE', `${file}: unknown plan version ${JSON.stringify(d['warren_plan'])} (this warren reads version ${PLAN_FILE_VERSION}); make the plan again with this version of warren`);
+  }
+  const str = (o: Obj, k: string, path: string): string => (typeof o[k] === 'string' ? (o[k] as string) : bad(`${path}.${k}`, 'expected a string'));
+  const obj = (v: unknown, path: string): Obj => (isObj(v) ? v : bad(path, 'expected an object'));
+  const strings = (v: unknown, path: string): string[] => (Array.isArray(v) && v.every((s) => typeof s === 'string') ? (v as string[]) : bad(path, 'expected a list of strings'));
+
+  const stack = str(d, 'stack', '');
+  const prune = str(d, 'prune', '') as PruneMode;
+  if (!PRUNE.includes(prune)) bad('prune', `unknown mode ${JSON.stringify(prune)}`);
+  const source = obj(d['source'], 'source');
+  const ownership = obj(d['ownership'], 'ownership');
+  if (typeof ownership['changed'] !== 'boolean') bad('ownership.changed', 'expected true or false');
+  const fingerprints = new Map<string, string>();
+  if (!Array.isArray(d['changes'])) bad('changes', 'expected a list');
+  const changes = (d['changes'] as unknown[]).map((raw, i) => {
+    const path = `changes[${i}]`;
+    const c = obj(raw, path);
+    const change = parseChange(c, path, bad, str);
+    fingerprints.set(change.key, str(c, 'fingerprint', path));
+    return change;
+  });
+  const summary = { create: 0, update: 0, replace: 0, delete: 0, unchanged: 0 };
+  const savedSummary = isObj(d['summary']) ? d['summary'] : {};
+  summary.unchanged = typeof savedSummary['unchanged'] === 'number' ? savedSummary['unchanged'] : 0;
+  for (const c of changes) summary[c.action]++;
+  const plan: Plan = {
+    stack,
+    prune,
+    changes,
+    summary,
+    owned: strings(ownership['owned'], 'ownership.owned'),
+    ownershipChanged: ownership['changed'] as boolean,
+    diagnostics: [],
+  };
+  return {
+    plan,
+    warrenVersion: typeof d['warren_version'] === 'string' ? d['warren_version'] : 'unknown',
+    createdAt: typeof d['created_at'] === 'string' ? d['created_at'] : 'unknown',
+    target: d['target'] === undefined ? undefined : parseTarget(obj(d['target'], 'target'), str, strings),
+    source: { endpoint: str(source, 'endpoint', 'source'), rabbitmqVersion: str(source, 'rabbitmq_version', 'source') },
+    specVhosts: strings(d['spec_vhosts'], 'spec_vhosts'),
+    fingerprints,
+    ownershipFingerprint: str(ownership, 'fingerprint', 'ownership'),
+  };
+}
+
+type Bad = (path: string, why: string) => never;
+type Str = (o: Obj, k: string, path: string) => string;
+
+function parseTarget(t: Obj, str: Str, strings: (v: unknown, path: string) => string[]): SavedTarget {
+  return {
+    name: str(t, 'name', 'target'),
+    management: strings(t['management'], 'target.management'),
+    amqp: strings(t['amqp'], 'target.amqp'),
+    ...(typeof t['username'] === 'string' ? { username: t['username'] } : {}),
+    ...(isObj(t['tls']) ? { tls: parseTls(t['tls']) } : {}),
+  };
+}
+
+/** File paths and switches as saved; anything odd is dropped and the defaults apply. */
+function parseTls(t: Obj): NonNullable<SavedTarget['tls']> {
+  const s = (k: string): string | undefined => (typeof t[k] === 'string' ? (t[k] as string) : undefined);
+  const tls: NonNullable<SavedTarget['tls']> = { verify: t['verify'] !== false };
+  for (const k of ['ca', 'cert', 'key', 'servername'] as const) {
+    const v = s(k);
+    if (v !== undefined) tls[k] = v;
+  }
+  const min = s('min_version');
+  if (min === 'TLSv1.2' || min === 'TLSv1.3') tls.min_version = min;
+  const login = s('login');
+  if (login === 'password' || login === 'certificate') tls.login = login;
+  return tls;
+}
+
+function parseChange(c: Obj, path: string, bad: Bad, str: Str): Change {
+  const action = str(c, 'action', path) as Action;
+  if (!ACTIONS.includes(action)) bad(`${path}.action`, `unknown action ${JSON.stringify(action)}`);
+  const kind = str(c, 'kind', path) as Kind;
+  if (!KIND_ORDER.includes(kind)) bad(`${path}.kind`, `unknown kind ${JSON.stringify(kind)}`);
+  const key = str(c, 'key', path);
+  const before = c['before'] === undefined ? undefined : parseResource(c['before'], kind, `${path}.before`, bad);
+  const after = c['after'] === undefined ? undefined : parseResource(c['after'], kind, `${path}.after`, bad);
+  if ((action === 'delete' || action === 'update' || action === 'replace') && !before) bad(path, `a ${action} needs "before"`);
+  if (action !== 'delete' && !after) bad(path, `a ${action} needs "after"`);
+  for (const r of [before, after]) if (r && resourceKey(r) !== key) bad(`${path}.key`, 'does not match the object');
+  if (!Array.isArray(c['fields'])) bad(`${path}.fields`, 'expected a list');
+  const fields = (c['fields'] as unknown[]).map((f, i): FieldDiff => {
+    if (!isObj(f) || typeof f['field'] !== 'string') return bad(`${path}.fields[${i}]`, 'expected {field, before, after}');
+    return { field: f['field'], before: f['before'] as Json | undefined, after: f['after'] as Json | undefined, ...(f['sensitive'] === true ? { sensitive: true } : {}) };
+  });
+  const forcedBy = Array.isArray(c['forced_by']) ? c['forced_by'].filter((s): s is string => typeof s === 'string') : [];
+  const change: Change = { action, key, kind, title: str(c, 'title', path), before, after, fields, forcedBy };
+  if (typeof c['reason'] === 'string') change.reason = c['reason'];
+  if (isObj(c['data_loss']) && typeof c['data_loss']['messages'] === 'number') change.dataLoss = { messages: c['data_loss']['messages'] };
+  return change;
+}
+
+function parseResource(v: unknown, kind: Kind, path: string, bad: Bad): Resource {
+  if (!isObj(v)) return bad(path, 'expected an object');
+  const out: Obj = { kind };
+  for (const [field, type] of Object.entries(FIELDS[kind])) {
+    const value = v[field];
+    if (value === undefined && type.startsWith('?')) continue;
+    if (!fits(value, type)) bad(`${path}.${field}`, `expected ${type.replace('?', '')}`);
+    out[field] = value;
+  }
+  const origin = v['origin'];
+  if (isObj(origin) && typeof origin['file'] === 'string' && typeof origin['line'] === 'number' && typeof origin['col'] === 'number') {
+    out['origin'] = { file: origin['file'], line: origin['line'], col: origin['col'] };
+  }
+  return out as unknown as Resource;
+}
+
+function fits(value: unknown, type: FieldType): boolean {
+  switch (type.replace('?', '')) {
+    case 'string':
+      return typeof value === 'string';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'number':
+      return typeof value === 'number';
+    case 'tags':
+      return Array.isArray(value) && value.every((t) => typeof t === 'string');
+    case 'map':
+      return isObj(value);
+    case 'queue_type':
+      return (QUEUE_TYPES as readonly unknown[]).includes(value);
+    case 'apply_to':
+      return typeof value === 'string'; // newer brokers' values pass through, as on read
+    case 'destination_type':
+      return value === 'queue' || value === 'exchange';
+    default:
+      return false;
+  }
+}
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,52 @@
+// Before a saved plan runs: is the broker still what the plan saw? Every touched object's
+// fingerprint is recomputed from a fresh read (taken under the stack's lock), and so is the
+// ownership record's. Data loss is judged again on today's message counts: a queue that was
+// empty when the plan was made may not be now.
+import { WarrenError } from '../errors.js';
+import type { LiveState } from '../live/types.js';
+import type { Change, Plan } from '../plan/types.js';
+import { objectFingerprint, ownershipFingerprint, ownersOf } from './fingerprint.js';
+import type { SavedPlan } from './format.js';
+
+export interface VerifyOptions {
+  /** A key whose object this apply created itself before reading (the lock's vhost): not a change by someone else. */
+  createdByUs?: ReadonlySet<string> | undefined;
+}
+
+export function assertNotStale(saved: SavedPlan, live: LiveState, options: VerifyOptions = {}): void {
+  const owners = ownersOf(live.ownership);
+  const stale: string[] = [];
+  for (const c of saved.plan.changes) {
+    if (options.createdByUs?.has(c.key)) continue;
+    const now = objectFingerprint(live.model.resources.get(c.key), owners.get(c.key));
+    if (now !== saved.fingerprints.get(c.key)) stale.push(c.title);
+  }
+  if (ownershipFingerprint(live.ownership.get(saved.plan.stack)) !== saved.ownershipFingerprint) {
+    stale.push(`the ownership record of stack ${saved.plan.stack}`);
+  }
+  if (stale.length === 0) return;
+  const more = stale.length > 1 ? ` (and ${stale.length - 1} more)` : '';
+  throw new WarrenError(
+    'E_STALE_PLAN',
+    `plan is stale: ${stale[0]} changed since the plan was made${more}; nothing was changed. Make a new plan and review it.`,
+    { endpoint: live.source },
+  );
+}
+
+/** The plan with its data-loss marks recomputed from the live message counts. */
+export function withCurrentDataLoss(plan: Plan, live: LiveState): Plan {
+  const byVhost = new Map<string, number>();
+  for (const r of live.model.resources.values()) {
+    if (r.kind === 'queue' && r.live && r.live.messages > 0) byVhost.set(r.vhost, (byVhost.get(r.vhost) ?? 0) + r.live.messages);
+  }
+  const changes = plan.changes.map((c): Change => {
+    const { dataLoss: _old, ...rest } = c;
+    if (c.action !== 'delete' && c.action !== 'replace') return rest;
+    const current = live.model.resources.get(c.key);
+    let messages = 0;
+    if (current?.kind === 'queue') messages = current.live?.messages ?? 0;
+    if (current?.kind === 'vhost' && c.action === 'delete') messages = byVhost.get(current.name) ?? 0;
+    return messages > 0 ? { ...rest, dataLoss: { messages } } : rest;
+  });
+  return { ...plan, changes };
+}
