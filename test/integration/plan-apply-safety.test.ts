@@ -107,8 +107,8 @@ describe('plan/apply: safety', { skip }, () => {
 
   test('an apply the broker stops half way says what was applied; once the cause is fixed a rerun converges', async () => {
     // The spec manages its vhosts' limits (an undeclared limit is removed before queues are made),
-    // so the broker is made to refuse differently: warren connects as an administrator whose
-    // configure permission in the vhost covers only three of the ten queues the spec declares.
+    // so the broker is made to refuse differently: warren connects as an administrator (full
+    // access to "/") whose configure permission in the vhost covers only three of its ten queues.
     const stack = new SpecStack(broker, 'fill');
     stacks.push(stack);
     const queues = Array.from({ length: 10 }, (_, i) => `q${i}`);
@@ -126,6 +126,7 @@ describe('plan/apply: safety', { skip }, () => {
     await stack.applyOk();
     await ctl(broker, ['add_user', 'deployer', 'deployer-pw']);
     await ctl(broker, ['set_user_tags', 'deployer', 'administrator']);
+    await ctl(broker, ['set_permissions', '-p', '/', 'deployer', '.*', '.*', '.*']);
     await ctl(broker, ['set_permissions', '-p', 'fill', 'deployer', '^(q[0-2]|in)$', '.*', '.*']);
 
     stack.write(fillSpec(true));
