@@ -199,7 +199,8 @@ describe('plan/apply: create everything', { skip }, () => {
     // RabbitMQ 3.10 writes vhosts as names only in GET /api/definitions: description and tags are
     // lost, so from the file's side they look unset (shared/rabbitmq-local.md). default_queue_type
     // is lost too, but on 3.10 it cannot be changed after creation, so warren warns (W_VERSION)
-    // instead of planning a change it could not make.
+    // instead of planning a change it could not make. A file holds no message counts either
+    // (read as 0), so a delete or replace planned against it is never marked as data loss.
     const rest = doc.changes.filter((c) => !(c.kind === 'vhost' && c.action === 'update'));
     assert.deepEqual(rest.map((c) => `${c.action} ${c.title}`), []);
     const vhostFields = Object.fromEntries(doc.changes.map((c) => [c.title, c.fields.map((f) => f.field)]));
