@@ -5,6 +5,11 @@
 // and each operation that failed with it is sent once more: all of them are idempotent (declare
 // and bind state the whole object, deletes of what is gone succeed), and the lost node may or may
 // not have applied them. An operation the broker refused (406, 403...) is never repeated.
+// One exception to "just send it again": a quorum queue or stream whose declaration was cut short
+// by its node dying can be left half made on RabbitMQ 3.10 (the queue record exists, its Raft
+// group never formed: no leader, never listed with disable_stats), and a second declare answers
+// "exists". declareQueue is only used for queues that did not exist before (create, or the create
+// half of a replace), so the retry deletes what the lost node left and declares it afresh.
 import type { Channel, ChannelModel } from 'amqplib';
 import { WarrenError } from '../errors.js';
 import type { Binding, Exchange, Queue } from '../model/types.js';
@@ -49,10 +54,14 @@ export class AmqpWriter {
     await this.#withChannel(vhost, `delete exchange ${name}`, (ch) => ch.deleteExchange(name));
   }
 
+  /** A queue that does not exist yet (see the header for why that matters on a retry). */
   async declareQueue(q: Queue): Promise<void> {
     // x-queue-type always goes out explicitly: otherwise a vhost's default queue type would decide.
     const args = { ...q.arguments, 'x-queue-type': q.type };
-    await this.#withChannel(q.vhost, `declare queue ${q.name}`, (ch) => ch.assertQueue(q.name, { durable: q.durable, autoDelete: q.auto_delete, arguments: args }));
+    await this.#withChannel(q.vhost, `declare queue ${q.name}`, async (ch, retry) => {
+      if (retry && q.type !== 'classic') await ch.deleteQueue(q.name);
+      await ch.assertQueue(q.name, { durable: q.durable, autoDelete: q.auto_delete, arguments: args });
+    });
   }
 
   async deleteQueue(vhost: string, name: string): Promise<void> {
@@ -78,13 +87,14 @@ export class AmqpWriter {
     await Promise.allSettled(pools.map((p) => (p.status === 'fulfilled' ? p.value.connection.close() : Promise.resolve())));
   }
 
-  async #withChannel(vhost: string, what: string, work: (ch: Channel) => Promise<unknown>): Promise<void> {
+  /** Runs `work` on a pooled channel; `retry` is true when it runs again after a lost connection. */
+  async #withChannel(vhost: string, what: string, work: (ch: Channel, retry: boolean) => Promise<unknown>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const pool = await this.#pool(vhost);
       try {
         const ch = await this.#acquire(pool);
         try {
-          await work(ch);
+          await work(ch, attempt > 1);
         } catch (err) {
           // A failed AMQP method closes its channel: drop it and let the pool open a fresh one.
           pool.open--;
@@ -96,7 +106,10 @@ export class AmqpWriter {
       } catch (err) {
         // The connection's 'close' event may come a moment after the failed call.
         if (pool.lost === undefined) await new Promise((r) => setTimeout(r, 20));
-        if (pool.lost !== undefined && attempt === 1) continue; // once, on a new connection
+        if (pool.lost !== undefined && attempt === 1) {
+          this.#options.onEvent?.(`AMQP: ${what} in vhost ${vhost} did not complete before the connection was lost; sending it again`);
+          continue; // once, on a new connection
+        }
         if (err instanceof WarrenError) throw err;
         const lost = pool.lost !== undefined ? ` (connection lost: ${pool.lost})` : '';
         throw new WarrenError('E_BROKER', `${what} in vhost ${vhost}: ${amqpReason(err)}${lost}`, { endpoint: pool.endpoint });
