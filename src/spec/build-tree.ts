@@ -1,16 +1,16 @@
-// Stage 2: a parsed yaml Document -> the SpecNode tree. Here aliases and `<<` merge keys are
-// expanded, `${VAR}` is interpolated in string values (after parsing, so positions stay those of
-// the file), and values that reach a secret are wrapped in Secret.
-import { isAlias, isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
+// Stage 2: a file's YAML tree -> the SpecNode tree. Here aliases and `<<` merge keys are expanded,
+// `${VAR}` is interpolated in string values (after parsing, so positions stay those of the file),
+// and values that reach a secret are wrapped in Secret.
 import type { Diagnostic, Origin } from '../errors.js';
 import { Secret } from '../model/secret.js';
 import { interpolate, type Env, type Interpolated, type InterpolationProblem } from './interpolate.js';
 import { isSecretPath, isUriPath, splitUriCredentials } from './secrets.js';
 import type { Entry, MapNode, PathSegment, SpecNode } from './tree.js';
-import { originAt, type SourceFile } from './yaml-source.js';
+import type { YamlMap, YamlMerge, YamlNode, YamlScalar } from './yaml-nodes.js';
+import type { SourceFile } from './yaml-source.js';
 
 /**
- * A second guard beside yaml's maxAliasCount, which counts alias uses but not their size: one big
+ * A second guard beside MAX_ALIAS_COUNT, which counts alias uses but not their size: one big
  * anchor aliased a few thousand times is linear to write and quadratic to expand.
  */
 export const MAX_ALIAS_EXPANSION_NODES = 500_000;
@@ -27,7 +27,6 @@ interface Context {
   source: SourceFile;
   env: Env;
   diagnostics: Diagnostic[];
-  anchors: Map<string, YamlNode>;
   aliasDepth: number;
   expanded: number;
   exhausted: boolean;
@@ -35,112 +34,85 @@ interface Context {
 }
 
 export function buildTree(source: SourceFile, env: Env, diagnostics: Diagnostic[]): BuiltTree {
-  const ctx: Context = { source, env, diagnostics, anchors: new Map(), aliasDepth: 0, expanded: 0, exhausted: false, secrets: [] };
+  const ctx: Context = { source, env, diagnostics, aliasDepth: 0, expanded: 0, exhausted: false, secrets: [] };
   const before = diagnostics.length;
-  const top = source.doc.contents;
-  const start = originAt(source, 0);
+  const start: Origin = { file: source.file, line: 1, col: 1 };
   // An empty file is an empty mapping, so the schema can say what it lacks (`version`).
-  const root: SpecNode = top === null ? { kind: 'map', origin: start, entries: new Map() } : build(ctx, top, [], start);
+  const root: SpecNode = source.root === undefined ? { kind: 'map', origin: start, entries: new Map() } : build(ctx, source.root, []);
   const ok = !diagnostics.slice(before).some((d) => d.code === 'E_YAML' || d.code === 'E_YAML_ALIAS');
   return { root, ok, secrets: ctx.secrets };
 }
 
-function originOf(ctx: Context, node: YamlNode | null | undefined, fallback: Origin): Origin {
-  const offset = node?.range?.[0];
-  return offset === undefined ? fallback : originAt(ctx.source, offset);
-}
-
-function build(ctx: Context, node: unknown, path: PathSegment[], fallback: Origin): SpecNode {
-  if (ctx.exhausted) return { kind: 'scalar', origin: fallback, value: null };
+function build(ctx: Context, node: YamlNode, path: PathSegment[]): SpecNode {
+  if (ctx.exhausted) return { kind: 'scalar', origin: node.origin, value: null };
   if (ctx.aliasDepth > 0 && ++ctx.expanded > MAX_ALIAS_EXPANSION_NODES) {
     ctx.exhausted = true;
     ctx.diagnostics.push({
       severity: 'error',
       code: 'E_YAML_ALIAS',
       message: `aliases expand to more than ${MAX_ALIAS_EXPANSION_NODES} values: the file is not read further`,
-      origin: fallback,
+      origin: node.origin,
     });
-    return { kind: 'scalar', origin: fallback, value: null };
+    return { kind: 'scalar', origin: node.origin, value: null };
   }
-  if (node === null || node === undefined) return { kind: 'scalar', origin: fallback, value: null };
-  if (isAlias(node)) return buildAlias(ctx, node.source, originOf(ctx, node, fallback), path);
-  const yamlNode = node as YamlNode;
-  const origin = originOf(ctx, yamlNode, fallback);
-  let out: SpecNode;
-  if (isMap(node)) out = buildMap(ctx, node.items, origin, path);
-  else if (isSeq(node)) out = { kind: 'seq', origin, items: node.items.map((item, i) => buildAt(ctx, item, path, i, origin)) };
-  else if (isScalar(node)) out = buildScalar(ctx, node.value, node.range, origin, path);
-  else out = { kind: 'scalar', origin, value: null };
-  // Registered after the node is built, and never during an alias expansion: an alias refers to
-  // the latest anchor of that name written before it in the file.
-  if (ctx.aliasDepth === 0 && yamlNode.anchor) ctx.anchors.set(yamlNode.anchor, yamlNode);
-  return out;
+  switch (node.kind) {
+    case 'map':
+      return buildMap(ctx, node, path);
+    case 'seq': {
+      const items: SpecNode[] = [];
+      for (let i = 0; i < node.items.length; i++) items.push(buildAt(ctx, node.items[i] as YamlNode, path, i));
+      return { kind: 'seq', origin: node.origin, items };
+    }
+    case 'scalar':
+      return buildScalar(ctx, node, path);
+    case 'alias':
+      if (!node.target) {
+        ctx.diagnostics.push({ severity: 'error', code: 'E_YAML', message: `unknown alias \`*${node.name}\`: an anchor \`&${node.name}\` must come before it`, origin: node.origin });
+        return { kind: 'scalar', origin: node.origin, value: null };
+      }
+      // Expanded where it is used, so a secret path or a `${VAR}` still applies to the copy; its
+      // values keep the places where the anchor wrote them.
+      ctx.aliasDepth += 1;
+      try {
+        return build(ctx, node.target, path);
+      } finally {
+        ctx.aliasDepth -= 1;
+      }
+  }
 }
 
 /**
  * `path` is one array pushed and popped as the walk descends, rather than a copy per node (a
  * spec of 30,000 objects has some 200,000 nodes). Only secret detection reads it.
  */
-function buildAt(ctx: Context, node: unknown, path: PathSegment[], segment: PathSegment, fallback: Origin): SpecNode {
+function buildAt(ctx: Context, node: YamlNode, path: PathSegment[], segment: PathSegment): SpecNode {
   path.push(segment);
   try {
-    return build(ctx, node, path, fallback);
+    return build(ctx, node, path);
   } finally {
     path.pop();
   }
 }
 
-function buildAlias(ctx: Context, name: string, origin: Origin, path: PathSegment[]): SpecNode {
-  const target = ctx.anchors.get(name);
-  if (!target) {
-    ctx.diagnostics.push({ severity: 'error', code: 'E_YAML', message: `unknown alias \`*${name}\`: an anchor \`&${name}\` must come before it`, origin });
-    return { kind: 'scalar', origin, value: null };
-  }
-  ctx.aliasDepth += 1;
-  try {
-    return build(ctx, target, path, origin);
-  } finally {
-    ctx.aliasDepth -= 1;
-  }
-}
-
-interface YamlPair {
-  key: unknown;
-  value: unknown;
-}
-
-function buildMap(ctx: Context, pairs: readonly YamlPair[], origin: Origin, path: PathSegment[]): MapNode {
+function buildMap(ctx: Context, node: YamlMap, path: PathSegment[]): MapNode {
   const entries = new Map<string, Entry>();
-  const merges: YamlPair[] = [];
-  for (const pair of pairs) {
-    const keyNode = isAlias(pair.key) ? ctx.anchors.get(pair.key.source) : pair.key;
-    const keyOrigin = originOf(ctx, pair.key as YamlNode, origin);
-    if (isScalar(keyNode) && typeof keyNode.value === 'symbol') {
-      merges.push(pair); // `<<`: applied after the explicit keys, which always win
-      continue;
-    }
-    if (!isScalar(keyNode) || !isPlainKey(keyNode.value)) {
-      ctx.diagnostics.push({ severity: 'error', code: 'E_YAML', message: 'a key must be a name, not a mapping or a list', origin: keyOrigin });
-      continue;
-    }
+  for (const pair of node.pairs) {
     // Keys are names and stay as written: no interpolation, and `null`/`~` reads as "".
-    const key = keyNode.value === null ? '' : String(keyNode.value);
-    entries.set(key, { keyOrigin, value: buildAt(ctx, pair.value, path, key, keyOrigin) });
+    if (pair.name === undefined) {
+      ctx.diagnostics.push({ severity: 'error', code: 'E_YAML', message: 'a key must be a name, not a mapping or a list', origin: pair.key.origin });
+      continue;
+    }
+    entries.set(pair.name, { keyOrigin: pair.key.origin, value: buildAt(ctx, pair.value, path, pair.name) });
   }
-  for (const merge of merges) applyMerge(ctx, merge, entries, origin, path);
-  return { kind: 'map', origin, entries };
-}
-
-function isPlainKey(value: unknown): boolean {
-  return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+  for (const merge of node.merges) applyMerge(ctx, merge, entries, path);
+  return { kind: 'map', origin: node.origin, entries };
 }
 
 /** YAML merge keys: `<<: *defaults` or `<<: [*a, *b]`, earlier sources winning over later ones. */
-function applyMerge(ctx: Context, pair: YamlPair, entries: Map<string, Entry>, origin: Origin, path: PathSegment[]): void {
-  const keyOrigin = originOf(ctx, pair.key as YamlNode, origin);
-  const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+function applyMerge(ctx: Context, merge: YamlMerge, entries: Map<string, Entry>, path: PathSegment[]): void {
+  const sources = merge.value.kind === 'seq' ? merge.value.items : [merge.value];
   for (const source of sources) {
-    const merged = build(ctx, source, path, keyOrigin);
+    const merged = build(ctx, source, path);
     if (merged.kind !== 'map') {
       if (!ctx.exhausted) ctx.diagnostics.push({ severity: 'error', code: 'E_YAML', message: '`<<` can only merge mappings', origin: merged.origin });
       continue;
@@ -149,20 +121,22 @@ function applyMerge(ctx: Context, pair: YamlPair, entries: Map<string, Entry>, o
   }
 }
 
-function buildScalar(ctx: Context, value: unknown, range: YamlNode['range'], origin: Origin, path: PathSegment[]): SpecNode {
-  if (typeof value === 'string') return buildString(ctx, value, range, origin, path);
+function buildScalar(ctx: Context, node: YamlScalar, path: PathSegment[]): SpecNode {
+  const { value, origin } = node;
+  if (typeof value === 'string') return buildString(ctx, value, node, path);
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return { kind: 'scalar', origin, value };
   ctx.diagnostics.push({ severity: 'error', code: 'E_YAML', message: 'a value warren cannot read (only strings, numbers, booleans and null)', origin });
   return { kind: 'scalar', origin, value: null };
 }
 
-function buildString(ctx: Context, raw: string, range: YamlNode['range'], origin: Origin, path: PathSegment[]): SpecNode {
+function buildString(ctx: Context, raw: string, node: YamlScalar, path: PathSegment[]): SpecNode {
+  const origin = node.origin;
   const secret = isSecretPath(path);
   const uri = !secret && isUriPath(path);
   if (!secret && !uri && !raw.includes('${')) return { kind: 'scalar', origin, value: raw }; // the common case
   const result = uri ? interpolateUri(raw, ctx.env) : interpolate(raw, ctx.env);
   for (const problem of result.problems) {
-    ctx.diagnostics.push({ severity: 'error', code: 'E_ENV', message: envMessage(problem), origin: tokenOrigin(ctx, range, problem) ?? origin });
+    ctx.diagnostics.push({ severity: 'error', code: 'E_ENV', message: envMessage(problem), origin: tokenOrigin(ctx, node, problem) ?? origin });
   }
   if (secret) {
     ctx.secrets.push(result.value);
@@ -203,9 +177,8 @@ function envMessage(problem: InterpolationProblem): string {
 }
 
 /** The `${...}` itself, found in the scalar's source text; undefined when escapes hide it. */
-function tokenOrigin(ctx: Context, range: YamlNode['range'], problem: InterpolationProblem): Origin | undefined {
-  if (!range) return undefined;
-  const text = ctx.source.text.slice(range[0], range[1]);
+function tokenOrigin(ctx: Context, node: YamlScalar, problem: InterpolationProblem): Origin | undefined {
+  const text = ctx.source.text.slice(node.offset, node.end);
   let from = 0;
   let seen = 0;
   for (;;) {
@@ -213,6 +186,21 @@ function tokenOrigin(ctx: Context, range: YamlNode['range'], problem: Interpolat
     if (at < 0) return undefined;
     from = at + 1;
     if (at > 0 && text[at - 1] === '$') continue; // part of a literal `$${`
-    if (seen++ === problem.occurrence) return originAt(ctx.source, range[0] + at);
+    if (seen++ === problem.occurrence) return originWithin(node, text, at);
   }
+}
+
+/** The place of a character inside a scalar, counting from the scalar's own place. */
+function originWithin(node: YamlScalar, text: string, at: number): Origin {
+  let { line, col } = node.origin;
+  for (let i = 0; i < at; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x0a || (ch === 0x0d && text.charCodeAt(i + 1) !== 0x0a)) {
+      line += 1;
+      col = 1;
+    } else {
+      col += 1;
+    }
+  }
+  return { file: node.origin.file, line, col };
 }

@@ -1,101 +1,376 @@
-// Stage 1: one file's text -> a yaml Document that remembers positions. Syntax errors and alias
-// bombs become diagnostics here; a file with either goes no further.
-import { LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
-import type { Diagnostic, Origin } from '../errors.js';
+// Stage 1: one file's text -> its YAML tree (yaml-nodes.ts), every node with its file:line:col.
+// js-yaml parses; its listener reports each node as the parser opens and closes it, and the tree
+// is put together from those events. Syntax errors, duplicate keys and alias bombs become
+// diagnostics here; a file with any of them goes no further.
+import { load, YAMLException, type LoadOptions, type State } from 'js-yaml';
+import type { Code, Diagnostic, Origin } from '../errors.js';
+import { MAX_ALIAS_EXPANSION_NODES } from './build-tree.js';
+import { keyName, Scanner, type YamlAlias, type YamlMap, type YamlNode, type YamlPair, type YamlScalar, type YamlSeq } from './yaml-nodes.js';
+import { MERGE_TAG, SPEC_SCHEMA, UNREADABLE } from './yaml-schema.js';
 
 export interface SourceFile {
   file: string;
+  /** The text as parsed (without a byte order mark): what node offsets index. */
   text: string;
-  doc: Document.Parsed;
-  lineCounter: LineCounter;
+  /** Undefined for a file with no content (empty, or only comments). */
+  root: YamlNode | undefined;
 }
 
 /**
- * yaml's own guard against billion-laughs documents: it throws once an anchor's expansions times
- * the aliases nested in it pass this number. Generous enough for a spec that shares one argument
- * block across thousands of queues; an exponential bomb passes it within a few levels.
+ * The budget of alias copies in one file: every `*alias` counts once, plus the aliases inside what
+ * it copies. Generous enough for a spec that shares one argument block across thousands of
+ * queues; a "billion laughs" bomb passes it within a few levels, and is refused before anything
+ * is expanded.
  */
 export const MAX_ALIAS_COUNT = 10_000;
 
-/** 1-based line and column of an offset: a binary search over the line starts yaml recorded. */
-export function originAt(source: Pick<SourceFile, 'file' | 'lineCounter'>, offset: number): Origin {
-  // Same answer as lineCounter.linePos(), without its intermediate object per call: this runs
-  // for every node of the file.
-  const starts = source.lineCounter.lineStarts;
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((starts[mid] ?? 0) <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { file: source.file, line: lo + 1, col: offset - (starts[lo] ?? 0) + 1 };
+/** The parser state fields the listener reads (js-yaml's State type declares only some). */
+interface ParserState {
+  position: number;
+  line: number;
+  lineStart: number;
+  kind: 'scalar' | 'sequence' | 'mapping' | null;
+  result: unknown;
+  tag: string | null;
+  anchor: string | null;
+}
+
+/** A node the parser has opened and not yet closed. */
+interface Frame {
+  open: number;
+  line: number;
+  lineStart: number;
+  children: YamlNode[];
 }
 
 export function parseSource(file: string, text: string, diagnostics: Diagnostic[]): SourceFile | undefined {
-  const lineCounter = new LineCounter();
-  // prettyErrors off: its messages quote the source line, and that line may hold a password.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true });
-  const source: SourceFile = { file, text, doc, lineCounter };
-  const before = diagnostics.length;
-  const lines = new Set<number>();
-  for (const problem of [...doc.errors, ...doc.warnings]) {
-    // One mistake in a flow collection makes the parser report every token after it; the first
-    // error on a line is the one that helps.
-    const origin = originAt(source, problem.pos[0]);
-    if (lines.has(origin.line)) continue;
-    lines.add(origin.line);
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const reader = new TreeReader(file, source);
+  const options: LoadOptions & { maxTotalMergeKeys: number } = {
+    schema: SPEC_SCHEMA,
+    // No duplicate-key check in the parser: it would stop at the first; the reader reports all.
+    json: true,
+    // Merging copies keys; a merge is an alias expansion, so it gets the same budget.
+    maxTotalMergeKeys: MAX_ALIAS_EXPANSION_NODES,
+    listener: (event: 'open' | 'close', state: State) => reader.onEvent(event, state as unknown as ParserState),
+  };
+  try {
+    load(source, options);
+  } catch (err) {
+    if (!(err instanceof YAMLException)) throw err;
+    diagnostics.push(reader.parseError(err));
+    return undefined;
+  }
+  if (reader.problems.length > 0) {
+    diagnostics.push(...reader.problems);
+    return undefined;
+  }
+  const root = reader.roots[0];
+  if (root && root.copies > MAX_ALIAS_COUNT) {
     diagnostics.push({
       severity: 'error',
-      code: 'E_YAML',
-      message: yamlMessage(problem.code, problem.message, text.slice(problem.pos[0], problem.pos[1])),
-      origin,
+      code: 'E_YAML_ALIAS',
+      message: `aliases expand past ${MAX_ALIAS_COUNT} copies: this looks like a "billion laughs" document, so it is not read further`,
+      origin: reader.firstAlias?.origin ?? root.origin,
     });
+    return undefined;
   }
-  if (diagnostics.length > before) return undefined;
-  if (!checkAliases(source, diagnostics)) return undefined;
-  return source;
+  return { file, text: source, root };
 }
 
-/**
- * yaml's messages may end with the offending source text (`Unexpected scalar token in YAML
- * stream: "..."`, `Not a YAML token: ...`), and that text may be a password: keep only what
- * comes before it. Tag names and duplicate keys are names, safe to show.
- */
-function yamlMessage(code: string, message: string, excerpt: string): string {
-  const first = message.split('\n')[0] ?? message;
-  if (code === 'DUPLICATE_KEY' && excerpt.length > 0 && excerpt.length <= 80 && !excerpt.includes('\n')) {
-    return `duplicate key \`${excerpt}\`: keys must be unique within a mapping`;
-  }
-  if (code === 'TAG_RESOLVE_FAILED') return `${first} (warren knows no custom YAML tags)`;
-  const colon = first.indexOf(': ');
-  return colon < 0 ? first : first.slice(0, colon);
-}
+/** A node with no content at all: the parser opened it and found nothing. */
+const isEmpty = (node: YamlNode): boolean => node.kind === 'scalar' && node.end === node.offset;
 
-/** Lets yaml's maxAliasCount judge the document before anything expands an alias. */
-function checkAliases(source: SourceFile, diagnostics: Diagnostic[]): boolean {
-  if (!source.text.includes('*')) return true; // no alias can exist: skip the walk
-  let firstAlias: YamlNode | undefined;
-  visit(source.doc, {
-    Alias(_key, node) {
-      firstAlias = node;
-      return visit.BREAK;
-    },
-  });
-  if (!firstAlias) return true;
-  try {
-    source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (err) {
-    if (err instanceof ReferenceError && /resource exhaustion|alias count/i.test(err.message)) {
-      diagnostics.push({
-        severity: 'error',
-        code: 'E_YAML_ALIAS',
-        message: `aliases expand past ${MAX_ALIAS_COUNT} copies: this looks like a "billion laughs" document, so it is not read further`,
-        origin: originAt(source, firstAlias.range?.[0] ?? 0),
-      });
-      return false;
+class TreeReader {
+  readonly roots: (YamlNode | undefined)[] = [];
+  /** Duplicate keys, at most one per line. */
+  readonly problems: Diagnostic[] = [];
+  firstAlias: YamlAlias | undefined;
+  private readonly stack: Frame[] = [];
+  private readonly anchors = new Map<string, YamlNode>();
+  private readonly scan: Scanner;
+  private lineStarts: number[] | undefined;
+
+  constructor(
+    private readonly file: string,
+    private readonly text: string,
+  ) {
+    this.scan = new Scanner(text);
+  }
+
+  onEvent(event: 'open' | 'close', state: ParserState): void {
+    if (event === 'open') {
+      this.stack.push({ open: state.position, line: state.line, lineStart: state.lineStart, children: [] });
+      return;
     }
-    // Other failures (an unknown anchor, a bad merge) are reported with a position by build-tree.
+    const frame = this.stack.pop() as Frame;
+    const node = this.close(frame, state);
+    const parent = this.stack[this.stack.length - 1];
+    if (parent) parent.children.push(node);
+    else this.roots.push(state.kind === null && node.kind === 'scalar' && node.value === null ? undefined : node);
+    // Registered when the anchored node is complete: an alias inside it refers to an earlier
+    // anchor of that name (or to none), so no document can refer to itself.
+    if (state.anchor !== null) this.anchors.set(state.anchor, node);
   }
-  return true;
+
+  private close(frame: Frame, state: ParserState): YamlNode {
+    const scan = this.scan.at(frame.open, frame.line, frame.lineStart).skipProperties();
+    const offset = scan.offset;
+    if (state.result === UNREADABLE) return this.scalar(frame, state, UNREADABLE);
+    switch (state.kind) {
+      case 'mapping':
+      case 'sequence': {
+        // `- [a, b]`: the parser tried the flow collection as a block mapping's first key, found
+        // no `:`, and kept it as this node: the one child is this node.
+        const only = frame.children.length === 1 ? frame.children[0] : undefined;
+        if (only && only.offset === offset && only.kind === (state.kind === 'mapping' ? 'map' : 'seq')) return only;
+        const origin = scan.origin(this.file);
+        if (state.kind === 'mapping') return this.mapping(frame, origin, offset, state.position);
+        return this.sequence(frame, origin, offset, state.position, Array.isArray(state.result) ? state.result.length : 0);
+      }
+      case 'scalar':
+        // Children here are an attempt the parser took back (`key: &a value` read as a mapping).
+        return this.scalar(frame, state, state.result);
+      default:
+        if (scan.char() === 0x2a /* * */ && state.position > offset) return this.alias(frame, state.position);
+        return this.empty(frame, state.result);
+    }
+  }
+
+  private scalar(frame: Frame, state: ParserState, value: unknown): YamlScalar {
+    return { kind: 'scalar', origin: this.scan.origin(this.file), offset: this.scan.offset, open: frame.open, end: state.position, copies: 0, value, merge: state.tag === MERGE_TAG };
+  }
+
+  /**
+   * No content (`key:` with nothing after it): null, placed where content would start, after
+   * the `:` (or the last property) and the spaces that follow on its line.
+   */
+  private empty(frame: Frame, value: unknown): YamlNode {
+    const scan = this.scan.at(frame.open, frame.line, frame.lineStart);
+    let offset = frame.open;
+    let lineStart = frame.lineStart;
+    let line = frame.line;
+    while (scan.skipSpace().skipProperty() !== undefined) ({ offset, line, lineStart } = scan);
+    scan.at(offset, line, lineStart).skipBlanks();
+    const placed = { origin: scan.origin(this.file), offset: scan.offset, open: frame.open, end: scan.offset, copies: 0 };
+    // An explicit `!!map` or `!!seq` on no content makes an empty collection.
+    if (Array.isArray(value)) return { kind: 'seq', ...placed, items: [] };
+    if (value !== null && typeof value === 'object') return { kind: 'map', ...placed, pairs: [], merges: [] };
+    return { kind: 'scalar', ...placed, value: value === undefined ? null : value, merge: false };
+  }
+
+  private alias(frame: Frame, end: number): YamlAlias {
+    const scan = this.scan;
+    const name = scan.aliasName();
+    const target = this.anchors.get(name);
+    const node: YamlAlias = { kind: 'alias', origin: scan.origin(this.file), offset: scan.offset, open: frame.open, end, copies: 1 + (target?.copies ?? 0), name, target };
+    // Aliases have no children, so they close in the order they are written.
+    this.firstAlias ??= node;
+    return node;
+  }
+
+  private mapping(frame: Frame, origin: Origin, offset: number, end: number): YamlMap {
+    const map: YamlMap = { kind: 'map', origin, offset, open: frame.open, end, copies: 0, pairs: [], merges: [] };
+    const kids = frame.children;
+    // A set only for long mappings: most have a handful of keys, and a scan is cheaper there.
+    let names: Set<string> | undefined;
+    // Children close key, value, key, value...; a key with no `:` after it (`? key`, or `{a, b}`)
+    // has no value child, and its value is null.
+    for (let i = 0; i < kids.length; ) {
+      const key = kids[i++] as YamlNode;
+      const colon = i < kids.length && this.colonAfter(key);
+      // The parser looks for one more key before it sees the mapping has ended (at `...`, say).
+      if (!colon && isEmpty(key)) continue;
+      const pair = this.addPair(map, key, colon ? (kids[i++] as YamlNode) : this.nullAt(key));
+      if (pair?.name === undefined) continue;
+      const name = pair.name;
+      if (names ? names.has(name) : map.pairs.some((p) => p !== pair && p.name === name)) this.duplicate(name, key.origin);
+      if (names) names.add(name);
+      else if (map.pairs.length >= 8) names = new Set(map.pairs.flatMap((p) => (p.name === undefined ? [] : [p.name])));
+    }
+    return map;
+  }
+
+  /** Returns the pair, or undefined for a `<<` merge. */
+  private addPair(map: YamlMap, key: YamlNode, value: YamlNode): YamlPair | undefined {
+    map.copies += key.copies + value.copies;
+    if (key.kind === 'scalar' && key.merge) {
+      map.merges.push({ origin: key.origin, value });
+      return undefined;
+    }
+    const pair: YamlPair = { key, value, name: keyName(key) };
+    map.pairs.push(pair);
+    return pair;
+  }
+
+  private duplicate(name: string, origin: Origin): void {
+    if (this.problems.some((p) => p.origin?.line === origin.line)) return;
+    const shown = name.length <= 80 && !name.includes('\n') ? ` \`${name}\`` : '';
+    this.problems.push({ severity: 'error', code: 'E_YAML', message: `duplicate key${shown}: keys must be unique within a mapping`, origin });
+  }
+
+  private sequence(frame: Frame, origin: Origin, offset: number, end: number, length: number): YamlSeq {
+    const seq: YamlSeq = { kind: 'seq', origin, offset, open: frame.open, end, copies: 0, items: [] };
+    const kids = frame.children;
+    if (this.text.charCodeAt(offset) === 0x5b /* [ */) this.flowItems(seq, kids);
+    else if (kids.length === length) seq.items = kids;
+    else this.blockItems(seq, kids, length);
+    for (const item of seq.items) seq.copies += item.copies;
+    return seq;
+  }
+
+  /** `[a, b: 1, ? c]`: an entry with a `:` or a `?` is a mapping of one pair. */
+  private flowItems(seq: YamlSeq, kids: YamlNode[]): void {
+    for (let i = 0; i < kids.length; ) {
+      const first = kids[i++] as YamlNode;
+      const explicit = this.questionBefore(first.open);
+      if (!explicit && !(i < kids.length && this.colonAfter(first))) {
+        seq.items.push(first);
+        continue;
+      }
+      const value = i < kids.length && this.colonAfter(first) ? (kids[i++] as YamlNode) : this.nullAt(first);
+      const pair: YamlMap = { kind: 'map', origin: first.origin, offset: first.offset, open: first.open, end: value.end, copies: 0, pairs: [], merges: [] };
+      this.addPair(pair, first, value);
+      seq.items.push(pair);
+    }
+  }
+
+  /**
+   * A block sequence with empty entries (`-` and nothing after it): the parser reports no node for
+   * them, so they are found between the children's dashes.
+   */
+  private blockItems(seq: YamlSeq, kids: YamlNode[], length: number): void {
+    let from = seq.offset;
+    for (let j = 0; j <= kids.length; j++) {
+      const kid = kids[j];
+      const dashes = this.dashesBetween(from, kid ? kid.open : seq.end).map((dash) => this.nullAtOffset(dash + 1));
+      // js-yaml 4 takes a less indented `-` after an empty entry as one more entry of the inner
+      // list; YAML makes it an entry of the outer one. Refused, rather than read differently.
+      const misplaced = dashes.find((item) => item.origin.col !== seq.origin.col + 1);
+      if (misplaced) this.misplacedDash(misplaced.origin);
+      // The last dash before a child is the child's own.
+      if (kid) dashes.pop();
+      for (const item of dashes) seq.items.push(this.nullAfterDash(item));
+      if (kid) {
+        seq.items.push(kid);
+        from = kid.end;
+      }
+    }
+    // Not expected; if it happens, keep every value, even with a less precise place.
+    while (seq.items.length < length) seq.items.push(this.nullAtOffset(seq.offset));
+  }
+
+  private dashesBetween(from: number, to: number): number[] {
+    const dashes: number[] = [];
+    const scan = this.scan.at(from, 0, 0);
+    for (;;) {
+      scan.skipSpace();
+      if (scan.offset >= to || !scan.atDash()) return dashes;
+      dashes.push(scan.offset);
+      scan.offset += 1;
+    }
+  }
+
+  /** Whether a `:` comes next after a node (past spaces, line breaks and comments). */
+  private colonAfter(node: YamlNode): boolean {
+    return this.scan.at(node.end, 0, 0).skipSpace().char() === 0x3a;
+  }
+
+  /** Whether the node was written after an explicit `? ` key indicator. */
+  private questionBefore(offset: number): boolean {
+    let i = offset - 1;
+    while (i >= 0 && ' \t\r\n'.includes(this.text.charAt(i))) i -= 1;
+    return i >= 0 && this.text.charCodeAt(i) === 0x3f && i + 1 < offset;
+  }
+
+  /** The null value of a key written without one: placed at the key. */
+  private nullAt(key: YamlNode): YamlScalar {
+    return { kind: 'scalar', origin: key.origin, offset: key.offset, open: key.offset, end: key.offset, copies: 0, value: null, merge: false };
+  }
+
+  private misplacedDash(after: Origin): void {
+    const origin = { ...after, col: after.col - 1 };
+    if (this.problems.some((p) => p.origin?.line === origin.line)) return;
+    this.problems.push({ severity: 'error', code: 'E_YAML', message: 'bad indentation of a sequence entry: an empty entry (`-` and nothing after it) cannot be followed by a less indented `-`; write `- ~` or `- []`', origin });
+  }
+
+  /** An empty entry's null is placed after the `-` and the spaces that follow it, where content would be. */
+  private nullAfterDash(node: YamlScalar): YamlScalar {
+    const scan = this.scan.at(node.offset, node.origin.line - 1, node.offset - node.origin.col + 1).skipBlanks();
+    return { ...node, origin: scan.origin(this.file), offset: scan.offset, open: scan.offset, end: scan.offset };
+  }
+
+  private nullAtOffset(offset: number): YamlScalar {
+    return { kind: 'scalar', origin: this.originAt(offset), offset, open: offset, end: offset, copies: 0, value: null, merge: false };
+  }
+
+  /** For the rare places the events do not carry a line: a binary search over line starts. */
+  private originAt(offset: number): Origin {
+    if (!this.lineStarts) {
+      this.lineStarts = [0];
+      const text = this.text;
+      for (let i = 0; i < text.length; i++) {
+        const ch = text.charCodeAt(i);
+        if (ch === 0x0d && text.charCodeAt(i + 1) === 0x0a) continue; // CR LF: one break, after the LF
+        if (ch === 0x0a || ch === 0x0d) this.lineStarts.push(i + 1);
+      }
+    }
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { file: this.file, line: lo + 1, col: offset - (starts[lo] ?? 0) + 1 };
+  }
+
+  /** js-yaml's error as a diagnostic: its `reason` and `mark`, never its `message`, which quotes the source. */
+  parseError(err: YAMLException): Diagnostic {
+    const reason = err.reason || 'not valid YAML';
+    const top = this.stack[this.stack.length - 1];
+    const error = (message: string, origin: Origin | undefined, code: Code = 'E_YAML'): Diagnostic => ({ severity: 'error', code, message, origin: origin ?? this.markOrigin(err) });
+    const alias = /^unidentified alias "(.*)"$/.exec(reason);
+    if (alias) {
+      const name = alias[1] ?? '';
+      return error(`unknown alias \`*${name}\`: an anchor \`&${name}\` must come before it`, top && this.scan.at(top.open, top.line, top.lineStart).skipSpace().origin(this.file));
+    }
+    if (/^(unknown tag|unacceptable node kind for|cannot resolve a node with|undeclared tag handle)/.test(reason)) {
+      const tag = top && this.tagOf(top);
+      const name = /!<(.*)>/.exec(reason)?.[1] ?? tag?.text ?? '';
+      return error(`Unresolved tag: ${name} (warren knows no custom YAML tags)`, tag?.origin);
+    }
+    if (reason.startsWith('merge keys exceeded')) {
+      return error(`aliases expand to more than ${MAX_ALIAS_EXPANSION_NODES} values: the file is not read further`, undefined, 'E_YAML_ALIAS');
+    }
+    if (reason.startsWith('cannot merge mappings')) {
+      const merged = top?.children[top.children.length - 1];
+      return error('`<<` can only merge mappings', merged?.origin);
+    }
+    if (reason.startsWith('expected a single document')) {
+      return error('a spec file holds one YAML document: remove the `---` that starts a second one', this.roots[1]?.origin);
+    }
+    // Some reasons end with a piece of the source (`tag name is malformed: ...`): cut it off.
+    const colon = reason.indexOf(': ');
+    return error(colon < 0 ? reason : reason.slice(0, colon), undefined);
+  }
+
+  private markOrigin(err: YAMLException): Origin {
+    const mark = err.mark as YAMLException['mark'] | undefined;
+    return mark ? { file: this.file, line: mark.line + 1, col: mark.column + 1 } : { file: this.file, line: 1, col: 1 };
+  }
+
+  /** The `!tag` property of the node being read, and where it is written. */
+  private tagOf(frame: Frame): { text: string; origin: Origin } | undefined {
+    const scan = this.scan.at(frame.open, frame.line, frame.lineStart);
+    for (;;) {
+      scan.skipSpace();
+      const start = scan.offset;
+      const origin = scan.origin(this.file);
+      const kind = scan.skipProperty();
+      if (kind === undefined) return undefined;
+      if (kind === '!') return { text: this.text.slice(start, scan.offset), origin };
+    }
+  }
 }

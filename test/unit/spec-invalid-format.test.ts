@@ -22,7 +22,7 @@ const queue = (line: string): string => `${HEAD}vhosts:\n  v:\n    queues:\n${li
 
 const CASES: Case[] = [
   // YAML
-  { name: 'YAML syntax error', files: `${HEAD}vhosts:\n  v: a: b\n`, expect: ['spec.yaml:4:6: error E_YAML: Nested mappings are not allowed in compact mappings'] },
+  { name: 'YAML syntax error', files: `${HEAD}vhosts:\n  v: a: b\n`, expect: ['spec.yaml:4:7: error E_YAML: bad indentation of a mapping entry'] },
   { name: 'duplicate key in one mapping', files: `${HEAD}vhosts:\n  v: {}\n  v: {}\n`, expect: ['spec.yaml:5:3: error E_YAML: duplicate key `v`: keys must be unique within a mapping'] },
   { name: 'custom tag', files: 'version: 1\nstack: !vault s\n', expect: ['spec.yaml:2:8: error E_YAML: Unresolved tag: !vault (warren knows no custom YAML tags)'] },
   { name: 'unknown alias', files: `${HEAD}vhosts: *nope\n`, expect: ['spec.yaml:3:9: error E_YAML: unknown alias `*nope`: an anchor `&nope` must come before it'] },
@@ -122,7 +122,7 @@ test('every problem in every file is reported, not only the first', () => {
   assert.deepEqual(briefs(spec), [
     'a.yaml:6:13: error E_UNKNOWN_KEY: vhosts.v.queues.q1: unknown key `durabel`; did you mean `durable`?',
     'a.yaml:6:41: error E_SCHEMA: vhosts.v.queues.q1.auto_delete: must be a boolean (true or false)',
-    'b.yaml:4:6: error E_YAML: Nested mappings are not allowed in compact mappings',
+    'b.yaml:4:7: error E_YAML: bad indentation of a mapping entry',
     'c.yaml:4:19: error E_ENV: environment variable A is not set (give a default with `${A:-default}`)',
     'c.yaml:4:32: error E_SCHEMA: users.u.tags: must be a list',
     'c.yaml:4:33: error E_ENV: environment variable B is not set (give a default with `${B:-default}`)',
