@@ -1,14 +1,16 @@
 // warren against a real three-node cluster, started once for the file: quorum queues get members
 // on every node, and a node killed in the middle of an apply costs nothing: the management client
 // and the AMQP writer move to the next node, the operations that were in flight are sent again,
-// the apply finishes, and the next plan (through the second node, as it says) is empty.
+// the apply finishes, and the next plan (through the second node, as it says) is empty. Then the
+// node comes back and is killed again while a plan reads the broker: the reads move over too.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { applyCommand } from '../../src/cli/commands/apply.js';
-import { exitCodeFor, reportFailure } from '../../src/cli/exit.js';
+import { planCommand } from '../../src/cli/commands/plan.js';
+import { exitCodeFor, reportFailure, type Outcome } from '../../src/cli/exit.js';
 import type { CommandIo } from '../../src/cli/io.js';
 import { skipUnlessBroker, type BrokerHandle } from '../harness/broker.js';
-import { startCluster, type ClusterHandle } from '../harness/cluster.js';
+import { startCluster, waitForRunningNodes, type ClusterHandle } from '../harness/cluster.js';
 import { api } from '../support/management.js';
 import { SpecStack, type RunResult } from '../support/warren-stack.js';
 
@@ -18,6 +20,7 @@ describe('a three-node cluster', { skip }, () => {
   let cluster: ClusterHandle;
   let nodes: BrokerHandle[];
   const stacks: SpecStack[] = [];
+  let failover: SpecStack | undefined;
 
   before(async () => {
     const started = Date.now();
@@ -71,6 +74,7 @@ describe('a three-node cluster', { skip }, () => {
 
   test('the first node killed in the middle of an apply: everything moves to the second, the lost operations are retried, the next plan is empty', async () => {
     const { stack, write } = clusterStack('cluster-failover');
+    failover = stack;
     const queues: Record<string, unknown> = {};
     const bindings: unknown[] = [];
     for (let i = 0; i < 60; i++) {
@@ -82,12 +86,15 @@ describe('a three-node cluster', { skip }, () => {
     const [c1, c2] = nodes as [BrokerHandle, BrokerHandle];
     let killedAt = '';
     // Killed (SIGKILL) as soon as a fifth of the changes are done: in the middle of the queues.
-    const r = await applyWatching(stack, (line) => {
-      if (killedAt === '' && /^Applying: \d+\/\d+ \(([2-9]\d)%\)/.test(line)) {
-        killedAt = line;
-        void c1.stop();
-      }
-    });
+    const r = await runWatching(
+      (io) => applyCommand({ paths: [stack.dir], env: stack.env, connection: {}, prune: 'managed', autoApprove: true, allowDataLoss: false, concurrency: 8 }, io),
+      (line) => {
+        if (killedAt === '' && /^Applying: \d+\/\d+ \(([2-9]\d)%\)/.test(line)) {
+          killedAt = line;
+          void c1.kill(); // kill -9 happens at once, before this returns
+        }
+      },
+    );
     assert.ok(killedAt !== '', `the node was never killed:\n${r.stderr}`);
     assert.equal(r.code, 0, `apply failed after the node was killed at "${killedAt}":\n${r.stdout}\n${r.stderr}`);
     assert.match(r.stderr, new RegExp(`AMQP: connection to ${amqpOf(c1)} \\(vhost failover\\) lost: .*; reconnecting`));
@@ -103,10 +110,33 @@ describe('a three-node cluster', { skip }, () => {
     const rows = (await api(c2).get<{ name: string }[]>(['queues', 'failover'], 'columns=name')) ?? [];
     assert.equal(rows.length, 60);
   });
+
+  test('the first node back, then killed while plan reads the broker: the reads move to the second node, which the output names', async (t) => {
+    if (!failover) return t.skip('needs the previous test');
+    const stack = failover;
+    const [c1, c2] = nodes as [BrokerHandle, BrokerHandle];
+    await c1.restart();
+    await waitForRunningNodes(c2, 3, 60_000);
+    let killed = false;
+    const r = await runWatching(
+      (io) => planCommand({ paths: [stack.dir], env: stack.env, connection: {}, prune: 'managed', format: 'text', detailedExitCode: true }, io),
+      (line) => {
+        // The first endpoint answered; its node dies as the reads go out.
+        if (!killed && line.startsWith(`Reading ${c1.managementUrl} (node ${c1.nodeName})`)) {
+          killed = true;
+          void c1.kill();
+        }
+      },
+    );
+    assert.ok(killed, r.stderr);
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`Management API at ${c1.managementUrl} cannot be reached \\(.*\\); using ${c2.managementUrl}\n`));
+    assert.match(r.stderr, new RegExp(`Read \\d+ objects from ${c2.managementUrl} `));
+  });
 });
 
-/** apply in-process, handing every stderr line to `watch` as it is written. */
-async function applyWatching(stack: SpecStack, watch: (line: string) => void): Promise<RunResult> {
+/** A command in-process, handing every stderr line to `watch` as it is written. */
+async function runWatching(command: (io: CommandIo) => Promise<Outcome>, watch: (line: string) => void): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
   const err = (s: string): void => {
@@ -115,7 +145,7 @@ async function applyWatching(stack: SpecStack, watch: (line: string) => void): P
   };
   const io: CommandIo = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: err }, env: { NO_COLOR: '1' }, progress: (line) => err(`${line}\n`), ask: undefined };
   try {
-    const outcome = await applyCommand({ paths: [stack.dir], env: stack.env, connection: {}, prune: 'managed', autoApprove: true, allowDataLoss: false, concurrency: 8 }, io);
+    const outcome = await command(io);
     return { code: exitCodeFor(outcome), stdout, stderr, outcome };
   } catch (error) {
     return { code: reportFailure(error, (line) => (stderr += `${line}\n`)), stdout, stderr, error };
