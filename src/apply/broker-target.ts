@@ -37,7 +37,7 @@ export class BrokerApplyTarget implements ApplyTarget {
     switch (r.kind) {
       case 'vhost':
         if (creating || [...changed].some((f) => f !== 'limits')) await this.#http.putVhost(r);
-        if (changed.has('limits') || (creating && Object.keys(r.limits).length > 0)) await this.#http.putVhostLimits(r.name, r.limits);
+        if (r.limits && (changed.has('limits') || (creating && Object.keys(r.limits).length > 0))) await this.#http.putVhostLimits(r.name, r.limits);
         return;
       case 'user':
         if (creating || [...changed].some((f) => f !== 'limits')) await this.#http.putUser(r);

@@ -75,10 +75,10 @@ export function specDocuments(kept: ReadonlyMap<string, Resource>): SpecDocument
 function vhostDoc(p: VhostParts): DocMap {
   const v = p.vhost;
   const doc: DocMap = new Map();
-  if (v.description !== '') doc.set('description', v.description);
-  if (v.tags.length > 0) doc.set('tags', [...v.tags]);
+  if (v.description) doc.set('description', v.description);
+  if (v.tags && v.tags.length > 0) doc.set('tags', [...v.tags]);
   if (v.default_queue_type !== undefined) doc.set('default_queue_type', v.default_queue_type);
-  setMap(doc, 'limits', v.limits);
+  setMap(doc, 'limits', v.limits ?? {});
   const defaultType = v.default_queue_type ?? 'classic';
   setNamed(doc, 'exchanges', p.exchanges, (e) => e.name, exchangeDoc);
   setNamed(doc, 'queues', p.queues, (q) => q.name, (q) => queueDoc(q, defaultType));

@@ -18,7 +18,8 @@ export class BrokerWriter {
    * plan never claims a change that did not happen. Limits: see putVhostLimits.
    */
   async putVhost(v: Vhost): Promise<void> {
-    const body: JsonMap = { description: v.description, tags: v.tags.join(',') };
+    // A PUT without description clears it: the planner hands over the live value when the spec leaves it out.
+    const body: JsonMap = { description: v.description ?? '', tags: (v.tags ?? []).join(',') };
     if (v.default_queue_type) {
       body['default_queue_type'] = v.default_queue_type;
       body['defaultqueuetype'] = v.default_queue_type;

@@ -19,14 +19,18 @@ interface Base {
   origin?: Origin | undefined;
 }
 
+/**
+ * A vhost's settings are each optional in the spec: undefined means the spec leaves it to the
+ * broker (no diff, and an update keeps the live value). A vhost that states none of them is only a
+ * container for the spec's objects, which several stacks may share.
+ */
 export interface Vhost extends Base {
   kind: 'vhost';
   name: string;
-  description: string;
-  tags: string[]; // sorted
-  /** undefined: the spec does not manage it (the broker's own default stays). */
+  description?: string | undefined;
+  tags?: string[] | undefined; // sorted
   default_queue_type?: QueueType | undefined;
-  limits: JsonMap; // max-connections, max-queues
+  limits?: JsonMap | undefined; // max-connections, max-queues
 }
 
 export interface User extends Base {

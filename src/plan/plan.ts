@@ -16,8 +16,8 @@ export function planChanges(input: PlanInput): Plan {
   let unchanged = 0;
 
   for (const [key, desired] of input.desired) {
-    const owner = ownerOf.get(key);
-    if (owner !== undefined && owner !== input.stack) {
+    const owner = otherOwner(ownerOf, key, input.stack);
+    if (owner !== undefined && !isContainerVhost(desired)) {
       diagnostics.push({
         severity: 'error',
         code: 'E_OWNERSHIP',
@@ -37,7 +37,7 @@ export function planChanges(input: PlanInput): Plan {
       continue;
     }
     const action = forcedBy.length > 0 ? 'replace' : 'update';
-    changes.push({ action, key, kind: desired.kind, title: describeResource(desired), before: live, after: desired, fields, forcedBy });
+    changes.push({ action, key, kind: desired.kind, title: describeResource(desired), before: live, after: withLiveValues(desired, live), fields, forcedBy });
   }
 
   for (const [key, live] of input.live) {
@@ -66,10 +66,37 @@ export function planChanges(input: PlanInput): Plan {
   };
 }
 
-function ownersByKey(ownership: PlanInput['ownership']): Map<string, string> {
-  const owners = new Map<string, string>();
-  for (const [stack, keys] of ownership) for (const key of keys) owners.set(key, stack);
+/** key -> the stacks that own it (several only for a vhost that stacks share as a container). */
+export type Owners = ReadonlyMap<string, readonly string[]>;
+
+function ownersByKey(ownership: PlanInput['ownership']): Map<string, string[]> {
+  const owners = new Map<string, string[]>();
+  for (const [stack, keys] of ownership) {
+    for (const key of keys) {
+      const list = owners.get(key);
+      if (list) list.push(stack);
+      else owners.set(key, [stack]);
+    }
+  }
   return owners;
+}
+
+export function otherOwner(owners: Owners, key: string, stack: string): string | undefined {
+  return owners.get(key)?.find((s) => s !== stack);
+}
+
+/** A vhost the spec only puts objects in, stating none of its settings: stacks may share it. */
+function isContainerVhost(r: Resource): boolean {
+  return r.kind === 'vhost' && r.description === undefined && r.tags === undefined && r.limits === undefined && r.default_queue_type === undefined;
+}
+
+/** What an update writes: the spec's values, and the live ones where the spec leaves a field out. */
+function withLiveValues(desired: Resource, live: Resource): Resource {
+  const merged: Record<string, unknown> = { ...desired };
+  for (const [field, value] of Object.entries(live)) {
+    if (merged[field] === undefined && field !== 'live') merged[field] = value;
+  }
+  return merged as unknown as Resource;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Which live objects that the spec does not declare are deleted, and why (DESIGN.md, "Ownership").
 import { describeResource, resourceKey } from '../model/keys.js';
 import type { Resource } from '../model/types.js';
+import type { Owners } from './plan.js';
 import type { PlanInput } from './types.js';
 
 /** `warning`: kept although prune would delete it, and the user should know why. */
@@ -8,15 +9,16 @@ export type PruneVerdict = { delete: true; reason: string } | { delete: false; w
 
 const KEEP: PruneVerdict = { delete: false };
 
-export function pruneVerdict(key: string, live: Resource, input: PlanInput, ownerOf: ReadonlyMap<string, string>): PruneVerdict {
+export function pruneVerdict(key: string, live: Resource, input: PlanInput, ownerOf: Owners): PruneVerdict {
   if (input.prune === 'none') return KEEP;
-  const owner = ownerOf.get(key);
-  if (owner === input.stack) {
-    if (isProtected(live, input)) return KEEP;
+  const owners = ownerOf.get(key) ?? [];
+  if (owners.includes(input.stack)) {
+    // Shared with a stack that still owns it (a vhost used as a container), or the broker's own.
+    if (owners.length > 1 || isProtected(live, input)) return KEEP;
     if (live.kind === 'vhost') return vhostVerdict(live.name, input, ownerOf);
     return { delete: true, reason: `stack ${input.stack} no longer declares it` };
   }
-  if (input.prune !== 'all' || owner !== undefined) return KEEP;
+  if (input.prune !== 'all' || owners.length > 0) return KEEP;
   if (!inSpecVhost(live, input.specVhosts) || isProtected(live, input)) return KEEP;
   return { delete: true, reason: 'nobody declares it (--prune all)' };
 }
@@ -30,6 +32,8 @@ export function isProtected(r: Resource, input: Pick<PlanInput, 'connectingUser'
       return r.name.startsWith('amq.') || r.live?.exclusive === true || r.live?.server_named === true;
     case 'binding':
       return r.source === '' || (r.destination_type === 'queue' && r.destination.startsWith('amq.'));
+    case 'vhost':
+      return r.name === '/'; // the broker's default vhost: every node has it, clients expect it
     case 'permission':
     case 'topic_permission':
     case 'user':
@@ -47,12 +51,12 @@ export function isProtected(r: Resource, input: Pick<PlanInput, 'connectingUser'
  * Permissions are grants rather than contents (the broker gives the vhost's creator one), so they
  * do not keep it.
  */
-function vhostVerdict(vhost: string, input: PlanInput, ownerOf: ReadonlyMap<string, string>): PruneVerdict {
+function vhostVerdict(vhost: string, input: PlanInput, ownerOf: Owners): PruneVerdict {
   const others: string[] = [];
   for (const r of input.live.values()) {
     if (r.kind === 'vhost' || r.kind === 'user' || r.kind === 'permission' || r.kind === 'topic_permission' || r.vhost !== vhost) continue;
     if (r.kind === 'exchange' && (r.name === '' || r.name.startsWith('amq.'))) continue; // every vhost has them
-    if (ownerOf.get(resourceKey(r)) === input.stack && !isProtected(r, input)) continue; // deleted by this plan
+    if (ownerOf.get(resourceKey(r))?.includes(input.stack) && !isProtected(r, input)) continue; // deleted by this plan
     others.push(describeResource(r));
   }
   if (others.length === 0) return { delete: true, reason: `stack ${input.stack} no longer declares it` };

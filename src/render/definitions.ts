@@ -26,10 +26,10 @@ export function renderDefinitions(desired: ReadonlyMap<string, Resource>, option
   for (const r of [...desired.values()].sort(byKind)) {
     switch (r.kind) {
       case 'vhost': {
-        const metadata: JsonMap = { description: r.description, tags: r.tags };
+        const metadata: JsonMap = { description: r.description ?? '', tags: r.tags ?? [] };
         if (r.default_queue_type) metadata['default_queue_type'] = r.default_queue_type;
         push('vhosts', { name: r.name, metadata });
-        if (Object.keys(r.limits).length > 0) push('parameters', { vhost: r.name, component: 'vhost-limits', name: 'limits', value: r.limits });
+        if (r.limits && Object.keys(r.limits).length > 0) push('parameters', { vhost: r.name, component: 'vhost-limits', name: 'limits', value: r.limits });
         break;
       }
       case 'user':

@@ -10,10 +10,10 @@ import type { Action, Change, FieldDiff, Plan, PruneMode } from '../plan/types.j
 import { PLAN_FILE_VERSION, looksLikePlanFile, type SavedPlan, type SavedTarget } from './format.js';
 
 type Obj = Record<string, unknown>;
-type FieldType = 'string' | 'boolean' | 'number' | 'tags' | 'map' | 'queue_type' | 'apply_to' | 'destination_type' | '?string' | '?queue_type';
+type FieldType = 'string' | 'boolean' | 'number' | 'tags' | 'map' | 'queue_type' | 'apply_to' | 'destination_type' | '?string' | '?queue_type' | '?tags' | '?map';
 
 const FIELDS: Record<Kind, Record<string, FieldType>> = {
-  vhost: { name: 'string', description: 'string', tags: 'tags', default_queue_type: '?queue_type', limits: 'map' },
+  vhost: { name: 'string', description: '?string', tags: '?tags', default_queue_type: '?queue_type', limits: '?map' },
   user: { name: 'string', tags: 'tags', password_hash: '?string', hashing_algorithm: '?string', limits: 'map' },
   permission: { vhost: 'string', user: 'string', configure: 'string', write: 'string', read: 'string' },
   topic_permission: { vhost: 'string', user: 'string', exchange: 'string', write: 'string', read: 'string' },

@@ -50,10 +50,11 @@ function vhostOf(decl: VhostDecl): Vhost {
   return {
     kind: 'vhost',
     name: decl.name,
-    description: stringOf(f('description')) ?? '',
-    tags: tagsOf(f('tags')),
+    // Left out: not managed (see Vhost). Stated, even as "" or {}: managed.
+    description: stringOf(f('description')),
+    tags: f('tags') === undefined ? undefined : tagsOf(f('tags')),
     default_queue_type: asQueueType(stringOf(f('default_queue_type'))),
-    limits: toJsonMap(f('limits')),
+    limits: f('limits') === undefined ? undefined : toJsonMap(f('limits')),
     origin: decl.origin,
   };
 }

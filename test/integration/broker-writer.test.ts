@@ -277,7 +277,7 @@ async function write(r: Resource): Promise<void> {
   switch (r.kind) {
     case 'vhost':
       await writer.putVhost(r);
-      return writer.putVhostLimits(r.name, r.limits);
+      return writer.putVhostLimits(r.name, r.limits ?? {});
     case 'user':
       await writer.putUser(r);
       return writer.putUserLimits(r.name, r.limits);

@@ -201,3 +201,35 @@ describe('planner: data loss', () => {
     assert.equal(p.changes[0]?.dataLoss, undefined);
   });
 });
+
+describe('planner: vhost settings left out, and vhosts shared as containers', () => {
+  const container = { kind: 'vhost', name: 'shared' } as const;
+
+  it('an update keeps the live value of a setting the spec leaves out', () => {
+    const p = plan([{ kind: 'vhost', name: 'v', tags: ['new'] }], [vhost('v', { description: 'kept', tags: ['old'] })]);
+    assert.deepEqual(p.changes[0]?.fields.map((f) => f.field), ['tags']);
+    assert.deepEqual(p.changes[0]?.after, { kind: 'vhost', name: 'v', tags: ['new'], description: 'kept', limits: {} });
+  });
+
+  it('lets two stacks use one vhost as a container, but not both manage its settings', () => {
+    const ownership = new Map([['billing', keysOf(vhost('shared'))]]);
+    const asContainer = plan([container, queue('shared', 'q')], [vhost('shared', { description: 'billing owns this' })], { ownership });
+    assert.deepEqual(asContainer.diagnostics, []);
+    assert.deepEqual(actions(asContainer), ['create queue shared/q']);
+    const asOwner = plan([vhost('shared', { description: 'mine' })], [vhost('shared')], { ownership });
+    assert.equal(asOwner.diagnostics[0]?.code, 'E_OWNERSHIP');
+  });
+
+  it('never deletes a container vhost another stack still owns', () => {
+    const ownership = new Map([
+      ['orders', keysOf(vhost('shared'))],
+      ['billing', keysOf(vhost('shared'))],
+    ]);
+    assert.deepEqual(plan([], [vhost('shared')], { ownership }).changes, []);
+  });
+
+  it('never deletes the default vhost /', () => {
+    const p = plan([], [vhost('/')], { ownership: new Map([['orders', keysOf(vhost('/'))]]) });
+    assert.deepEqual(p.changes, []);
+  });
+});

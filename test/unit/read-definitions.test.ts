@@ -65,7 +65,7 @@ for (const file of files) {
         assert.equal(r.arguments['x-queue-type'], undefined, 'x-queue-type left in arguments');
         assert.equal(r.live?.messages, 0);
       }
-      if (r.kind === 'user' || r.kind === 'vhost') assert.deepEqual(r.tags, [...r.tags].sort());
+      if (r.kind === 'user' || r.kind === 'vhost') assert.deepEqual(r.tags, [...(r.tags ?? [])].sort());
     }
   });
 }

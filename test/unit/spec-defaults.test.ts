@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Model, Resource } from '../../src/model/types.js';
 import { HEAD, briefs, load } from './spec-helpers.js';
+import { planChanges } from '../../src/plan/index.js';
 
 function withoutOrigins(model: Model): Map<string, Resource> {
   return new Map([...model.resources].map(([k, r]) => [k, { ...r, origin: undefined }]));
@@ -13,9 +14,6 @@ const HASH = 'xK1RsoPZGFg8pbZfgDmE1rn9CN2DA0uvCmW2U/JSvTdq26Db'; // 36 bytes: sa
 
 const STATED = `${HEAD}vhosts:
   v:
-    description: ""
-    tags: []
-    limits: {}
     exchanges:
       e: { type: direct, durable: true, auto_delete: false, internal: false, arguments: {} }
     queues:
@@ -69,8 +67,19 @@ test('the defaults are the ones DESIGN.md names', () => {
   assert.deepEqual({ ...get('queue:["v","q"]'), origin: undefined }, { kind: 'queue', vhost: 'v', name: 'q', type: 'classic', durable: true, auto_delete: false, arguments: {}, origin: undefined });
   assert.deepEqual({ ...get('policy:["v","p"]'), origin: undefined }, { kind: 'policy', vhost: 'v', name: 'p', pattern: '.*', apply_to: 'all', priority: 0, definition: { 'max-length': 1 }, origin: undefined });
   assert.deepEqual({ ...get('permission:["v","u"]'), origin: undefined }, { kind: 'permission', vhost: 'v', user: 'u', configure: '', write: '', read: '', origin: undefined });
+  // A vhost's settings have no default: left out, they are the broker's business (see Vhost).
   const vhost = get('vhost:["v"]');
-  assert.deepEqual(vhost?.kind === 'vhost' && [vhost.description, vhost.tags, vhost.limits, vhost.default_queue_type], ['', [], {}, undefined]);
+  assert.deepEqual(vhost?.kind === 'vhost' && [vhost.description, vhost.tags, vhost.limits, vhost.default_queue_type], [undefined, undefined, undefined, undefined]);
+});
+
+test('a vhost that states empty settings and one that leaves them out both plan no change against a plain vhost', () => {
+  const live: Resource = { kind: 'vhost', name: 'v', description: '', tags: [], limits: {} };
+  const stated = load(`${HEAD}vhosts:\n  v:\n    description: ""\n    tags: []\n    limits: {}\n`).model.resources;
+  const omitted = load(`${HEAD}vhosts:\n  v: {}\n`).model.resources;
+  for (const desired of [stated, omitted]) {
+    const plan = planChanges({ stack: 's', desired, live: new Map([['vhost:["v"]', live]]), ownership: new Map(), prune: 'none', specVhosts: new Set(['v']) });
+    assert.deepEqual(plan.changes, []);
+  }
 });
 
 test('queue type: `type`, then x-queue-type, then the vhost default, then classic; x-queue-type leaves the arguments', () => {
