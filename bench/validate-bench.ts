@@ -1,21 +1,29 @@
-// How much validate costs on top of reading the YAML. Generates a spec of 10,000 queues and
-// 20,000 bindings (plus exchanges) in a temp folder, then times (a) parsing the YAML with the yaml
-// package alone and (b) the full validate: load, interpolate, schema, merge, rules, model.
+// How much validate costs on top of reading the YAML, for the same size of spec written two ways:
+// split into ten service files (as teams write specs), and as one file whose queues: map has
+// 10,000 keys (issue 3's topology: 10,000 queues, 1,000 exchanges, 20,000 bindings). For each:
+// (a) parsing the YAML alone (js-yaml with positions: the loader's first stage), (b) the full
+// validate in-process (load, interpolate, schema, merge, rules, model), and the `warren validate`
+// command's wall time and peak resident memory.
 // Target: full validate < parse + 1 s.
 //   npm run build && node dist/bench/validate-bench.js [runs]
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
-import { errorsOf } from '../src/errors.js';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { errorsOf, type Diagnostic } from '../src/errors.js';
 import { loadSpec } from '../src/spec/index.js';
+import { parseSource } from '../src/spec/yaml-source.js';
+import { measure } from './measure.js';
+import { ISSUE_SIZE, topologySpec } from './topology.js';
+
+const WARREN = resolve(fileURLToPath(import.meta.url), '../../../bin/warren.js');
 
 const QUEUES = 10_000;
 const BINDINGS_PER_QUEUE = 2;
 const FILES = 10; // one per service, as teams split real specs
 const EXCHANGES_PER_FILE = 50;
 
-function generate(dir: string): void {
+function writeSplit(dir: string): void {
   const perFile = QUEUES / FILES;
   for (let f = 0; f < FILES; f++) {
     const vhost = `svc-${f % 4}`; // several files share a vhost, so merging is exercised
@@ -39,11 +47,27 @@ function generate(dir: string): void {
   }
 }
 
+function writeOneFile(dir: string): void {
+  writeFileSync(join(dir, 'bench.yaml'), topologySpec(ISSUE_SIZE));
+}
+
+const VARIANTS = [
+  { name: `split: ${FILES} files, ${QUEUES} queues, ${QUEUES * BINDINGS_PER_QUEUE} bindings`, write: writeSplit },
+  { name: `one file: ${ISSUE_SIZE.queues} queues, ${ISSUE_SIZE.exchanges} exchanges, ${ISSUE_SIZE.bindings} bindings`, write: writeOneFile },
+];
+
 function parseOnly(dir: string): void {
   for (const name of readdirSync(dir).sort()) {
-    const doc = parseDocument(readFileSync(join(dir, name), 'utf8'), { lineCounter: new LineCounter(), prettyErrors: false, merge: true });
-    if (doc.errors.length > 0) throw new Error(`bench spec has YAML errors: ${doc.errors[0]?.message}`);
+    const diagnostics: Diagnostic[] = [];
+    if (!parseSource(name, readFileSync(join(dir, name), 'utf8'), diagnostics)) throw new Error(`bench spec has YAML errors: ${diagnostics[0]?.message}`);
   }
+}
+
+function fullValidate(dir: string): number {
+  const spec = loadSpec([dir], {});
+  const errors = errorsOf(spec.diagnostics);
+  if (errors.length > 0) throw new Error(`bench spec is invalid: ${errors[0]?.message}`);
+  return spec.model.resources.size;
 }
 
 function time(fn: () => void): number {
@@ -55,32 +79,34 @@ function time(fn: () => void): number {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const ms = (x: number): string => `${x.toFixed(0)} ms`;
 
-function main(): void {
+async function main(): Promise<void> {
   const runs = Number(process.argv[2] ?? 5);
-  const dir = mkdtempSync(join(tmpdir(), 'warren-bench-'));
-  try {
-    generate(dir);
-    // The first full run also pays for compiling the schema with ajv, as a CLI run does.
-    const firstFull = time(() => {
-      const spec = loadSpec([dir], {});
-      const errors = errorsOf(spec.diagnostics);
-      if (errors.length > 0) throw new Error(`bench spec is invalid: ${errors[0]?.message}`);
-      console.log(`spec: ${FILES} files, ${spec.model.resources.size} objects (${QUEUES} queues, ${QUEUES * BINDINGS_PER_QUEUE} bindings)`);
-    });
-    const parse: number[] = [];
-    const full: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      parse.push(time(() => parseOnly(dir)));
-      full.push(time(() => loadSpec([dir], {})));
+  for (const variant of VARIANTS) {
+    const dir = mkdtempSync(join(tmpdir(), 'warren-bench-'));
+    try {
+      variant.write(dir);
+      // The first full run of the process also pays for compiling the schema, as a CLI run does.
+      let objects = 0;
+      const firstFull = time(() => (objects = fullValidate(dir)));
+      const parse: number[] = [];
+      const full: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        parse.push(time(() => parseOnly(dir)));
+        full.push(time(() => fullValidate(dir)));
+      }
+      const cli = await measure(process.execPath, [WARREN, 'validate', dir]);
+      if (cli.code !== 0) throw new Error(`warren validate failed:\n${cli.stderr}`);
+      const p = median(parse);
+      const f = median(full);
+      console.log(`${variant.name} (${objects} objects)`);
+      console.log(`  (a) parse YAML only:  median ${ms(p)}  (runs: ${parse.map(ms).join(', ')})`);
+      console.log(`  (b) full validate:    median ${ms(f)}  (runs: ${full.map(ms).join(', ')}; first run: ${ms(firstFull)})`);
+      console.log(`  difference (b - a):   ${ms(f - p)}  target < 1000 ms: ${f - p < 1000 ? 'met' : 'NOT met'}`);
+      console.log(`  warren validate:      ${cli.seconds.toFixed(2)} s, peak RSS ${cli.peakRssMb.toFixed(0)} MB`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    const p = median(parse);
-    const f = median(full);
-    console.log(`(a) parse YAML only:  median ${ms(p)}  (runs: ${parse.map(ms).join(', ')})`);
-    console.log(`(b) full validate:    median ${ms(f)}  (runs: ${full.map(ms).join(', ')}; first run with schema compile: ${ms(firstFull)})`);
-    console.log(`difference (b - a):   ${ms(f - p)}  target < 1000 ms: ${f - p < 1000 ? 'met' : 'NOT met'}`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
-main();
+await main();
