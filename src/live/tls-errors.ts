@@ -49,6 +49,9 @@ function tlsCode(e: unknown): { code: string; error: Record<string, unknown> } |
     if (typeof err['code'] === 'string' && TLS_CODE.test(err['code'])) return { code: err['code'], error: err };
     const message = typeof err['message'] === 'string' ? err['message'] : '';
     if (/bad decrypt/i.test(message)) return { code: 'ERR_OSSL_BAD_DECRYPT', error: err };
+    // A TLS record error on a socket write comes as EPROTO with OpenSSL's reason in the message.
+    const reason = err['code'] === 'EPROTO' ? /SSL routines:[^:]*:([a-z0-9 ]+)/.exec(message)?.[1] : undefined;
+    if (reason !== undefined) return { code: `ERR_SSL_${reason.toUpperCase().replaceAll(' ', '_')}`, error: { ...err, reason } };
   }
   return undefined;
 }

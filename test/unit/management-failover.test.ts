@@ -153,6 +153,8 @@ test('TLS causes are found down the cause chain and name the setting to fix', ()
   );
   assert.equal(tlsFailure(new Error('error:1C800064:Provider routines::bad decrypt'), { host: 'h', settings: { verify: true } }), 'the key in tls.key is encrypted: set tls.passphrase (ERR_OSSL_BAD_DECRYPT)');
   assert.equal(tlsFailure(wrapped('ERR_SSL_WRONG_VERSION_NUMBER'), { host: 'h' }), 'the endpoint does not answer with TLS: is it a plain http:// or amqp:// port? (ERR_SSL_WRONG_VERSION_NUMBER)');
+  const eproto = Object.assign(new Error('write EPROTO 80DC0181A47F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:350:\n'), { code: 'EPROTO' });
+  assert.equal(tlsFailure(eproto, { host: 'h' }), 'the endpoint does not answer with TLS: is it a plain http:// or amqp:// port? (ERR_SSL_WRONG_VERSION_NUMBER)');
   assert.equal(tlsFailure(wrapped('ECONNREFUSED'), { host: 'h' }), undefined);
 });
 
