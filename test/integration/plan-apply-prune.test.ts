@@ -205,8 +205,8 @@ describe('plan/apply: prune', { skip }, () => {
     const plan = await second.cli(['plan', '{dir}', '--detailed-exitcode']);
     assert.equal(plan.code, 1, plan.stdout + plan.stderr);
     const errors = plan.stderr.split('\n').filter((l) => / error E_OWNERSHIP: /.test(l));
-    assert.equal(errors.length, 2, plan.stderr);
-    assert.match(plan.stderr, /spec\.yaml:\d+:\d+: error E_OWNERSHIP: vhost owned is owned by stack "first"/);
+    // Only the queue: both specs use vhost `owned` as a container (no settings), which stacks may share.
+    assert.equal(errors.length, 1, plan.stderr);
     assert.match(plan.stderr, /spec\.yaml:\d+:\d+: error E_OWNERSHIP: queue owned\/first\.q is owned by stack "first"/);
     assert.doesNotMatch(plan.stderr, /^\s+at .+[(:]\d+/m);
     const apply = await second.cli(['apply', '{dir}', '--auto-approve']);
