@@ -72,10 +72,15 @@ export function specDocuments(kept: ReadonlyMap<string, Resource>): SpecDocument
   };
 }
 
+/** What a fresh RabbitMQ gives the vhost "/". */
+const DEFAULT_VHOST_DESCRIPTION = 'Default virtual host';
+
 function vhostDoc(p: VhostParts): DocMap {
   const v = p.vhost;
   const doc: DocMap = new Map();
-  if (v.description) doc.set('description', v.description);
+  // Settings the spec leaves out are not managed. A vhost warren creates starts with an empty
+  // description, but "/" already exists with RabbitMQ's own, so there an empty one must be said.
+  if (v.description || (v.name === '/' && v.description !== undefined && v.description !== DEFAULT_VHOST_DESCRIPTION)) doc.set('description', v.description);
   if (v.tags && v.tags.length > 0) doc.set('tags', [...v.tags]);
   if (v.default_queue_type !== undefined) doc.set('default_queue_type', v.default_queue_type);
   setMap(doc, 'limits', v.limits ?? {});

@@ -176,3 +176,11 @@ test('every corpus definitions file exports to a spec that plans to no changes a
   }
   assert.ok(checked >= 40, `only ${checked} files checked`);
 });
+
+test('"/" keeps RabbitMQ\'s own description unless it was changed; then even an empty one is written', () => {
+  const text = (description: string | undefined) => exportSpec(liveOf([vhost('/', { description }), vhost('v', { description: '' })]), { stack: 's' }, 'single').files[0]?.text ?? '';
+  assert.match(text(''), /\/: \{ description: '' \}/);
+  assert.match(text('Default virtual host'), /\/: \{\}/);
+  assert.match(text('ops'), /\/: \{ description: ops \}/);
+  assert.match(text(''), /v: \{\}/, 'a vhost warren creates starts with an empty description anyway');
+});
