@@ -80,7 +80,8 @@ function vhostDoc(p: VhostParts): DocMap {
   const doc: DocMap = new Map();
   // Settings the spec leaves out are not managed. A vhost warren creates starts with an empty
   // description, but "/" already exists with RabbitMQ's own, so there an empty one must be said.
-  if (v.description || (v.name === '/' && v.description !== undefined && v.description !== DEFAULT_VHOST_DESCRIPTION)) doc.set('description', v.description);
+  const said = v.name === '/' ? v.description !== undefined && v.description !== DEFAULT_VHOST_DESCRIPTION : Boolean(v.description);
+  if (said && v.description !== undefined) doc.set('description', v.description);
   if (v.tags && v.tags.length > 0) doc.set('tags', [...v.tags]);
   if (v.default_queue_type !== undefined) doc.set('default_queue_type', v.default_queue_type);
   setMap(doc, 'limits', v.limits ?? {});
