@@ -155,9 +155,9 @@ describe('plan/apply: names', { skip }, () => {
     await stack.assertPlanEmpty();
   });
 
-  // Reported, not fixed here (src/live builds URLs with fetch, which resolves "." and ".." path
-  // segments, even percent-encoded): PUT /api/vhosts/.. becomes PUT /api/ and fails with HTTP 405.
-  test('names "." and ".." are refused up front (E_NAME) or applied, never a failure half way', { todo: 'reported: apply fails with HTTP 405 on vhost/user/policy "." and ".."' }, async () => {
+  // fetch resolves "." and ".." path segments, even percent-encoded (PUT /api/vhosts/.. would become
+  // PUT /api/ and fail with HTTP 405), so the spec rules refuse those names up front.
+  test('names "." and ".." are refused up front (E_NAME) or applied, never a failure half way', async () => {
     for (const n of ['.', '..']) {
       const stack = new SpecStack(broker, `dots${n.length}`);
       stacks.push(stack);

@@ -17,6 +17,17 @@ const Q = 'vhosts.v.queues.q';
 const longName = 'é'.repeat(128); // 128 characters, 256 bytes of UTF-8
 
 const CASES: Case[] = [
+  // Names the management API cannot address, and bindings it cannot list
+  {
+    name: 'a vhost called ..',
+    yaml: 'vhosts:\n  "..": {}\n',
+    expect: ['spec.yaml:4:3: error E_NAME: vhosts[".."]: a vhost cannot be called "..": the management API cannot address that name'],
+  },
+  {
+    name: 'a routing key with ~ and binding arguments',
+    yaml: 'vhosts:\n  v:\n    exchanges: { e: { type: headers } }\n    queues: { q: {} }\n    bindings:\n      - { source: e, queue: q, routing_key: "a~b", arguments: { x-match: any, k: 1 } }\n',
+    expect: ['spec.yaml:8:45: error E_NAME: vhosts.v.bindings[0].routing_key: a routing key with "~" cannot go with binding arguments: RabbitMQ\'s management API fails on such a binding (every binding listing answers HTTP 500)'],
+  },
   // References
   {
     name: 'binding to an undeclared queue',

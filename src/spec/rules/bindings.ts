@@ -17,6 +17,7 @@ export const bindingRules: Rule = (spec, report) => {
       const dest = child(binding.node, 'queue') ? 'queue' : 'exchange';
       checkEnd(spec, vhost, binding, dest, report);
       checkHeadersMatch(vhost, binding, report);
+      checkListable(binding, report);
     }
   }
 };
@@ -51,5 +52,18 @@ function checkHeadersMatch(vhost: VhostDecl, binding: BindingDecl, report: Repor
   const value = plainScalarOf(xMatch.value);
   if (typeof value !== 'string' || !X_MATCH.includes(value)) {
     report.error('E_ARGUMENT', xMatch.value.origin, `${displayPath([...binding.path, 'arguments', 'x-match'])}: must be one of: ${X_MATCH.join(', ')}`);
+  }
+}
+
+/**
+ * RabbitMQ's management plugin (3.10 to 4.x) crashes formatting a binding whose routing key holds
+ * "~" and that has arguments, and from then on every binding listing answers HTTP 500: warren could
+ * never read the broker again. Refused here, before anything is written.
+ */
+function checkListable(binding: BindingDecl, report: Report): void {
+  const b = binding.resource;
+  if (b.routing_key.includes('~') && Object.keys(b.arguments).length > 0) {
+    const node = child(binding.node, 'routing_key') ?? binding.node;
+    report.error('E_NAME', node.origin, `${displayPath([...binding.path, 'routing_key'])}: a routing key with "~" cannot go with binding arguments: RabbitMQ's management API fails on such a binding (every binding listing answers HTTP 500)`);
   }
 }

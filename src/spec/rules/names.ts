@@ -49,6 +49,11 @@ function checkLength(kind: string, name: string, path: string, origin: Origin, r
     report.error('E_NAME', origin, `${path}: a ${kind} name cannot be empty`);
     return;
   }
+  if (name === '.' || name === '..') {
+    // The broker holds them, but no HTTP client can address them: URLs resolve them as path steps.
+    report.error('E_NAME', origin, `${path}: a ${kind} cannot be called "${name}": the management API cannot address that name`);
+    return;
+  }
   const bytes = Buffer.byteLength(name, 'utf8');
   if (bytes > MAX_NAME_BYTES) {
     report.error('E_NAME', origin, `${path}: a ${kind} name can be at most ${MAX_NAME_BYTES} bytes of UTF-8; this one is ${bytes}`);
