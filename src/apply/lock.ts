@@ -28,6 +28,19 @@ export interface LockBroker {
   queueArguments(vhost: string, queue: string): Promise<Record<string, unknown> | undefined>;
 }
 
+/**
+ * Where the lock lives; every apply of a stack must pick the same vhost from what it sees:
+ * "/" when the broker has it; else the first of the spec's vhosts (by name) that exists; else the
+ * broker's first vhost; else (a broker without vhosts) the spec's first, which must be created.
+ */
+export function chooseLockVhost(existing: ReadonlySet<string>, specVhosts: readonly string[]): { vhost: string; create: boolean } | undefined {
+  const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  const spec = [...specVhosts].sort(byName);
+  const found = existing.has('/') ? '/' : (spec.find((v) => existing.has(v)) ?? [...existing].sort(byName)[0]);
+  if (found !== undefined) return { vhost: found, create: false };
+  return spec[0] === undefined ? undefined : { vhost: spec[0], create: true };
+}
+
 export function lockQueueName(stack: string): string {
   return `${LOCK_QUEUE_PREFIX}${stack}`;
 }

@@ -1,18 +1,14 @@
 // Takes the stack's lock for an apply (see apply/lock.ts): picks the vhost that holds it, and
 // connects over AMQP as the target's user.
 //
-// Which vhost: every apply of a stack must pick the same one, from what it can see before planning.
-//   1. "/" when the broker has it (it almost always does);
-//   2. else the first of the spec's vhosts, by name, that exists;
-//   3. else the first vhost the broker has, by name;
-//   4. else (a broker without any vhost) the first of the spec's vhosts, created now with the
-//      spec's settings: the plan then finds it in place.
+// Which vhost: see chooseLockVhost. On a broker without any vhost, the spec's first is created
+// now with the spec's settings, and the plan then finds it in place.
 // AMQP endpoint: the target's (TLS, login and failover as apply's writer uses them); without one,
 // the management URL's host on the AMQP default port (amqp://host:5672, or amqps://host:5671 for
 // https), said on stderr. If no connection can be made, apply stops before reading anything.
 import type { ChannelModel } from 'amqplib';
 import { WarrenError } from '../errors.js';
-import { acquireStackLock, currentHolder, lockQueueName, type StackLock } from '../apply/lock.js';
+import { acquireStackLock, chooseLockVhost, currentHolder, lockQueueName, type StackLock } from '../apply/lock.js';
 import { BrokerWriter } from '../live/broker-writer.js';
 import { connectAmqpToTarget } from '../live/connect-target.js';
 import type { ManagementClient } from '../live/management-client.js';
@@ -39,15 +35,12 @@ export interface TakenLock {
 
 export async function lockStack(request: LockRequest): Promise<TakenLock> {
   const { client, target, stack } = request;
-  const existing = await vhostNames(client);
-  const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  const spec = [...request.specVhosts].sort(byName);
-  let vhost = existing.has('/') ? '/' : (spec.find((v) => existing.has(v)) ?? [...existing].sort(byName)[0]);
+  const choice = chooseLockVhost(await vhostNames(client), request.specVhosts);
+  if (choice === undefined) throw new WarrenError('E_LOCKED', `cannot lock stack ${stack}: the broker has no vhost to hold the lock and the spec declares none`, { endpoint: client.endpoint });
+  const { vhost } = choice;
   let created: string | undefined;
-  if (vhost === undefined) {
-    vhost = spec[0];
-    if (vhost === undefined) throw new WarrenError('E_LOCKED', `cannot lock stack ${stack}: the broker has no vhost to hold the lock and the spec declares none`, { endpoint: client.endpoint });
-    const v: Vhost = request.desiredVhost?.(vhost) ?? { kind: 'vhost', name: vhost, description: '', tags: [], limits: {} };
+  if (choice.create) {
+    const v: Vhost = request.desiredVhost?.(vhost) ?? { kind: 'vhost', name: vhost };
     await new BrokerWriter(client).putVhost(v);
     created = resourceKey(v);
     request.progress(`Created vhost ${vhost} to hold the lock (the broker had none).`);
