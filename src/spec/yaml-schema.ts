@@ -22,21 +22,29 @@ const NAN = /^\.(?:nan|NaN|NAN)$/;
 // An explicit tag on an empty node hands resolve() null rather than a string.
 const text = (data: unknown): string => (typeof data === 'string' ? data : '');
 
+// Every plain scalar is offered to each type in turn, and most are names: a look at the first
+// character turns them away before any regular expression runs.
+const first = (data: unknown): number => (typeof data === 'string' ? data.charCodeAt(0) : NaN);
+const NUMBER_START = new Set('+-.0123456789'.split('').map((c) => c.charCodeAt(0)));
+const NULL_START = new Set('~nN'.split('').map((c) => c.charCodeAt(0)));
+const BOOL_START = new Set('tTfF'.split('').map((c) => c.charCodeAt(0)));
+
 const nullType = new Type('tag:yaml.org,2002:null', {
   kind: 'scalar',
-  resolve: (data: unknown) => data === null || NULL.test(text(data)),
+  resolve: (data: unknown) => data === null || data === '' || (NULL_START.has(first(data)) && NULL.test(text(data))),
   construct: () => null,
 });
 
 const boolType = new Type('tag:yaml.org,2002:bool', {
   kind: 'scalar',
-  resolve: (data: unknown) => BOOL.test(text(data)),
+  resolve: (data: unknown) => BOOL_START.has(first(data)) && BOOL.test(text(data)),
   construct: (data: string) => data[0] === 't' || data[0] === 'T',
 });
 
 const intType = new Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
   resolve: (data: unknown) => {
+    if (!NUMBER_START.has(first(data))) return false;
     const s = text(data);
     return INT_10.test(s) || INT_8.test(s) || INT_16.test(s);
   },
@@ -50,6 +58,7 @@ const intType = new Type('tag:yaml.org,2002:int', {
 const floatType = new Type('tag:yaml.org,2002:float', {
   kind: 'scalar',
   resolve: (data: unknown) => {
+    if (!NUMBER_START.has(first(data))) return false;
     const s = text(data);
     return FLOAT.test(s) || INFINITY.test(s) || NAN.test(s);
   },

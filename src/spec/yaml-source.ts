@@ -43,6 +43,9 @@ interface Frame {
   children: YamlNode[];
 }
 
+/** The children of a frame that has none yet: most nodes are scalars, and never get any. */
+const NO_CHILDREN: YamlNode[] = [];
+
 export function parseSource(file: string, text: string, diagnostics: Diagnostic[]): SourceFile | undefined {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const reader = new TreeReader(file, source);
@@ -86,7 +89,9 @@ class TreeReader {
   /** Duplicate keys, at most one per line. */
   readonly problems: Diagnostic[] = [];
   firstAlias: YamlAlias | undefined;
-  private readonly stack: Frame[] = [];
+  /** Open nodes, outermost first; frames are reused, and only the first `depth` are open. */
+  private readonly frames: Frame[] = [];
+  private depth = 0;
   private readonly anchors = new Map<string, YamlNode>();
   private readonly scan: Scanner;
   private lineStarts: number[] | undefined;
@@ -100,14 +105,20 @@ class TreeReader {
 
   onEvent(event: 'open' | 'close', state: ParserState): void {
     if (event === 'open') {
-      this.stack.push({ open: state.position, line: state.line, lineStart: state.lineStart, children: [] });
+      const frame = (this.frames[this.depth++] ??= { open: 0, line: 0, lineStart: 0, children: NO_CHILDREN });
+      frame.open = state.position;
+      frame.line = state.line;
+      frame.lineStart = state.lineStart;
+      frame.children = NO_CHILDREN;
       return;
     }
-    const frame = this.stack.pop() as Frame;
+    const frame = this.frames[--this.depth] as Frame;
     const node = this.close(frame, state);
-    const parent = this.stack[this.stack.length - 1];
-    if (parent) parent.children.push(node);
-    else this.roots.push(state.kind === null && node.kind === 'scalar' && node.value === null ? undefined : node);
+    const parent = this.depth > 0 ? this.frames[this.depth - 1] : undefined;
+    if (parent) {
+      if (parent.children === NO_CHILDREN) parent.children = [node];
+      else parent.children.push(node);
+    } else this.roots.push(state.kind === null && node.kind === 'scalar' && node.value === null ? undefined : node);
     // Registered when the anchored node is complete: an alias inside it refers to an earlier
     // anchor of that name (or to none), so no document can refer to itself.
     if (state.anchor !== null) this.anchors.set(state.anchor, node);
@@ -213,7 +224,7 @@ class TreeReader {
     const seq: YamlSeq = { kind: 'seq', origin, offset, open: frame.open, end, copies: 0, items: [] };
     const kids = frame.children;
     if (this.text.charCodeAt(offset) === 0x5b /* [ */) this.flowItems(seq, kids);
-    else if (kids.length === length) seq.items = kids;
+    else if (kids.length === length && kids !== NO_CHILDREN) seq.items = kids;
     else this.blockItems(seq, kids, length);
     for (const item of seq.items) seq.copies += item.copies;
     return seq;
@@ -273,6 +284,7 @@ class TreeReader {
 
   /** Whether a `:` comes next after a node (past spaces, line breaks and comments). */
   private colonAfter(node: YamlNode): boolean {
+    if (this.text.charCodeAt(node.end) === 0x3a) return true; // `key:`, the common case
     return this.scan.at(node.end, 0, 0).skipSpace().char() === 0x3a;
   }
 
@@ -329,7 +341,7 @@ class TreeReader {
   /** js-yaml's error as a diagnostic: its `reason` and `mark`, never its `message`, which quotes the source. */
   parseError(err: YAMLException): Diagnostic {
     const reason = err.reason || 'not valid YAML';
-    const top = this.stack[this.stack.length - 1];
+    const top = this.depth > 0 ? this.frames[this.depth - 1] : undefined;
     const error = (message: string, origin: Origin | undefined, code: Code = 'E_YAML'): Diagnostic => ({ severity: 'error', code, message, origin: origin ?? this.markOrigin(err) });
     const alias = /^unidentified alias "(.*)"$/.exec(reason);
     if (alias) {
