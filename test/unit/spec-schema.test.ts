@@ -2,6 +2,7 @@
 // defines the keys, and described everywhere so editors can explain each key.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { specSchema } from '../../src/spec/index.js';
 
 type Json = Record<string, unknown>;
@@ -47,4 +48,9 @@ test('keys are snake_case where the format is ours', () => {
     for (const key of Object.keys((def['properties'] as Json | undefined) ?? {})) if (!/^[a-z]+(_[a-z]+)*$/.test(key)) bad.push(`${name}.${key}`);
   }
   assert.deepEqual(bad, []);
+});
+
+test('the schema is valid JSON Schema draft 2020-12 (the loader skips this check at run time)', () => {
+  const ajv = new Ajv2020({ strict: true, strictTypes: false, strictRequired: false, keywords: ['x-message', 'x-unknown-key-hints'] });
+  assert.equal(ajv.validateSchema(specSchema()), true, JSON.stringify(ajv.errors));
 });
