@@ -38,7 +38,7 @@ export function exportSpec(live: LiveState, options: ExportOptions, layout: Expo
   const docs = specDocuments(selection.kept);
   const warnings: string[] = [];
   for (const v of options.vhosts ?? []) if (!docs.vhosts.has(v)) warnings.push(`--vhost ${v}: no such vhost in ${live.source}`);
-  warnings.push(...ownershipWarnings(live, selection.kept.keys(), options.stack));
+  warnings.push(...ownershipWarnings(live, [...selection.kept.keys()], options.stack));
 
   const header = [`Exported by warren ${WARREN_VERSION} from ${live.source} (RabbitMQ ${live.brokerVersion}).`];
   const withUsers = [...header, 'Users keep their password hashes: keep this file as private as a definitions export.'];
@@ -88,7 +88,7 @@ export function vhostFileNames(vhosts: readonly string[]): Map<string, string> {
 }
 
 /** Exported objects another stack owns: planning the export under this stack would refuse them. */
-function ownershipWarnings(live: LiveState, keys: Iterable<string>, stack: string): string[] {
+function ownershipWarnings(live: LiveState, keys: readonly string[], stack: string): string[] {
   const counts = new Map<string, number>();
   const owners = new Map<string, string>();
   for (const [owner, owned] of live.ownership) for (const k of owned) owners.set(k, owner);
@@ -96,7 +96,12 @@ function ownershipWarnings(live: LiveState, keys: Iterable<string>, stack: strin
     const owner = owners.get(k);
     if (owner !== undefined && owner !== stack) counts.set(owner, (counts.get(owner) ?? 0) + 1);
   }
-  return [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(
+  const out = [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(
     ([owner, n]) => `${n} exported object${n === 1 ? ' is' : 's are'} owned by stack ${owner}: planning this export as stack ${stack} refuses them (E_OWNERSHIP); export with --stack ${owner}, or pick other vhosts with --vhost`,
   );
+  // The same stack name over a part of what the stack owns: its plan would delete the rest.
+  const exported = new Set(keys);
+  const missing = [...(live.ownership.get(stack) ?? [])].filter((k) => !exported.has(k) && live.model.resources.has(k)).length;
+  if (missing > 0) out.push(`stack ${stack} owns ${missing} object${missing === 1 ? '' : 's'} this export leaves out: planning it as stack ${stack} with --prune managed (the default) deletes them; plan it with --prune none, or export all of the stack's vhosts`);
+  return out;
 }

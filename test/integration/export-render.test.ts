@@ -45,19 +45,21 @@ describe('export and render from the command line', { skip }, () => {
     await broker?.stop();
   });
 
-  test('export -o DIR --vhost --stack: a file per vhost and users.yaml that validate and plan to nothing', async () => {
+  test('export -o DIR --vhost --stack: a file per vhost and users.yaml that validate and plan to nothing (--prune none: the stack owns another vhost, and the export says so)', async () => {
     const dir = join(out, 'shop');
     const r = await stack.cli(['export', '-o', dir, '--vhost', 'shop', '--stack', 'shop']);
     assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /warning: stack shop owns 2 objects this export leaves out: planning it as stack shop with --prune managed \(the default\) deletes them/);
     assert.match(r.stderr, /Exported \d+ objects to .* \(left out: 6 amq\.\* exchanges \(the broker's own\)\)\./);
     assert.deepEqual(readdirSync(dir).sort(), ['users.yaml', 'vhost-shop.yaml']);
     const vhostFile = readFileSync(join(dir, 'vhost-shop.yaml'), 'utf8');
     assert.match(vhostFile, /'yes': \{ type: fanout, durable: false \}/);
-    assert.match(vhostFile, /'#': \{ type: classic, arguments: \{ x-max-priority: 5 \} \}/);
+    assert.match(vhostFile, /'#':\n {8}type: classic\n {8}arguments: \{ x-max-priority: 5 \}\n/);
+    assert.match(vhostFile, /- \{ source: 'yes', queue: '#' \}/);
     assert.match(vhostFile, /orders\.created: \{\}/, 'quorum is the vhost default: no type written');
     assert.doesNotMatch(readFileSync(join(dir, 'users.yaml'), 'utf8'), /export-test-password/);
     assert.equal((await stack.cli(['validate', dir])).code, 0);
-    const plan = await stack.cli(['plan', dir, '--detailed-exitcode']);
+    const plan = await stack.cli(['plan', dir, '--detailed-exitcode', '--prune', 'none']);
     assert.equal(plan.code, 0, plan.stdout + plan.stderr);
     assert.match(plan.stdout, /^No changes\./m);
   });
