@@ -18,7 +18,8 @@ export function toModel(spec: SpecIndex): Model {
     add(vhostOf(vhost));
     for (const e of vhost.exchanges.values()) add(exchangeOf(vhost.name, e));
     for (const q of vhost.queues.values()) add(queueOf(vhost, q));
-    for (const b of vhost.bindings) add(b.resource); // built once, when merging checked duplicates
+    // Built once, with its key, when merging checked duplicates: a binding's key serialises its arguments.
+    for (const b of vhost.bindings) model.resources.set(b.identity, b.resource);
     for (const p of vhost.policies.values()) add(policyOf('policy', vhost.name, p));
     for (const p of vhost.operator_policies.values()) add(policyOf('operator_policy', vhost.name, p));
   }
