@@ -26,10 +26,11 @@ function checkEnd(spec: SpecIndex, vhost: VhostDecl, binding: BindingDecl, key: 
   const node = child(binding.node, key);
   const name = stringOf(node);
   if (!node || name === undefined) return;
-  const path = displayPath([...binding.path, key]);
+  // Shown only in a message: most bindings have none.
+  const path = (): string => displayPath([...binding.path, key]);
   const isQueue = key === 'queue';
   if (!isQueue && name === '') {
-    report.error('E_NAME', node.origin, `${path}: the default exchange ("") cannot be bound; it already routes to every queue by the queue's name`);
+    report.error('E_NAME', node.origin, `${path()}: the default exchange ("") cannot be bound; it already routes to every queue by the queue's name`);
     return;
   }
   if (!isQueue && BUILT_IN_EXCHANGES.has(name)) return;
@@ -38,7 +39,7 @@ function checkEnd(spec: SpecIndex, vhost: VhostDecl, binding: BindingDecl, key: 
   const kind = isQueue ? 'queue' : 'exchange';
   const elsewhere = [...spec.vhosts.values()].find((v) => v !== vhost && (isQueue ? v.queues : v.exchanges).has(name));
   const hint = elsewhere ? ` (vhost \`${elsewhere.name}\` declares one, but a binding cannot cross vhosts)` : '';
-  report.error('E_REFERENCE', node.origin, `${path}: ${kind} \`${name}\` is not declared in vhost \`${vhost.name}\`${hint}`);
+  report.error('E_REFERENCE', node.origin, `${path()}: ${kind} \`${name}\` is not declared in vhost \`${vhost.name}\`${hint}`);
 }
 
 /** Headers exchanges read x-match from the binding; the broker refuses other values. */

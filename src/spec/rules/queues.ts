@@ -40,13 +40,13 @@ function checkArguments(queue: Declared, type: QueueType, report: Report): void 
   for (const [name, e] of entriesOf(args)) {
     const rule = QUEUE_ARGUMENTS.get(name);
     if (!rule) continue; // x-queue-type above; anything else unknown belongs to a plugin
-    const path = displayPath([...queue.path, 'arguments', name]);
+    const path = (): string => displayPath([...queue.path, 'arguments', name]); // for a message only
     if (!rule.types.includes(type)) {
-      report.error('E_ARGUMENT', e.keyOrigin, `${path}: ${type === 'stream' ? 'streams do' : `${type} queues do`} not accept \`${name}\` (only ${typesList(rule.types)})`);
+      report.error('E_ARGUMENT', e.keyOrigin, `${path()}: ${type === 'stream' ? 'streams do' : `${type} queues do`} not accept \`${name}\` (only ${typesList(rule.types)})`);
       continue;
     }
     const problem = rule.check(plainScalarOf(e.value), type);
-    if (problem) report.error('E_ARGUMENT', e.value.origin, `${path}: ${problem}`);
+    if (problem) report.error('E_ARGUMENT', e.value.origin, `${path()}: ${problem}`);
   }
   // rabbit_amqqueue:check_dlxrk_arg/2: a dead-letter routing key without an exchange is refused.
   const dlrk = entry(args, 'x-dead-letter-routing-key');
