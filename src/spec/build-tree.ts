@@ -6,7 +6,7 @@ import { Secret } from '../model/secret.js';
 import { interpolate, type Env, type Interpolated, type InterpolationProblem } from './interpolate.js';
 import { isSecretPath, isUriPath, splitUriCredentials } from './secrets.js';
 import type { Entry, MapNode, PathSegment, SpecNode } from './tree.js';
-import type { YamlMap, YamlMerge, YamlNode, YamlScalar } from './yaml-nodes.js';
+import type { YamlEntry, YamlMap, YamlMerge, YamlNode, YamlScalar } from './yaml-nodes.js';
 import type { SourceFile } from './yaml-source.js';
 
 /**
@@ -45,16 +45,13 @@ export function buildTree(source: SourceFile, env: Env, diagnostics: Diagnostic[
 
 function build(ctx: Context, node: YamlNode, path: PathSegment[]): SpecNode {
   if (ctx.exhausted) return { kind: 'scalar', origin: node.origin, value: null };
-  if (ctx.aliasDepth > 0 && ++ctx.expanded > MAX_ALIAS_EXPANSION_NODES) {
-    ctx.exhausted = true;
-    ctx.diagnostics.push({
-      severity: 'error',
-      code: 'E_YAML_ALIAS',
-      message: `aliases expand to more than ${MAX_ALIAS_EXPANSION_NODES} values: the file is not read further`,
-      origin: node.origin,
-    });
-    return { kind: 'scalar', origin: node.origin, value: null };
+  // Taken as it is, and counted whole inside an alias: below the top, outside the two sections
+  // with secrets in them, a node with nothing to expand, interpolate or report.
+  if (node.plain && path.length > 0 && path[0] !== 'users' && path[0] !== 'targets') {
+    if (ctx.aliasDepth > 0 && !withinBudget(ctx, node, node.size)) return { kind: 'scalar', origin: node.origin, value: null };
+    return asSpecNode(node);
   }
+  if (ctx.aliasDepth > 0 && !withinBudget(ctx, node, 1)) return { kind: 'scalar', origin: node.origin, value: null };
   switch (node.kind) {
     case 'map':
       return buildMap(ctx, node, path);
@@ -81,6 +78,28 @@ function build(ctx: Context, node: YamlNode, path: PathSegment[]): SpecNode {
   }
 }
 
+/** Counts nodes made by alias expansion; past the budget, reports once and stops the file. */
+function withinBudget(ctx: Context, node: YamlNode, nodes: number): boolean {
+  ctx.expanded += nodes;
+  if (ctx.expanded <= MAX_ALIAS_EXPANSION_NODES) return true;
+  ctx.exhausted = true;
+  ctx.diagnostics.push({
+    severity: 'error',
+    code: 'E_YAML_ALIAS',
+    message: `aliases expand to more than ${MAX_ALIAS_EXPANSION_NODES} values: the file is not read further`,
+    origin: node.origin,
+  });
+  return false;
+}
+
+/**
+ * A plain node has the SpecNode shape (yaml-nodes.ts): maps with entries, lists with items, and
+ * scalars whose values are strings, numbers, booleans or null, all the way down.
+ */
+function asSpecNode(node: YamlNode): SpecNode {
+  return node as unknown as SpecNode;
+}
+
 /**
  * `path` is one array pushed and popped as the walk descends, rather than a copy per node (a
  * spec of 30,000 objects has some 200,000 nodes). Only secret detection reads it.
@@ -95,17 +114,20 @@ function buildAt(ctx: Context, node: YamlNode, path: PathSegment[], segment: Pat
 }
 
 function buildMap(ctx: Context, node: YamlMap, path: PathSegment[]): MapNode {
-  const entries = new Map<string, Entry>();
-  for (const pair of node.pairs) {
-    // Keys are names and stay as written: no interpolation, and `null`/`~` reads as "".
-    if (pair.name === undefined) {
-      ctx.diagnostics.push({ severity: 'error', code: 'E_YAML', message: 'a key must be a name, not a mapping or a list', origin: pair.key.origin });
-      continue;
-    }
-    entries.set(pair.name, { keyOrigin: pair.key.origin, value: buildAt(ctx, pair.value, path, pair.name) });
+  for (const key of node.badKeys) {
+    ctx.diagnostics.push({ severity: 'error', code: 'E_YAML', message: 'a key must be a name, not a mapping or a list', origin: key.origin });
   }
+  // Keys are names and stay as written: no interpolation, and `null`/`~` reads as "".
+  const entries = new Map<string, Entry>();
+  for (const [name, e] of node.entries) entries.set(name, entryOf(ctx, e, path, name));
   for (const merge of node.merges) applyMerge(ctx, merge, entries, path);
   return { kind: 'map', origin: node.origin, entries };
+}
+
+/** A value taken as it is keeps its entry too (YamlEntry has Entry's shape). */
+function entryOf(ctx: Context, e: YamlEntry, path: PathSegment[], name: string): Entry {
+  const value = buildAt(ctx, e.value, path, name);
+  return value === (e.value as unknown) ? (e as unknown as Entry) : { keyOrigin: e.keyOrigin, value };
 }
 
 /** YAML merge keys: `<<: *defaults` or `<<: [*a, *b]`, earlier sources winning over later ones. */

@@ -1,6 +1,10 @@
 // The YAML of one file as read, before aliases are expanded, `<<` merged or `${VAR}` replaced:
 // what yaml-source.ts assembles from js-yaml's events and build-tree.ts turns into the SpecNode
 // tree. Every node knows where it is written; offsets index the file's text.
+//
+// The shapes are those of tree.ts (kind, origin, value / items / entries), so that a `plain`
+// node (no alias, merge, `${` or unreadable value anywhere inside) already is a SpecNode tree and
+// build-tree can take it as it is: on a large spec that is nearly every node.
 import type { Origin } from '../errors.js';
 
 interface Placed {
@@ -12,6 +16,10 @@ interface Placed {
   end: number;
   /** How many alias copies expanding this node makes, nested aliases included. */
   copies: number;
+  /** Nothing inside needs expanding, interpolating or reporting: usable as a SpecNode as it is. */
+  plain: boolean;
+  /** Nodes in the tree a plain node stands for (itself and the values below it). */
+  size: number;
 }
 
 export interface YamlScalar extends Placed {
@@ -22,11 +30,10 @@ export interface YamlScalar extends Placed {
   merge: boolean;
 }
 
-export interface YamlPair {
-  key: YamlNode;
+/** Shaped like tree.ts's Entry. */
+export interface YamlEntry {
+  keyOrigin: Origin;
   value: YamlNode;
-  /** The key as a name; undefined when it is a mapping, a list or something else unreadable. */
-  name: string | undefined;
 }
 
 export interface YamlMerge {
@@ -37,9 +44,12 @@ export interface YamlMerge {
 
 export interface YamlMap extends Placed {
   kind: 'map';
-  pairs: YamlPair[];
+  /** By name, in the order written; the first of duplicate keys (which are reported). */
+  entries: Map<string, YamlEntry>;
   /** `<<` entries, in the order written; applied after the explicit keys, which always win. */
   merges: YamlMerge[];
+  /** Keys that are not names (a mapping or a list as a key): reported by build-tree. */
+  badKeys: YamlNode[];
 }
 
 export interface YamlSeq extends Placed {

@@ -5,7 +5,7 @@
 import { load, YAMLException, type LoadOptions, type State } from 'js-yaml';
 import type { Code, Diagnostic, Origin } from '../errors.js';
 import { MAX_ALIAS_EXPANSION_NODES } from './build-tree.js';
-import { keyName, Scanner, type YamlAlias, type YamlMap, type YamlNode, type YamlPair, type YamlScalar, type YamlSeq } from './yaml-nodes.js';
+import { keyName, Scanner, type YamlAlias, type YamlMap, type YamlNode, type YamlScalar, type YamlSeq } from './yaml-nodes.js';
 import { MERGE_TAG, SPEC_SCHEMA, UNREADABLE } from './yaml-schema.js';
 
 export interface SourceFile {
@@ -81,6 +81,11 @@ export function parseSource(file: string, text: string, diagnostics: Diagnostic[
   return { file, text: source, root };
 }
 
+/** A value the tree takes as it is: nothing to interpolate, nothing unreadable. */
+const isPlainValue = (v: unknown): boolean => v === null || typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && !v.includes('${'));
+
+const newMap = (origin: Origin, offset: number, open: number, end: number): YamlMap => ({ kind: 'map', origin, offset, open, end, copies: 0, plain: true, size: 1, entries: new Map(), merges: [], badKeys: [] });
+
 /** A node with no content at all: the parser opened it and found nothing. */
 const isEmpty = (node: YamlNode): boolean => node.kind === 'scalar' && node.end === node.offset;
 
@@ -149,7 +154,8 @@ class TreeReader {
   }
 
   private scalar(frame: Frame, state: ParserState, value: unknown): YamlScalar {
-    return { kind: 'scalar', origin: this.scan.origin(this.file), offset: this.scan.offset, open: frame.open, end: state.position, copies: 0, value, merge: state.tag === MERGE_TAG };
+    const origin = this.scan.origin(this.file);
+    return { kind: 'scalar', origin, offset: this.scan.offset, open: frame.open, end: state.position, copies: 0, plain: isPlainValue(value), size: 1, value, merge: state.tag === MERGE_TAG };
   }
 
   /**
@@ -163,28 +169,27 @@ class TreeReader {
     let line = frame.line;
     while (scan.skipSpace().skipProperty() !== undefined) ({ offset, line, lineStart } = scan);
     scan.at(offset, line, lineStart).skipBlanks();
-    const placed = { origin: scan.origin(this.file), offset: scan.offset, open: frame.open, end: scan.offset, copies: 0 };
+    const placed = { origin: scan.origin(this.file), offset: scan.offset, open: frame.open, end: scan.offset, copies: 0, plain: true, size: 1 };
     // An explicit `!!map` or `!!seq` on no content makes an empty collection.
     if (Array.isArray(value)) return { kind: 'seq', ...placed, items: [] };
-    if (value !== null && typeof value === 'object') return { kind: 'map', ...placed, pairs: [], merges: [] };
-    return { kind: 'scalar', ...placed, value: value === undefined ? null : value, merge: false };
+    if (value !== null && typeof value === 'object') return { kind: 'map', ...placed, entries: new Map(), merges: [], badKeys: [] };
+    const v = value === undefined ? null : value;
+    return { kind: 'scalar', ...placed, plain: isPlainValue(v), value: v, merge: false };
   }
 
   private alias(frame: Frame, end: number): YamlAlias {
     const scan = this.scan;
     const name = scan.aliasName();
     const target = this.anchors.get(name);
-    const node: YamlAlias = { kind: 'alias', origin: scan.origin(this.file), offset: scan.offset, open: frame.open, end, copies: 1 + (target?.copies ?? 0), name, target };
+    const node: YamlAlias = { kind: 'alias', origin: scan.origin(this.file), offset: scan.offset, open: frame.open, end, copies: 1 + (target?.copies ?? 0), plain: false, size: 1, name, target };
     // Aliases have no children, so they close in the order they are written.
     this.firstAlias ??= node;
     return node;
   }
 
   private mapping(frame: Frame, origin: Origin, offset: number, end: number): YamlMap {
-    const map: YamlMap = { kind: 'map', origin, offset, open: frame.open, end, copies: 0, pairs: [], merges: [] };
+    const map = newMap(origin, offset, frame.open, end);
     const kids = frame.children;
-    // A set only for long mappings: most have a handful of keys, and a scan is cheaper there.
-    let names: Set<string> | undefined;
     // Children close key, value, key, value...; a key with no `:` after it (`? key`, or `{a, b}`)
     // has no value child, and its value is null.
     for (let i = 0; i < kids.length; ) {
@@ -192,26 +197,29 @@ class TreeReader {
       const colon = i < kids.length && this.colonAfter(key);
       // The parser looks for one more key before it sees the mapping has ended (at `...`, say).
       if (!colon && isEmpty(key)) continue;
-      const pair = this.addPair(map, key, colon ? (kids[i++] as YamlNode) : this.nullAt(key));
-      if (pair?.name === undefined) continue;
-      const name = pair.name;
-      if (names ? names.has(name) : map.pairs.some((p) => p !== pair && p.name === name)) this.duplicate(name, key.origin);
-      if (names) names.add(name);
-      else if (map.pairs.length >= 8) names = new Set(map.pairs.flatMap((p) => (p.name === undefined ? [] : [p.name])));
+      this.addEntry(map, key, colon ? (kids[i++] as YamlNode) : this.nullAt(key));
     }
     return map;
   }
 
-  /** Returns the pair, or undefined for a `<<` merge. */
-  private addPair(map: YamlMap, key: YamlNode, value: YamlNode): YamlPair | undefined {
+  private addEntry(map: YamlMap, key: YamlNode, value: YamlNode): void {
     map.copies += key.copies + value.copies;
     if (key.kind === 'scalar' && key.merge) {
       map.merges.push({ origin: key.origin, value });
-      return undefined;
+      map.plain = false;
+      return;
     }
-    const pair: YamlPair = { key, value, name: keyName(key) };
-    map.pairs.push(pair);
-    return pair;
+    const name = keyName(key);
+    if (name === undefined) {
+      map.badKeys.push(key);
+      map.plain = false;
+    } else if (map.entries.has(name)) {
+      this.duplicate(name, key.origin);
+    } else {
+      map.entries.set(name, { keyOrigin: key.origin, value });
+      map.size += value.size;
+      map.plain &&= value.plain;
+    }
   }
 
   private duplicate(name: string, origin: Origin): void {
@@ -221,12 +229,16 @@ class TreeReader {
   }
 
   private sequence(frame: Frame, origin: Origin, offset: number, end: number, length: number): YamlSeq {
-    const seq: YamlSeq = { kind: 'seq', origin, offset, open: frame.open, end, copies: 0, items: [] };
+    const seq: YamlSeq = { kind: 'seq', origin, offset, open: frame.open, end, copies: 0, plain: true, size: 1, items: [] };
     const kids = frame.children;
     if (this.text.charCodeAt(offset) === 0x5b /* [ */) this.flowItems(seq, kids);
     else if (kids.length === length && kids !== NO_CHILDREN) seq.items = kids;
     else this.blockItems(seq, kids, length);
-    for (const item of seq.items) seq.copies += item.copies;
+    for (const item of seq.items) {
+      seq.copies += item.copies;
+      seq.size += item.size;
+      seq.plain &&= item.plain;
+    }
     return seq;
   }
 
@@ -240,8 +252,8 @@ class TreeReader {
         continue;
       }
       const value = i < kids.length && this.colonAfter(first) ? (kids[i++] as YamlNode) : this.nullAt(first);
-      const pair: YamlMap = { kind: 'map', origin: first.origin, offset: first.offset, open: first.open, end: value.end, copies: 0, pairs: [], merges: [] };
-      this.addPair(pair, first, value);
+      const pair = newMap(first.origin, first.offset, first.open, value.end);
+      this.addEntry(pair, first, value);
       seq.items.push(pair);
     }
   }
@@ -297,7 +309,7 @@ class TreeReader {
 
   /** The null value of a key written without one: placed at the key. */
   private nullAt(key: YamlNode): YamlScalar {
-    return { kind: 'scalar', origin: key.origin, offset: key.offset, open: key.offset, end: key.offset, copies: 0, value: null, merge: false };
+    return { kind: 'scalar', origin: key.origin, offset: key.offset, open: key.offset, end: key.offset, copies: 0, plain: true, size: 1, value: null, merge: false };
   }
 
   private misplacedDash(after: Origin): void {
@@ -313,7 +325,7 @@ class TreeReader {
   }
 
   private nullAtOffset(offset: number): YamlScalar {
-    return { kind: 'scalar', origin: this.originAt(offset), offset, open: offset, end: offset, copies: 0, value: null, merge: false };
+    return { kind: 'scalar', origin: this.originAt(offset), offset, open: offset, end: offset, copies: 0, plain: true, size: 1, value: null, merge: false };
   }
 
   /** For the rare places the events do not carry a line: a binary search over line starts. */
