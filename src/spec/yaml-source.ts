@@ -3,9 +3,10 @@
 // is put together from those events. Syntax errors, duplicate keys and alias bombs become
 // diagnostics here; a file with any of them goes no further.
 import { load, YAMLException, type LoadOptions, type State } from 'js-yaml';
-import type { Code, Diagnostic, Origin } from '../errors.js';
+import type { Diagnostic, Origin } from '../errors.js';
 import { MAX_ALIAS_EXPANSION_NODES } from './build-tree.js';
 import { keyName, Scanner, type YamlAlias, type YamlMap, type YamlNode, type YamlScalar, type YamlSeq } from './yaml-nodes.js';
+import { yamlErrorDiagnostic } from './yaml-errors.js';
 import { MERGE_TAG, SPEC_SCHEMA, UNREADABLE } from './yaml-schema.js';
 
 export interface SourceFile {
@@ -350,51 +351,18 @@ class TreeReader {
     return { file: this.file, line: lo + 1, col: offset - (starts[lo] ?? 0) + 1 };
   }
 
-  /** js-yaml's error as a diagnostic: its `reason` and `mark`, never its `message`, which quotes the source. */
+  /** js-yaml's error as a diagnostic, placed with the help of the node being read when it was thrown. */
   parseError(err: YAMLException): Diagnostic {
-    const reason = err.reason || 'not valid YAML';
-    const top = this.depth > 0 ? this.frames[this.depth - 1] : undefined;
-    const error = (message: string, origin: Origin | undefined, code: Code = 'E_YAML'): Diagnostic => ({ severity: 'error', code, message, origin: origin ?? this.markOrigin(err) });
-    const alias = /^unidentified alias "(.*)"$/.exec(reason);
-    if (alias) {
-      const name = alias[1] ?? '';
-      return error(`unknown alias \`*${name}\`: an anchor \`&${name}\` must come before it`, top && this.scan.at(top.open, top.line, top.lineStart).skipSpace().origin(this.file));
-    }
-    if (/^(unknown tag|unacceptable node kind for|cannot resolve a node with|undeclared tag handle)/.test(reason)) {
-      const tag = top && this.tagOf(top);
-      const name = /!<(.*)>/.exec(reason)?.[1] ?? tag?.text ?? '';
-      return error(`Unresolved tag: ${name} (warren knows no custom YAML tags)`, tag?.origin);
-    }
-    if (reason.startsWith('merge keys exceeded')) {
-      return error(`aliases expand to more than ${MAX_ALIAS_EXPANSION_NODES} values: the file is not read further`, undefined, 'E_YAML_ALIAS');
-    }
-    if (reason.startsWith('cannot merge mappings')) {
-      const merged = top?.children[top.children.length - 1];
-      return error('`<<` can only merge mappings', merged?.origin);
-    }
-    if (reason.startsWith('expected a single document')) {
-      return error('a spec file holds one YAML document: remove the `---` that starts a second one', this.roots[1]?.origin);
-    }
-    // Some reasons end with a piece of the source (`tag name is malformed: ...`): cut it off.
-    const colon = reason.indexOf(': ');
-    return error(colon < 0 ? reason : reason.slice(0, colon), undefined);
+    const open = this.depth > 0 ? this.frames[this.depth - 1] : undefined;
+    return yamlErrorDiagnostic(err, { file: this.file, text: this.text, open, secondDocument: this.secondDocument() });
   }
 
-  private markOrigin(err: YAMLException): Origin {
-    const mark = err.mark as YAMLException['mark'] | undefined;
-    return mark ? { file: this.file, line: mark.line + 1, col: mark.column + 1 } : { file: this.file, line: 1, col: 1 };
-  }
-
-  /** The `!tag` property of the node being read, and where it is written. */
-  private tagOf(frame: Frame): { text: string; origin: Origin } | undefined {
-    const scan = this.scan.at(frame.open, frame.line, frame.lineStart);
-    for (;;) {
-      scan.skipSpace();
-      const start = scan.offset;
-      const origin = scan.origin(this.file);
-      const kind = scan.skipProperty();
-      if (kind === undefined) return undefined;
-      if (kind === '!') return { text: this.text.slice(start, scan.offset), origin };
-    }
+  /** The `---` that starts a second document, or the second document's content. */
+  private secondDocument(): Origin | undefined {
+    const first = this.roots[0];
+    const marker = /^---(?=[ \t\r\n]|$)/gm;
+    marker.lastIndex = first ? first.end : 0;
+    const found = marker.exec(this.text);
+    return found ? this.originAt(found.index) : this.roots[1]?.origin;
   }
 }

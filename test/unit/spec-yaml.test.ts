@@ -83,6 +83,6 @@ test('CR LF line ends and a byte order mark do not move positions', () => {
   assert.deepEqual(briefs(load(`\uFEFF${text}`)), expected);
 });
 
-test('a second YAML document in one file is an error at its start', () => {
-  assert.deepEqual(briefs(load(`${HEAD}---\nversion: 1\n`)), ['spec.yaml:4:1: error E_YAML: a spec file holds one YAML document: remove the `---` that starts a second one']);
+test('a second YAML document in one file is an error at its `---`', () => {
+  assert.deepEqual(briefs(load(`${HEAD}---\nversion: 1\n`)), ['spec.yaml:3:1: error E_YAML: a spec file holds one YAML document: remove the `---` that starts a second one']);
 });
