@@ -34,14 +34,20 @@ export interface ManagementConnection {
 /** Warn this long before a certificate expires. */
 export const EXPIRY_WARNING_DAYS = 30;
 
-const materials = new WeakMap<Target, TlsMaterial | undefined>();
+// Keyed by the TLS settings object, which every copy of a target made by flags or environment
+// shares (resolve-target spreads it), so a second caller (the lock, say) reads nothing again.
+const materials = new WeakMap<object, TlsMaterial>();
 
 /** The target's TLS files, read and checked once; undefined when it has no TLS endpoint. */
 export function tlsMaterialOf(target: Target): TlsMaterial | undefined {
-  if (materials.has(target)) return materials.get(target);
   const endpoint = [...target.management, ...target.amqp].find((u) => /^(https|amqps):/i.test(u));
-  const material = endpoint === undefined ? undefined : readTlsMaterial(target.tls, { field: `targets.${target.name}.tls`, origin: target.origin, endpoint: endpoint.replace(/\/+$/, '') });
-  materials.set(target, material);
+  if (endpoint === undefined) return undefined;
+  const key: object = target.tls ?? target;
+  let material = materials.get(key);
+  if (!material) {
+    material = readTlsMaterial(target.tls, { field: `targets.${target.name}.tls`, origin: target.origin, endpoint: endpoint.replace(/\/+$/, '') });
+    materials.set(key, material);
+  }
   return material;
 }
 
