@@ -41,7 +41,7 @@ export async function preparePlan(request: PlanRequest, progress: (line: string)
   // flags and environment already say where the broker is, the read starts first and the spec is
   // loaded while the broker works.
   const started = Date.now();
-  const early = request.liveFile === undefined && !request.beforeRead ? earlyRead(request, progress) : undefined;
+  const early = request.liveFile === undefined && !request.beforeRead ? earlyRead(request) : undefined;
   if (early) await new Promise((resolve) => setTimeout(resolve, 20)); // let the requests go out
 
   const spec = loadSpec(request.paths.length > 0 ? request.paths : ['.'], request.env);
@@ -57,6 +57,7 @@ export async function preparePlan(request: PlanRequest, progress: (line: string)
   } else {
     target = resolveTarget(spec.targets, request.connection, request.env);
     if (early && sameConnection(early.target, target)) {
+      early.lines.forEach((line) => progress(line));
       ({ client, live } = await early.live);
     } else {
       early?.live.catch(() => undefined);
@@ -90,6 +91,8 @@ export async function preparePlan(request: PlanRequest, progress: (line: string)
 interface EarlyRead {
   target: Target;
   live: Promise<{ client: ManagementClient; live: LiveState }>;
+  /** Its progress lines, held back until the read is known to be the one used. */
+  lines: string[];
 }
 
 /** Connects (the first endpoint that answers; TLS warnings on the way) and reads the whole broker. */
@@ -102,7 +105,7 @@ async function readTarget(target: Target, progress: (line: string) => void, befo
 }
 
 /** Starts reading when flags and environment alone name the broker and its credentials. */
-function earlyRead(request: PlanRequest, progress: (line: string) => void): EarlyRead | undefined {
+function earlyRead(request: PlanRequest): EarlyRead | undefined {
   const { connection, env } = request;
   const named = connection.target === undefined && (connection.management ?? env.WARREN_MANAGEMENT_URL) !== undefined;
   if (!named || (connection.username ?? env.WARREN_USERNAME) === undefined || env.WARREN_PASSWORD === undefined) return undefined;
@@ -112,9 +115,10 @@ function earlyRead(request: PlanRequest, progress: (line: string) => void): Earl
   } catch {
     return undefined; // reported properly once the spec is loaded
   }
-  const live = readTarget(target, progress);
+  const lines: string[] = [];
+  const live = readTarget(target, (line) => lines.push(line));
   live.catch(() => undefined); // handled where it is awaited; this keeps a quick failure from counting as unhandled
-  return { target, live };
+  return { target, live, lines };
 }
 
 /** The early read is only used when the spec's targets changed nothing about the connection. */
