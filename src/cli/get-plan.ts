@@ -57,7 +57,7 @@ export async function preparePlan(request: PlanRequest, progress: (line: string)
   } else {
     target = resolveTarget(spec.targets, request.connection, request.env);
     if (early && sameConnection(early.target, target)) {
-      early.lines.forEach((line) => progress(line));
+      early.release(progress);
       ({ client, live } = await early.live);
     } else {
       early?.live.catch(() => undefined);
@@ -91,8 +91,8 @@ export async function preparePlan(request: PlanRequest, progress: (line: string)
 interface EarlyRead {
   target: Target;
   live: Promise<{ client: ManagementClient; live: LiveState }>;
-  /** Its progress lines, held back until the read is known to be the one used. */
-  lines: string[];
+  /** Shows its progress lines (held back until the read is known to be the one used), then passes them on. */
+  release(progress: (line: string) => void): void;
 }
 
 /** Connects (the first endpoint that answers; TLS warnings on the way) and reads the whole broker. */
@@ -116,9 +116,14 @@ function earlyRead(request: PlanRequest): EarlyRead | undefined {
     return undefined; // reported properly once the spec is loaded
   }
   const lines: string[] = [];
-  const live = readTarget(target, (line) => lines.push(line));
+  let forward: ((line: string) => void) | undefined;
+  const live = readTarget(target, (line) => (forward ? forward(line) : lines.push(line)));
   live.catch(() => undefined); // handled where it is awaited; this keeps a quick failure from counting as unhandled
-  return { target, live, lines };
+  const release = (progress: (line: string) => void): void => {
+    forward = progress;
+    lines.splice(0).forEach((line) => progress(line));
+  };
+  return { target, live, release };
 }
 
 /** The early read is only used when the spec's targets changed nothing about the connection. */
