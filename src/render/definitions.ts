@@ -2,7 +2,8 @@
 // POST /api/definitions accept (checked against RabbitMQ 3.10), for brokers that load their
 // topology at boot (`load_definitions`). Passwords arrive here already hashed (salted, as the
 // broker stores them), never in clear. Shapes chosen for 3.10's importer:
-// - vhost metadata (description, tags, default_queue_type) under `metadata`, which 3.10 reads;
+// - vhost metadata (description, tags, default_queue_type) under `metadata`, which 3.10 reads and
+//   applies to existing vhosts too: settings the spec leaves out get a fresh broker's values;
 // - vhost limits as `vhost-limits` parameters, which every version since 3.7 reads;
 // - operator policies as `operator_policy` parameters: 3.10 has no top-level operator_policies;
 // - every queue with an explicit x-queue-type: the importer ignores the `type` field, and
@@ -13,6 +14,9 @@
 import { ownershipParameterName, ownershipValue } from '../live/ownership.js';
 import { resourceKey } from '../model/keys.js';
 import type { Json, JsonMap, Resource } from '../model/types.js';
+
+/** What a fresh RabbitMQ gives the vhost "/". */
+const DEFAULT_VHOST_DESCRIPTION = 'Default virtual host';
 
 export interface DefinitionsOptions {
   stack: string;
@@ -26,7 +30,9 @@ export function renderDefinitions(desired: ReadonlyMap<string, Resource>, option
   for (const r of [...desired.values()].sort(byKind)) {
     switch (r.kind) {
       case 'vhost': {
-        const metadata: JsonMap = { description: r.description ?? '', tags: r.tags ?? [] };
+        // The importer overwrites an existing vhost's description and tags (3.10 resets them when
+        // absent), so settings the spec leaves out render as a fresh broker has them.
+        const metadata: JsonMap = { description: r.description ?? (r.name === '/' ? DEFAULT_VHOST_DESCRIPTION : ''), tags: r.tags ?? [] };
         if (r.default_queue_type) metadata['default_queue_type'] = r.default_queue_type;
         push('vhosts', { name: r.name, metadata });
         if (r.limits && Object.keys(r.limits).length > 0) push('parameters', { vhost: r.name, component: 'vhost-limits', name: 'limits', value: r.limits });
