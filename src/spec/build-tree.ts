@@ -11,7 +11,8 @@ import type { SourceFile } from './yaml-source.js';
 
 /**
  * A second guard beside MAX_ALIAS_COUNT, which counts alias uses but not their size: one big
- * anchor aliased a few thousand times is linear to write and quadratic to expand.
+ * anchor aliased a few thousand times is linear to write and quadratic to expand. The reader
+ * (yaml-source.ts) already refuses a file past it; the walk counts again, as a last line.
  */
 export const MAX_ALIAS_EXPANSION_NODES = 500_000;
 

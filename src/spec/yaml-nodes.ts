@@ -18,7 +18,7 @@ interface Placed {
   copies: number;
   /** Nothing inside needs expanding, interpolating or reporting: usable as a SpecNode as it is. */
   plain: boolean;
-  /** Nodes in the tree a plain node stands for (itself and the values below it). */
+  /** Nodes in the tree this node becomes (itself and the values below it, aliases expanded). */
   size: number;
 }
 

@@ -20,8 +20,8 @@ export interface SourceFile {
 /**
  * The budget of alias copies in one file: every `*alias` counts once, plus the aliases inside what
  * it copies. Generous enough for a spec that shares one argument block across thousands of
- * queues; a "billion laughs" bomb passes it within a few levels, and is refused before anything
- * is expanded.
+ * queues; a "billion laughs" bomb passes it within a few levels, and is refused while it is read,
+ * before anything is expanded. (MAX_ALIAS_EXPANSION_NODES bounds what the copies hold.)
  */
 export const MAX_ALIAS_COUNT = 10_000;
 
@@ -61,25 +61,23 @@ export function parseSource(file: string, text: string, diagnostics: Diagnostic[
   try {
     load(source, options);
   } catch (err) {
-    if (!(err instanceof YAMLException)) throw err;
-    diagnostics.push(reader.parseError(err));
+    if (err instanceof AliasBudgetSpent) diagnostics.push(err.diagnostic);
+    else if (err instanceof YAMLException) diagnostics.push(reader.parseError(err));
+    else throw err;
     return undefined;
   }
   if (reader.problems.length > 0) {
     diagnostics.push(...reader.problems);
     return undefined;
   }
-  const root = reader.roots[0];
-  if (root && root.copies > MAX_ALIAS_COUNT) {
-    diagnostics.push({
-      severity: 'error',
-      code: 'E_YAML_ALIAS',
-      message: `aliases expand past ${MAX_ALIAS_COUNT} copies: this looks like a "billion laughs" document, so it is not read further`,
-      origin: reader.firstAlias?.origin ?? root.origin,
-    });
-    return undefined;
+  return { file, text: source, root: reader.roots[0] };
+}
+
+/** Thrown from the listener to stop the parser: the file has spent an alias budget. */
+class AliasBudgetSpent extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
   }
-  return { file, text: source, root };
 }
 
 /** A value the tree takes as it is: nothing to interpolate, nothing unreadable. */
@@ -95,6 +93,9 @@ class TreeReader {
   /** Duplicate keys, at most one per line. */
   readonly problems: Diagnostic[] = [];
   firstAlias: YamlAlias | undefined;
+  /** Alias copies and expanded nodes so far: each alias adds what expanding it would make. */
+  private copies = 0;
+  private expanded = 0;
   /** Open nodes, outermost first; frames are reused, and only the first `depth` are open. */
   private readonly frames: Frame[] = [];
   private depth = 0;
@@ -148,9 +149,13 @@ class TreeReader {
       case 'scalar':
         // Children here are an attempt the parser took back (`key: &a value` read as a mapping).
         return this.scalar(frame, state, state.result);
-      default:
+      default: {
+        // `- *a`: the parser read the alias as a block mapping's first key, and kept it.
+        const only = frame.children.length === 1 ? frame.children[0] : undefined;
+        if (only?.kind === 'alias' && only.offset === offset) return only;
         if (scan.char() === 0x2a /* * */ && state.position > offset) return this.alias(frame, state.position);
         return this.empty(frame, state.result);
+      }
     }
   }
 
@@ -182,10 +187,30 @@ class TreeReader {
     const scan = this.scan;
     const name = scan.aliasName();
     const target = this.anchors.get(name);
-    const node: YamlAlias = { kind: 'alias', origin: scan.origin(this.file), offset: scan.offset, open: frame.open, end, copies: 1 + (target?.copies ?? 0), plain: false, size: 1, name, target };
+    const node: YamlAlias = { kind: 'alias', origin: scan.origin(this.file), offset: scan.offset, open: frame.open, end, copies: 1 + (target?.copies ?? 0), plain: false, size: target?.size ?? 1, name, target };
     // Aliases have no children, so they close in the order they are written.
     this.firstAlias ??= node;
+    this.spend(node);
     return node;
+  }
+
+  /**
+   * Both alias budgets, counted while the parser reads: a bomb stops here, before anything is
+   * expanded and before js-yaml turns a large aliased list used as a key into a string, once per key.
+   * Every alias in the file is counted once, with what expanding it makes (nested aliases
+   * included): exactly what build-tree's walk would expand, keys aside.
+   */
+  private spend(alias: YamlAlias): void {
+    this.copies += alias.copies;
+    if (this.copies > MAX_ALIAS_COUNT) {
+      const message = `aliases expand past ${MAX_ALIAS_COUNT} copies: this looks like a "billion laughs" document, so it is not read further`;
+      throw new AliasBudgetSpent({ severity: 'error', code: 'E_YAML_ALIAS', message, origin: (this.firstAlias ?? alias).origin });
+    }
+    this.expanded += alias.size;
+    if (this.expanded > MAX_ALIAS_EXPANSION_NODES) {
+      const message = `aliases expand to more than ${MAX_ALIAS_EXPANSION_NODES} values: the file is not read further`;
+      throw new AliasBudgetSpent({ severity: 'error', code: 'E_YAML_ALIAS', message, origin: alias.origin });
+    }
   }
 
   private mapping(frame: Frame, origin: Origin, offset: number, end: number): YamlMap {
@@ -208,6 +233,7 @@ class TreeReader {
     if (key.kind === 'scalar' && key.merge) {
       map.merges.push({ origin: key.origin, value });
       map.plain = false;
+      map.size += value.size;
       return;
     }
     const name = keyName(key);

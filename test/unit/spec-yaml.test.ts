@@ -86,3 +86,15 @@ test('CR LF line ends and a byte order mark do not move positions', () => {
 test('a second YAML document in one file is an error at its `---`', () => {
   assert.deepEqual(briefs(load(`${HEAD}---\nversion: 1\n`)), ['spec.yaml:3:1: error E_YAML: a spec file holds one YAML document: remove the `---` that starts a second one']);
 });
+
+test('a big aliased list used as thousands of keys is stopped while the file is read', () => {
+  const items = Array.from({ length: 5_000 }, (_, i) => `k${i}`).join(', ');
+  const keys = Array.from({ length: 5_000 }, (_, i) => `      ? *big\n      : ${i}\n`).join('');
+  const started = performance.now();
+  const spec = load(`${HEAD}vhosts:\n  v:\n    tags: &big [${items}]\n    limits:\n${keys}`);
+  assert.ok(performance.now() - started < 1000, 'the reader must stop before js-yaml stringifies every key');
+  assert.deepEqual(
+    spec.diagnostics.map((d) => `${d.code} ${d.origin?.line}: ${d.message}`),
+    ['E_YAML_ALIAS 205: aliases expand to more than 500000 values: the file is not read further'],
+  );
+});
