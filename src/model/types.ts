@@ -119,8 +119,13 @@ export interface Policy extends Base {
 export type Resource = Vhost | User | Permission | TopicPermission | Exchange | Queue | Binding | Policy;
 export type Kind = Resource['kind'];
 
-/** Dependency order: creates run in this order, deletes in reverse. */
-export const KIND_ORDER: readonly Kind[] = ['vhost', 'user', 'permission', 'topic_permission', 'exchange', 'queue', 'binding', 'policy', 'operator_policy'];
+/**
+ * Dependency order: creates run in this order, deletes in reverse. Policies go before exchanges
+ * and queues (as in RabbitMQ's own definitions import): a policy written after 10,000 queues makes
+ * the broker re-match every queue, about half a second per policy; written first, each queue picks
+ * its policy up when it is declared. Deleted last, a policy has fewer queues left to re-match.
+ */
+export const KIND_ORDER: readonly Kind[] = ['vhost', 'user', 'permission', 'topic_permission', 'policy', 'operator_policy', 'exchange', 'queue', 'binding'];
 
 /** A whole topology, keyed by resourceKey(). A Map, because names are user data. */
 export interface Model {

@@ -25,10 +25,10 @@ describe('planner: actions', () => {
       'create vhost v',
       'create user u',
       'create permission u@v',
+      'create policy v/p',
       'create exchange v/x',
       'create queue v/q',
       'create binding v/x -> queue q []',
-      'create policy v/p',
     ]);
     assert.deepEqual(p.summary, { create: 7, update: 0, replace: 0, delete: 0, unchanged: 0 });
   });
