@@ -3,12 +3,13 @@
 import { WarrenError, errorsOf, formatDiagnostic, type Diagnostic } from '../errors.js';
 import { connectManagement, managementClientFor } from '../live/connect-target.js';
 import type { ManagementClient } from '../live/management-client.js';
-import { readBroker } from '../live/read-broker.js';
+import { readBroker, readMessageCounts } from '../live/read-broker.js';
 import { readDefinitionsFile } from '../live/read-definitions.js';
 import type { LiveState } from '../live/types.js';
 import { adaptToVersion } from '../model/compat.js';
 import { resolveCredentials } from '../model/credentials.js';
 import type { Target } from '../model/target.js';
+import type { Resource } from '../model/types.js';
 import { planChanges, type Plan, type PruneMode } from '../plan/index.js';
 import { assertValidSpec, loadSpec, type LoadedSpec } from '../spec/index.js';
 import { resolveTarget, type ConnectionFlags, type Env } from './resolve-target.js';
@@ -70,15 +71,18 @@ export async function preparePlan(request: PlanRequest, progress: (line: string)
 
   const adapted = adaptToVersion(spec.model.resources, live.model.resources, live.brokerVersion);
   const desired = resolveCredentials(adapted.desired, live.model.resources);
-  const plan = planChanges({
-    stack,
-    desired,
-    live: live.model.resources,
-    ownership: live.ownership,
-    prune: request.prune,
-    specVhosts: new Set(spec.vhosts),
-    connectingUser: target?.username,
-  });
+  const planAgainst = (resources: ReadonlyMap<string, Resource>) =>
+    planChanges({ stack, desired, live: resources, ownership: live.ownership, prune: request.prune, specVhosts: new Set(spec.vhosts), connectingUser: target?.username });
+  let plan = planAgainst(live.model.resources);
+  // The broker was read without message counts (asking 10,000 queues their length is half of a
+  // read): every queue counted as holding messages. Only the queues this plan deletes or replaces
+  // matter, so their vhosts are counted now and the plan made again with the real numbers.
+  const uncounted = plan.changes.filter((c) => c.dataLoss && !Number.isFinite(c.dataLoss.messages));
+  if (client && uncounted.length > 0) {
+    const counts = await readMessageCounts(client, uncounted.map((c) => vhostOf(c.before as Resource)));
+    live = { ...live, model: { resources: withMessageCounts(live.model.resources, counts) } };
+    plan = planAgainst(live.model.resources);
+  }
   const diagnostics: Diagnostic[] = [...spec.diagnostics, ...live.warnings, ...adapted.diagnostics, ...plan.diagnostics];
   const errors = errorsOf(diagnostics);
   if (errors.length > 0) {
@@ -86,6 +90,19 @@ export async function preparePlan(request: PlanRequest, progress: (line: string)
     throw new WarrenError(first.code, first.message, { origin: first.origin, diagnostics });
   }
   return { plan: { ...plan, diagnostics }, spec, live, target, client };
+}
+
+function vhostOf(r: Resource): string {
+  return r.kind === 'vhost' || r.kind === 'user' ? r.name : r.vhost;
+}
+
+function withMessageCounts(resources: ReadonlyMap<string, Resource>, counts: ReadonlyMap<string, number>): Map<string, Resource> {
+  const out = new Map(resources);
+  for (const [key, messages] of counts) {
+    const q = out.get(key);
+    if (q?.kind === 'queue' && q.live) out.set(key, { ...q, live: { ...q.live, messages } });
+  }
+  return out;
 }
 
 interface EarlyRead {
@@ -101,7 +118,7 @@ async function readTarget(target: Target, progress: (line: string) => void, befo
   const { client } = connection;
   await beforeRead?.(client);
   progress(`Reading ${client.endpoint} (node ${connection.node}) ...`);
-  return { client, live: await readBroker(client) };
+  return { client, live: await readBroker(client, { messageCounts: false }) };
 }
 
 /** Starts reading when flags and environment alone name the broker and its credentials. */
