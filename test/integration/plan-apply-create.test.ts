@@ -175,7 +175,7 @@ describe('plan/apply: create everything', { skip }, () => {
     // Ownership lives in the broker, as a global parameter per stack.
     const record = (await a.get<Row>(['global-parameters', 'warren.stack.shop'])) ?? {};
     assert.equal((record['value'] as Row)['stack'], 'shop');
-    assert.equal(((record['value'] as Row)['resources'] as string[]).length, 27);
+    assert.equal((record['value'] as Row)['count'], 27);
   });
 
   test('a plan with --prune all against the freshly applied spec is empty too', async () => {

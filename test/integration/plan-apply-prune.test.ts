@@ -246,7 +246,7 @@ describe('plan/apply: prune', { skip }, () => {
     const r = await stack.applyOk();
     assert.match(r.stdout, /Stack adopter now owns 4 objects \(ownership recorded; nothing else changed\)\./);
     const record = (await a.get<Row>(['global-parameters', 'warren.stack.adopter'])) ?? {};
-    assert.equal(((record['value'] as Row)['resources'] as string[]).length, 4);
+    assert.equal((record['value'] as Row)['count'], 4);
     await stack.assertPlanEmpty();
     // Adopted for real: dropping the queue from the spec now deletes it (--prune managed).
     stack.write(spec(false));

@@ -5,7 +5,9 @@ import type { Json } from '../../src/model/types.js';
 
 test('name and value of a stack record', () => {
   assert.equal(ownershipParameterName('orders'), 'warren.stack.orders');
-  assert.deepEqual(ownershipValue('orders', ['b', 'a', 'b']), { version: 1, stack: 'orders', resources: ['a', 'b'] });
+  const value = ownershipValue('orders', ['b', 'a', 'b']);
+  assert.deepEqual({ ...value, resources: typeof value['resources'] }, { version: 2, stack: 'orders', count: 2, encoding: 'gzip+base64', resources: 'string' });
+  assert.deepEqual([...(readOwnership(new Map([['warren.stack.orders', value]])).get('orders') ?? [])], ['a', 'b']);
   assert.throws(() => ownershipParameterName(''), { code: 'E_NAME' });
   assert.throws(() => ownershipParameterName('x'.repeat(250)), { code: 'E_NAME' });
 });
@@ -22,8 +24,22 @@ test('reads records as the HTTP API gives them and as rabbitmqctl exports them (
   assert.deepEqual([...(owned.get('billing') ?? [])], ['vhost:["b"]']);
 });
 
+test('a record at 31,000 keys stays small', () => {
+  const keys = Array.from({ length: 31_000 }, (_, i) => `binding:["bench","ex.${i % 1000}","queue","q.${i}","key.${i}","{}"]`);
+  const value = ownershipValue('bench', keys);
+  assert.ok(JSON.stringify(value).length < JSON.stringify(keys).length / 5);
+  assert.equal(readOwnership(new Map([['warren.stack.bench', value]])).get('bench')?.size, 31_000);
+});
+
 test('a malformed record is E_OWNERSHIP naming the parameter, not "owns nothing"', () => {
-  const bad: Json[] = ['text', { version: 2, stack: 's', resources: [] }, { version: 1, stack: 'other', resources: [] }, { version: 1, stack: 's', resources: [1] }];
+  const bad: Json[] = [
+    'text',
+    { version: 3, stack: 's', resources: [] },
+    { version: 1, stack: 'other', resources: [] },
+    { version: 1, stack: 's', resources: [1] },
+    { version: 2, stack: 's', encoding: 'gzip+base64', resources: 'not gzip' },
+    { version: 2, stack: 's', resources: [] },
+  ];
   for (const value of bad) {
     assert.throws(() => readOwnership(new Map([['warren.stack.s', value]])), (e: unknown) => e instanceof Error && 'code' in e && e.code === 'E_OWNERSHIP' && e.message.includes('warren.stack.s'));
   }
