@@ -31,15 +31,17 @@ const BINDING_HINT =
 export async function readBroker(client: ManagementClient, options: ReadOptions = {}): Promise<LiveState> {
   const counted = options.messageCounts !== false;
   const get = (path: string[], query?: Record<string, string>) => client.get(path, query);
+  const vhostList = get(['vhosts']);
+  const perVhost = (kind: 'queues' | 'bindings', query: Record<string, string>) => listPerVhost(client, vhostList, kind, query);
   const [overview, vhosts, users, permissions, topicPermissions, exchanges, queues, bindings, policies, operatorPolicies, vhostLimits, userLimits, globalParameters] = await Promise.all([
     get(['overview'], { columns: 'rabbitmq_version,product_version,management_version' }),
-    get(['vhosts']),
+    vhostList,
     get(['users']),
     get(['permissions']),
     get(['topic-permissions']),
     get(['exchanges'], EXCHANGE_QUERY),
-    get(['queues'], counted ? QUEUE_QUERY : QUEUE_QUERY_NO_COUNTS),
-    get(['bindings'], BINDING_QUERY).catch((e: unknown) => {
+    perVhost('queues', counted ? QUEUE_QUERY : QUEUE_QUERY_NO_COUNTS),
+    perVhost('bindings', BINDING_QUERY).catch((e: unknown) => {
       if (e instanceof WarrenError && e.code === 'E_BROKER' && / HTTP 500/.test(e.message)) {
         throw new WarrenError('E_BROKER', `${e.message}\n  ${BINDING_HINT}`, { endpoint: client.endpoint });
       }
@@ -91,6 +93,34 @@ export async function readBroker(client: ManagementClient, options: ReadOptions 
   const o = isObj(overview) ? overview : {};
   const version = [o['rabbitmq_version'], o['product_version'], o['management_version']].find((v): v is string => typeof v === 'string') ?? 'unknown';
   return b.build(version);
+}
+
+/** Above this many vhosts, one broker-wide listing beats a request per vhost. */
+const PER_VHOST_UP_TO = 16;
+
+/**
+ * Queues or bindings, one request per vhost, all at once, without the `vhost` column (added here):
+ * each request is formatted by its own broker process, and the `vhost` column is a fifth of the
+ * answer. At 20,000 bindings that takes about a quarter off the slowest call of a read.
+ */
+async function listPerVhost(client: ManagementClient, vhostList: Promise<unknown>, kind: 'queues' | 'bindings', query: Record<string, string>): Promise<unknown[]> {
+  const listed = await vhostList;
+  const vhosts = (Array.isArray(listed) ? listed : []).filter(isObj).map((v) => v['name']).filter((n): n is string => typeof n === 'string');
+  if (vhosts.length > PER_VHOST_UP_TO) {
+    const all = await client.get([kind], query);
+    return Array.isArray(all) ? all : [];
+  }
+  const columns = query['columns']?.split(',').filter((c) => c !== 'vhost').join(',');
+  const lists = await Promise.all(
+    vhosts.map(async (vhost) => {
+      const rows = await client.get([kind, vhost], columns ? { ...query, columns } : query).catch((e: unknown) => {
+        if (e instanceof WarrenError && / HTTP 404/.test(e.message)) return []; // the vhost went away meanwhile
+        throw e;
+      });
+      return (Array.isArray(rows) ? rows : []).map((row) => (isObj(row) ? { ...row, vhost } : row));
+    }),
+  );
+  return lists.flat();
 }
 
 /**

@@ -26,7 +26,8 @@ export function compareResources(live: Resource, desired: Resource): Comparison 
   const replaceOn = REPLACE_ON[desired.kind];
   const fields: FieldDiff[] = [];
   const forcedBy: string[] = [];
-  for (const field of attributeNames(live, desired)) {
+  // Only the desired side's fields: one the spec leaves out (undefined) is not compared anyway.
+  for (const field of Object.keys(desired).sort()) {
     if (identity.has(field) || NOT_ATTRIBUTES.has(field)) continue;
     const after = fieldOf(desired, field);
     // An attribute the spec leaves out is not managed: the broker's value stays.
@@ -37,10 +38,6 @@ export function compareResources(live: Resource, desired: Resource): Comparison 
     if (replaceOn?.has(field)) forcedBy.push(...forcingPaths(field, before, after));
   }
   return { fields, forcedBy };
-}
-
-function attributeNames(a: Resource, b: Resource): string[] {
-  return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
 }
 
 function fieldOf(r: Resource, field: string): Json | undefined {

@@ -11,7 +11,7 @@ import type { Change, Plan, PlanInput, PlanSummary } from './types.js';
 
 export function planChanges(input: PlanInput): Plan {
   const diagnostics: Diagnostic[] = [];
-  const ownerOf = ownersByKey(input.ownership);
+  const ownerOf = ownersLookup(input.ownership);
   const changes: Change[] = [];
   let unchanged = 0;
 
@@ -67,18 +67,19 @@ export function planChanges(input: PlanInput): Plan {
 }
 
 /** key -> the stacks that own it (several only for a vhost that stacks share as a container). */
-export type Owners = ReadonlyMap<string, readonly string[]>;
+export interface Owners {
+  get(key: string): readonly string[] | undefined;
+}
 
-function ownersByKey(ownership: PlanInput['ownership']): Map<string, string[]> {
-  const owners = new Map<string, string[]>();
-  for (const [stack, keys] of ownership) {
-    for (const key of keys) {
-      const list = owners.get(key);
-      if (list) list.push(stack);
-      else owners.set(key, [stack]);
-    }
-  }
-  return owners;
+/** Asks each stack's set (there are few stacks) instead of indexing every key of every stack. */
+function ownersLookup(ownership: PlanInput['ownership']): Owners {
+  return {
+    get(key) {
+      let owners: string[] | undefined;
+      for (const [stack, keys] of ownership) if (keys.has(key)) (owners ??= []).push(stack);
+      return owners;
+    },
+  };
 }
 
 export function otherOwner(owners: Owners, key: string, stack: string): string | undefined {
