@@ -23,7 +23,7 @@ export interface PlanRequest {
   prune: PruneMode;
   /**
    * Called once the spec and the target are known and before the broker is read (apply takes the
-   * stack's lock here, so what it plans against cannot change under it). Turns off the early read.
+   * stack's lock here, so what it plans against cannot change under it).
    */
   beforeRead?: ((stack: string, target: Target, client: ManagementClient, spec: LoadedSpec) => Promise<void>) | undefined;
 }
@@ -38,36 +38,25 @@ export interface PreparedPlan {
 }
 
 export async function preparePlan(request: PlanRequest, progress: (line: string) => void): Promise<PreparedPlan> {
-  // Reading a big broker is mostly waiting for it, and loading a big spec is mostly CPU: when
-  // flags and environment already say where the broker is, the read starts first and the spec is
-  // loaded while the broker works.
-  const started = Date.now();
-  const early = request.liveFile === undefined && !request.beforeRead ? earlyRead(request) : undefined;
-  if (early) await new Promise((resolve) => setTimeout(resolve, 20)); // let the requests go out
-
+  // The spec first, then the broker: reading the broker while the spec loads was tried and gained
+  // nothing (the loader holds the event loop, so the answers wait in the socket buffers).
   const spec = loadSpec(request.paths.length > 0 ? request.paths : ['.'], request.env);
-  if (errorsOf(spec.diagnostics).length > 0) early?.live.catch(() => undefined);
   assertValidSpec(spec);
   const stack = spec.stack as string; // assertValidSpec guarantees a stack
 
   let live: LiveState;
   let target: Target | undefined;
   let client: ManagementClient | undefined;
+  const started = Date.now();
   if (request.liveFile !== undefined) {
     live = await readDefinitionsFile(request.liveFile);
   } else {
     target = resolveTarget(spec.targets, request.connection, request.env);
-    if (early && sameConnection(early.target, target)) {
-      early.release(progress);
-      ({ client, live } = await early.live);
-    } else {
-      early?.live.catch(() => undefined);
-      const hook = request.beforeRead;
-      const resolved = target;
-      ({ client, live } = await readTarget(target, progress, hook && ((c) => hook(stack, resolved, c, spec))));
-    }
+    const hook = request.beforeRead;
+    const resolved = target;
+    ({ client, live } = await readTarget(target, progress, hook && ((c) => hook(stack, resolved, c, spec))));
   }
-  progress(`Read ${live.model.resources.size} objects from ${live.source} (RabbitMQ ${live.brokerVersion}) (with the spec, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  progress(`Read ${live.model.resources.size} objects from ${live.source} (RabbitMQ ${live.brokerVersion}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   const adapted = adaptToVersion(spec.model.resources, live.model.resources, live.brokerVersion);
   const desired = resolveCredentials(adapted.desired, live.model.resources);
@@ -105,13 +94,6 @@ function withMessageCounts(resources: ReadonlyMap<string, Resource>, counts: Rea
   return out;
 }
 
-interface EarlyRead {
-  target: Target;
-  live: Promise<{ client: ManagementClient; live: LiveState }>;
-  /** Shows its progress lines (held back until the read is known to be the one used), then passes them on. */
-  release(progress: (line: string) => void): void;
-}
-
 /** Connects (the first endpoint that answers; TLS warnings on the way) and reads the whole broker. */
 async function readTarget(target: Target, progress: (line: string) => void, beforeRead?: (client: ManagementClient) => Promise<void>): Promise<{ client: ManagementClient; live: LiveState }> {
   const connection = await connectManagement(target, { progress, warn: (d) => progress(formatDiagnostic(d)) });
@@ -119,38 +101,6 @@ async function readTarget(target: Target, progress: (line: string) => void, befo
   await beforeRead?.(client);
   progress(`Reading ${client.endpoint} (node ${connection.node}) ...`);
   return { client, live: await readBroker(client, { messageCounts: false }) };
-}
-
-/** Starts reading when flags and environment alone name the broker and its credentials. */
-function earlyRead(request: PlanRequest): EarlyRead | undefined {
-  const { connection, env } = request;
-  const named = connection.target === undefined && (connection.management ?? env.WARREN_MANAGEMENT_URL) !== undefined;
-  if (!named || (connection.username ?? env.WARREN_USERNAME) === undefined || env.WARREN_PASSWORD === undefined) return undefined;
-  let target: Target;
-  try {
-    target = resolveTarget([], connection, env);
-  } catch {
-    return undefined; // reported properly once the spec is loaded
-  }
-  const lines: string[] = [];
-  let forward: ((line: string) => void) | undefined;
-  const live = readTarget(target, (line) => (forward ? forward(line) : lines.push(line)));
-  live.catch(() => undefined); // handled where it is awaited; this keeps a quick failure from counting as unhandled
-  const release = (progress: (line: string) => void): void => {
-    forward = progress;
-    lines.splice(0).forEach((line) => progress(line));
-  };
-  return { target, live, release };
-}
-
-/** The early read is only used when the spec's targets changed nothing about the connection. */
-function sameConnection(a: Target, b: Target): boolean {
-  return (
-    a.management.join() === b.management.join() &&
-    a.username === b.username &&
-    a.password?.reveal() === b.password?.reveal() &&
-    b.tls === undefined
-  );
 }
 
 /** A client over all of the target's management endpoints, with its TLS settings; nothing is sent yet. */
