@@ -5,8 +5,6 @@
 // is what was approved.
 import { WarrenError, formatDiagnostic } from '../../errors.js';
 import { refuseDataLoss } from '../../apply/apply.js';
-import { BrokerApplyTarget } from '../../apply/broker-target.js';
-import { BrokerWriter } from '../../live/broker-writer.js';
 import { connectManagement } from '../../live/connect-target.js';
 import { readBroker } from '../../live/read-broker.js';
 import type { Target } from '../../model/target.js';
@@ -20,7 +18,7 @@ import type { Outcome } from '../exit.js';
 import type { CommandIo } from '../io.js';
 import { lockStack, type TakenLock } from '../lock-stack.js';
 import { resolveTarget } from '../resolve-target.js';
-import { executePlan, releaseLock, type ApplyCommandOptions } from './apply.js';
+import { executePlan, recordAdoption, releaseLock, type ApplyCommandOptions } from './apply.js';
 
 export async function applySavedPlan(file: string, options: ApplyCommandOptions, io: CommandIo): Promise<Outcome> {
   const saved = readPlanFile(file);
@@ -36,13 +34,7 @@ export async function applySavedPlan(file: string, options: ApplyCommandOptions,
     const plan = withCurrentDataLoss(saved.plan, live);
     io.stdout.write(`Saved plan ${file}, made ${saved.createdAt} against ${saved.source.endpoint}; the broker still matches it.\n\n`);
     io.stdout.write(renderPlanText(plan, { color: useColor(io.stdout, io.env) }));
-    if (plan.changes.length === 0) {
-      if (plan.ownershipChanged) {
-        await new BrokerApplyTarget(new BrokerWriter(client), undefined).recordOwnership(plan.stack, plan.owned);
-        io.stdout.write(`Stack ${plan.stack} now owns ${plan.owned.length} objects (ownership recorded; nothing else changed).\n`);
-      }
-      return { kind: 'ok' };
-    }
+    if (plan.changes.length === 0) return await recordAdoption(plan, client, io);
     refuseDataLoss(plan, options.allowDataLoss);
     await executePlan(plan, target, client, options, io);
     return { kind: 'ok' };

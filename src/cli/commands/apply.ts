@@ -60,14 +60,7 @@ async function applyPrepared(prepared: PreparedPlan, options: ApplyCommandOption
   const { plan, target, client } = prepared;
   if (!target || !client) throw new WarrenError('E_TARGET', 'apply needs a broker, not a definitions file');
   io.stdout.write(renderPlanText(plan, { color: useColor(io.stdout, io.env) }));
-  if (plan.changes.length === 0) {
-    // Adopting objects that already match is not a change: the record is written without asking.
-    if (plan.ownershipChanged) {
-      await new BrokerApplyTarget(new BrokerWriter(client), undefined).recordOwnership(plan.stack, plan.owned);
-      io.stdout.write(`Stack ${plan.stack} now owns ${plan.owned.length} objects (ownership recorded; nothing else changed).\n`);
-    }
-    return { kind: 'ok' };
-  }
+  if (plan.changes.length === 0) return recordAdoption(plan, client, io);
 
   refuseDataLoss(plan, options.allowDataLoss);
   await confirm(plan, client.endpoint, options.autoApprove, io);
@@ -118,4 +111,14 @@ async function confirm(plan: Plan, endpoint: string, autoApprove: boolean, io: C
   }
   const answer = await io.ask(`\nApply ${plan.changes.length} changes to ${endpoint} (stack ${plan.stack})? Only 'yes' is accepted: `);
   if (answer.trim() !== 'yes') throw new WarrenError('E_ABORTED', 'apply cancelled; nothing was changed');
+}
+
+/** A plan with no changes: adopting objects that already match is not a change, so the ownership
+ * record is written without asking. */
+export async function recordAdoption(plan: Plan, client: ManagementClient, io: CommandIo): Promise<Outcome> {
+  if (plan.ownershipChanged) {
+    await new BrokerApplyTarget(new BrokerWriter(client), undefined).recordOwnership(plan.stack, plan.owned);
+    io.stdout.write(`Stack ${plan.stack} now owns ${plan.owned.length} objects (ownership recorded; nothing else changed).\n`);
+  }
+  return { kind: 'ok' };
 }
