@@ -94,7 +94,7 @@ describe('plan/apply: create everything', { skip }, () => {
     assert.deepEqual(doc.summary, { create: 27, update: 0, replace: 0, delete: 0, unchanged: 0 });
     assert.equal(doc.ownership.owned_count, 27);
     const kinds = doc.changes.map((c) => c.kind);
-    assert.deepEqual([...new Set(kinds)], ['vhost', 'user', 'permission', 'topic_permission', 'exchange', 'queue', 'binding', 'policy', 'operator_policy']);
+    assert.deepEqual([...new Set(kinds)], ['vhost', 'user', 'permission', 'topic_permission', 'policy', 'operator_policy', 'exchange', 'queue', 'binding']);
     assert.ok(!JSON.stringify(doc).includes('first-orders-pw'));
   });
 
