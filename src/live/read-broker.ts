@@ -9,9 +9,9 @@ import type { LiveState } from './types.js';
 
 // Columns keep 10,000-queue answers small; disable_stats + enable_queue_totals (3.8+) skip the
 // stats database and report message totals straight from the queues, without the 5 s stats lag.
-const QUEUE_QUERY = { disable_stats: 'true', enable_queue_totals: 'true', columns: 'name,vhost,type,durable,auto_delete,exclusive,arguments,messages,state' };
+const QUEUE_QUERY = { disable_stats: 'true', enable_queue_totals: 'true', columns: 'name,vhost,type,durable,auto_delete,exclusive,arguments,messages' };
 // Without totals the broker does not ask every queue for its length: half the time at 10,000 queues.
-const QUEUE_QUERY_NO_COUNTS = { disable_stats: 'true', columns: 'name,vhost,type,durable,auto_delete,exclusive,arguments,state' };
+const QUEUE_QUERY_NO_COUNTS = { disable_stats: 'true', columns: 'name,vhost,type,durable,auto_delete,exclusive,arguments' };
 
 export interface ReadOptions {
   /**
