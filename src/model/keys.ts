@@ -38,6 +38,9 @@ export function canonicalJson(value: Json | undefined): string {
 }
 
 export function jsonEqual(a: Json | undefined, b: Json | undefined): boolean {
+  // Fast paths first: the planner compares every field of every object, and most are scalars.
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   return canonicalJson(a) === canonicalJson(b);
 }
 

@@ -22,12 +22,12 @@ export interface Comparison {
 }
 
 export function compareResources(live: Resource, desired: Resource): Comparison {
-  const identity = new Set(IDENTITY_FIELDS[desired.kind]);
+  const identity = IDENTITY_SETS[desired.kind];
   const replaceOn = REPLACE_ON[desired.kind];
   const fields: FieldDiff[] = [];
   const forcedBy: string[] = [];
   // Only the desired side's fields: one the spec leaves out (undefined) is not compared anyway.
-  for (const field of Object.keys(desired).sort()) {
+  for (const field of Object.keys(desired)) {
     if (identity.has(field) || NOT_ATTRIBUTES.has(field)) continue;
     const after = fieldOf(desired, field);
     // An attribute the spec leaves out is not managed: the broker's value stays.
@@ -37,8 +37,12 @@ export function compareResources(live: Resource, desired: Resource): Comparison 
     fields.push(SENSITIVE.has(field) ? { field, before, after, sensitive: true } : { field, before, after });
     if (replaceOn?.has(field)) forcedBy.push(...forcingPaths(field, before, after));
   }
-  return { fields, forcedBy };
+  // Sorted here, not before the loop: most objects have no differing field at all.
+  if (fields.length > 1) fields.sort((x, y) => (x.field < y.field ? -1 : x.field > y.field ? 1 : 0));
+  return { fields, forcedBy: forcedBy.sort() };
 }
+
+const IDENTITY_SETS = Object.fromEntries(Object.entries(IDENTITY_FIELDS).map(([kind, fields]) => [kind, new Set(fields)])) as unknown as Record<Kind, ReadonlySet<string>>;
 
 function fieldOf(r: Resource, field: string): Json | undefined {
   return (r as unknown as Record<string, Json | undefined>)[field];
