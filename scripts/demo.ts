@@ -46,7 +46,7 @@ async function withBroker(): Promise<void> {
   const env = { ...process.env, WARREN_MANAGEMENT_URL: broker.managementUrl, WARREN_AMQP_URL: broker.amqpUrl, WARREN_USERNAME: broker.username, WARREN_PASSWORD: broker.password };
   const edited = editedCopy();
   try {
-    console.log(`Broker up: ${broker.managementUrl} (AMQP ${broker.amqpUrl})`);
+    console.log(`Broker up: ${broker.managementUrl} (AMQP ${broker.amqpUrl.replace(/\/\/[^@/]*@/, "//")})`);
     step('Validate the example offline', ['validate', EXAMPLE], env);
     step('Plan against the empty broker', ['plan', EXAMPLE], env);
     step('Apply it', ['apply', EXAMPLE, '--auto-approve'], env);
@@ -62,7 +62,8 @@ async function withBroker(): Promise<void> {
 }
 
 function withoutBroker(): void {
-  console.log('rabbitmq-server is not installed, so this demo plans against a bundled definitions file.');
+  const why = brokerAvailable() ? 'WARREN_DEMO_OFFLINE=1' : 'rabbitmq-server is not installed';
+  console.log(`${why}, so this demo plans against a bundled definitions file.`);
   console.log('For the full demo (apply to a real disposable broker): apt-get install -y rabbitmq-server, then npm run demo.');
   step('Validate the example offline', ['validate', EXAMPLE], process.env);
   step(`Plan against ${LIVE_FILE} (an export of a broker running an older version of the shop)`, ['plan', EXAMPLE, '--live', LIVE_FILE, '--detailed-exitcode'], process.env, [0, 2]);
