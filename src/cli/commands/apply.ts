@@ -100,7 +100,7 @@ export async function executePlan(plan: Plan, target: Target, client: Management
 }
 
 function specVhost(spec: LoadedSpec, name: string): Vhost | undefined {
-  const v = spec.model.resources.get(resourceKey({ kind: 'vhost', name, description: '', tags: [], limits: {} }));
+  const v = spec.model.resources.get(resourceKey({ kind: 'vhost', name }));
   return v?.kind === 'vhost' ? v : undefined;
 }
 
