@@ -3,10 +3,11 @@
 // created, plan empty, and deleted again. And the default vhost "/": queues declared in it work,
 // and its implicit default-exchange bindings never show in a plan.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type BrokerHandle, skipUnlessBroker, startBroker } from '../harness/broker.js';
-import { api, bindingsOf, type Api } from '../support/management.js';
-import { actionsOf, SpecStack } from '../support/warren-stack.js';
+import { before, describe, test } from 'node:test';
+import { skipUnlessBroker } from '../harness/broker.js';
+import { BrokerSuite } from '../support/broker-suite.js';
+import { bindingsOf, type Api } from '../support/management.js';
+import { actionsOf } from '../support/warren-stack.js';
 
 const skip = skipUnlessBroker();
 
@@ -53,22 +54,12 @@ function namesSpec(): Record<string, unknown> {
 }
 
 describe('plan/apply: names', { skip }, () => {
-  let broker: BrokerHandle;
+  const suite = new BrokerSuite();
   let a: Api;
-  const stacks: SpecStack[] = [];
-
-  before(async () => {
-    broker = await startBroker();
-    a = api(broker);
-  });
-  after(async () => {
-    for (const s of stacks) s.remove();
-    await broker?.stop();
-  });
+  before(() => ({ api: a } = suite));
 
   test('awkward names: create, plan empty, check on the broker, delete', async () => {
-    const stack = new SpecStack(broker, 'names');
-    stacks.push(stack);
+    const stack = suite.stack('names');
     stack.write(namesSpec());
     const doc = await stack.planJson();
     const perName = 1 + 1 + 1 + 1 + 1 + 2 + 3 + 2; // vhost, user, permission, topic permission, exchange, queues, bindings, policies
@@ -104,8 +95,7 @@ describe('plan/apply: names', { skip }, () => {
   // Reported, not fixed here (src/spec fills an omitted description with "", src/live reads the
   // broker's own "Default virtual host"): a spec that only puts queues in "/" plans to clear it.
   test('declaring only queues in "/" plans only their creation, not a change to "/" itself', async () => {
-    const stack = new SpecStack(broker, 'bare-root');
-    stacks.push(stack);
+    const stack = suite.stack('bare-root');
     stack.write({ vhosts: { '/': { queues: { 'bare.q': {} } } } });
     assert.deepEqual(actionsOf(await stack.planJson()), ['create queue //bare.q']);
     await stack.applyOk();
@@ -116,8 +106,7 @@ describe('plan/apply: names', { skip }, () => {
   });
 
   test('the default vhost "/": queues declared in it work, its implicit bindings never show', async () => {
-    const stack = new SpecStack(broker, 'root');
-    stacks.push(stack);
+    const stack = suite.stack('root');
     const live = (await a.get<Row>(['vhosts', '/'])) ?? {};
     // Say what the broker already says about "/" itself, so only the objects inside are new.
     const rootSpec = (queues: string[]) => ({
@@ -159,8 +148,7 @@ describe('plan/apply: names', { skip }, () => {
   // PUT /api/ and fail with HTTP 405), so the spec rules refuse those names up front.
   test('names "." and ".." are refused up front (E_NAME) or applied, never a failure half way', async () => {
     for (const n of ['.', '..']) {
-      const stack = new SpecStack(broker, `dots${n.length}`);
-      stacks.push(stack);
+      const stack = suite.stack(`dots${n.length}`);
       stack.write({
         vhosts: Object.fromEntries([[n, { queues: Object.fromEntries([[n, {}]]), policies: Object.fromEntries([[n, { pattern: '^x$', definition: { 'max-length': 1 } }]]) }]]),
         users: Object.fromEntries([[n, { password: 'pw', permissions: Object.fromEntries([[n, { read: '.*' }]]) }]]),

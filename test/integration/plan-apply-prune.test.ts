@@ -5,8 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ChannelModel } from 'amqplib';
-import { type BrokerHandle, skipUnlessBroker, startBroker } from '../harness/broker.js';
-import { api, bindingsOf, connectAmqp, type Api } from '../support/management.js';
+import { type BrokerHandle, skipUnlessBroker } from '../harness/broker.js';
+import { BrokerSuite } from '../support/broker-suite.js';
+import { bindingsOf, connectAmqp, type Api } from '../support/management.js';
 import { actionsOf, SpecStack } from '../support/warren-stack.js';
 
 const skip = skipUnlessBroker();
@@ -18,23 +19,11 @@ interface Row {
 const names = async (a: Api, path: string[]) => ((await a.get<Row[]>(path)) ?? []).map((r) => String(r['name'])).sort();
 
 describe('plan/apply: prune', { skip }, () => {
+  const suite = new BrokerSuite();
   let broker: BrokerHandle;
   let a: Api;
-  const stacks: SpecStack[] = [];
-  const newStack = (name: string) => {
-    const s = new SpecStack(broker, name);
-    stacks.push(s);
-    return s;
-  };
-
-  before(async () => {
-    broker = await startBroker();
-    a = api(broker);
-  });
-  after(async () => {
-    for (const s of stacks) s.remove();
-    await broker?.stop();
-  });
+  before(() => ({ broker, api: a } = suite));
+  const newStack = (name: string) => suite.stack(name);
 
   test('--prune managed deletes what this stack created and the spec no longer declares', async () => {
     const stack = newStack('del');

@@ -3,10 +3,11 @@
 // including bindings made outside warren; a renamed queue is created new, the old one deleted,
 // and the bindings follow the spec.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type BrokerHandle, skipUnlessBroker, startBroker } from '../harness/broker.js';
-import { api, bindingsOf, type Api } from '../support/management.js';
-import { actionsOf, changeHeaders, SpecStack } from '../support/warren-stack.js';
+import { before, describe, test } from 'node:test';
+import { skipUnlessBroker } from '../harness/broker.js';
+import { BrokerSuite } from '../support/broker-suite.js';
+import { bindingsOf, type Api } from '../support/management.js';
+import { actionsOf, changeHeaders } from '../support/warren-stack.js';
 
 const skip = skipUnlessBroker();
 
@@ -41,23 +42,10 @@ function replaceSpec(v: 1 | 2): Record<string, unknown> {
 }
 
 describe('plan/apply: replace and rename', { skip }, () => {
-  let broker: BrokerHandle;
+  const suite = new BrokerSuite();
   let a: Api;
-  const stacks: SpecStack[] = [];
-  const newStack = (name: string) => {
-    const s = new SpecStack(broker, name);
-    stacks.push(s);
-    return s;
-  };
-
-  before(async () => {
-    broker = await startBroker();
-    a = api(broker);
-  });
-  after(async () => {
-    for (const s of stacks) s.remove();
-    await broker?.stop();
-  });
+  before(() => ({ api: a } = suite));
+  const newStack = (name: string) => suite.stack(name);
 
   test('replacing a queue and an exchange carries every binding over, declared or not', async () => {
     const stack = newStack('rep');

@@ -3,10 +3,11 @@
 // the broker stops half way reports what was done, and a rerun converges. Both through the
 // spawned CLI, for exit codes and error output without stack traces.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type BrokerHandle, skipUnlessBroker, startBroker } from '../harness/broker.js';
-import { api, bindingsOf, publish, queueDepth, type Api } from '../support/management.js';
-import { actionsOf, brokerEnv, SpecStack } from '../support/warren-stack.js';
+import { before, describe, test } from 'node:test';
+import { type BrokerHandle, skipUnlessBroker } from '../harness/broker.js';
+import { BrokerSuite } from '../support/broker-suite.js';
+import { bindingsOf, publish, queueDepth, type Api } from '../support/management.js';
+import { actionsOf, brokerEnv } from '../support/warren-stack.js';
 
 const skip = skipUnlessBroker();
 
@@ -23,22 +24,13 @@ async function ctl(broker: BrokerHandle, args: string[]): Promise<void> {
 }
 
 describe('plan/apply: safety', { skip }, () => {
+  const suite = new BrokerSuite();
   let broker: BrokerHandle;
   let a: Api;
-  const stacks: SpecStack[] = [];
-
-  before(async () => {
-    broker = await startBroker();
-    a = api(broker);
-  });
-  after(async () => {
-    for (const s of stacks) s.remove();
-    await broker?.stop();
-  });
+  before(() => ({ broker, api: a } = suite));
 
   test('data loss: marked in the plan, refused with nothing changed, then allowed with --allow-data-loss', async () => {
-    const stack = new SpecStack(broker, 'dl');
-    stacks.push(stack);
+    const stack = suite.stack('dl');
     const dlSpec = (v: 1 | 2) => ({
       vhosts: {
         dl: {
@@ -109,8 +101,7 @@ describe('plan/apply: safety', { skip }, () => {
     // The spec manages its vhosts' limits (an undeclared limit is removed before queues are made),
     // so the broker is made to refuse differently: warren connects as an administrator (full
     // access to "/") whose configure permission in the vhost covers only three of its ten queues.
-    const stack = new SpecStack(broker, 'fill');
-    stacks.push(stack);
+    const stack = suite.stack('fill');
     const queues = Array.from({ length: 10 }, (_, i) => `q${i}`);
     const fillSpec = (withQueues: boolean) => ({
       vhosts: {
@@ -155,8 +146,7 @@ describe('plan/apply: safety', { skip }, () => {
   });
 
   test('a vhost that accepts no AMQP connection (max-connections 0, or full) is still applied, over the management API', async () => {
-    const stack = new SpecStack(broker, 'closed');
-    stacks.push(stack);
+    const stack = suite.stack('closed');
     const closedSpec = (key: string) => ({
       vhosts: {
         closed: {
@@ -182,8 +172,7 @@ describe('plan/apply: safety', { skip }, () => {
   });
 
   test('errors a user can cause: exit 1, one diagnostic line, no stack trace, nothing written', async () => {
-    const stack = new SpecStack(broker, 'oops');
-    stacks.push(stack);
+    const stack = suite.stack('oops');
     stack.write({ vhosts: { oops: { queues: { q: {} } } } });
     const cases: [string, Record<string, string>, string[], RegExp][] = [
       ['no terminal to confirm on', {}, ['apply', '{dir}'], /error E_USAGE: apply needs confirmation and there is no terminal to ask on/],
