@@ -4,7 +4,8 @@
 import { canonicalJson } from '../../src/model/keys.js';
 import type { Json } from '../../src/model/types.js';
 import type { CommandIo } from '../../src/cli/io.js';
-import { exitCodeFor, reportFailure, type Outcome } from '../../src/cli/exit.js';
+import type { Outcome } from '../../src/cli/exit.js';
+import { runInProcess } from './warren-stack.js';
 import { selectExportable } from '../../src/export/select.js';
 import type { LiveState } from '../../src/live/types.js';
 import { stateOf } from '../../src/saved-plan/fingerprint.js';
@@ -98,18 +99,6 @@ export interface Captured {
 
 /** A command run in-process, its exit code mapped as the CLI maps it. */
 export async function capture(run: (io: CommandIo) => Promise<Outcome>): Promise<Captured> {
-  let stdout = '';
-  let stderr = '';
-  const io: CommandIo = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: { NO_COLOR: '1' },
-    progress: (line) => (stderr += `${line}\n`),
-    ask: undefined,
-  };
-  try {
-    return { code: exitCodeFor(await run(io)), stdout, stderr };
-  } catch (error) {
-    return { code: reportFailure(error, (line) => (stderr += `${line}\n`)), stdout, stderr };
-  }
+  const { code, stdout, stderr } = await runInProcess(run);
+  return { code, stdout, stderr };
 }

@@ -82,7 +82,7 @@ export class SpecStack {
 
   async plan(options: PlanOptions = {}): Promise<RunResult> {
     const detailed = options.detailedExitCode ?? true;
-    return this.#inProcess((io) =>
+    return runInProcess((io) =>
       planCommand(
         {
           paths: [this.dir],
@@ -99,7 +99,7 @@ export class SpecStack {
   }
 
   async apply(options: ApplyOptions = {}): Promise<RunResult> {
-    return this.#inProcess((io) =>
+    return runInProcess((io) =>
       applyCommand(
         {
           paths: [this.dir],
@@ -155,24 +155,25 @@ export class SpecStack {
   remove(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
 
-  async #inProcess(run: (io: CommandIo) => Promise<Outcome>): Promise<RunResult> {
-    let stdout = '';
-    let stderr = '';
-    const io: CommandIo = {
-      stdout: { write: (s: string) => (stdout += s) },
-      stderr: { write: (s: string) => (stderr += s) },
-      env: { NO_COLOR: '1' },
-      progress: (line) => (stderr += `${line}\n`),
-      ask: undefined,
-    };
-    try {
-      const outcome = await run(io);
-      return { code: exitCodeFor(outcome), stdout, stderr, outcome };
-    } catch (error) {
-      const code = reportFailure(error, (line) => (stderr += `${line}\n`));
-      return { code, stdout, stderr, error };
-    }
+/** A command run in-process with captured output, its exit code mapped as the CLI maps it. */
+export async function runInProcess(run: (io: CommandIo) => Promise<Outcome>): Promise<RunResult> {
+  let stdout = '';
+  let stderr = '';
+  const io: CommandIo = {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    env: { NO_COLOR: '1' },
+    progress: (line) => (stderr += `${line}\n`),
+    ask: undefined,
+  };
+  try {
+    const outcome = await run(io);
+    return { code: exitCodeFor(outcome), stdout, stderr, outcome };
+  } catch (error) {
+    const code = reportFailure(error, (line) => (stderr += `${line}\n`));
+    return { code, stdout, stderr, error };
   }
 }
 
