@@ -2,9 +2,10 @@
 // broker that each object exists with the right properties, then the same plan in JSON and
 // Markdown, and `plan --live` against the broker's own definitions export.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type BrokerHandle, skipUnlessBroker, startBroker } from '../harness/broker.js';
-import { api, bindingsOf, type Api } from '../support/management.js';
+import { before, describe, test } from 'node:test';
+import { skipUnlessBroker } from '../harness/broker.js';
+import { BrokerSuite } from '../support/broker-suite.js';
+import { bindingsOf, type Api } from '../support/management.js';
 import { actionsOf, changeHeaders, SpecStack, type PlanDoc } from '../support/warren-stack.js';
 
 const skip = skipUnlessBroker();
@@ -68,19 +69,14 @@ interface Row {
 }
 
 describe('plan/apply: create everything', { skip }, () => {
-  let broker: BrokerHandle;
+  const suite = new BrokerSuite();
   let a: Api;
   let stack: SpecStack;
 
-  before(async () => {
-    broker = await startBroker();
-    a = api(broker);
-    stack = new SpecStack(broker, 'shop');
+  before(() => {
+    ({ api: a } = suite);
+    stack = suite.stack('shop');
     stack.write(FULL_SPEC);
-  });
-  after(async () => {
-    stack?.remove();
-    await broker?.stop();
   });
 
   test('the plan of an empty broker creates every object, in JSON with format_version 1', async () => {

@@ -2,9 +2,10 @@
 // planned as an update (~), applied in place, and then plans empty. Passwords: a sensitive update
 // that never shows the password or its hash, after which only the new password logs in.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type BrokerHandle, skipUnlessBroker, startBroker } from '../harness/broker.js';
-import { api, type Api } from '../support/management.js';
+import { before, describe, test } from 'node:test';
+import { skipUnlessBroker } from '../harness/broker.js';
+import { BrokerSuite } from '../support/broker-suite.js';
+import { type Api } from '../support/management.js';
 import { actionsOf, changeHeaders, SpecStack } from '../support/warren-stack.js';
 
 const skip = skipUnlessBroker();
@@ -47,18 +48,13 @@ function spec(v: 1 | 2, password = 'pw-one'): Record<string, unknown> {
 }
 
 describe('plan/apply: changes in place', { skip }, () => {
-  let broker: BrokerHandle;
+  const suite = new BrokerSuite();
   let a: Api;
   let stack: SpecStack;
 
-  before(async () => {
-    broker = await startBroker();
-    a = api(broker);
-    stack = new SpecStack(broker, 'app');
-  });
-  after(async () => {
-    stack?.remove();
-    await broker?.stop();
+  before(() => {
+    ({ api: a } = suite);
+    stack = suite.stack('app');
   });
 
   test('every in-place change plans as an update, applies, and the plan is then empty', async () => {

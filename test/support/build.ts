@@ -1,5 +1,6 @@
 // Literal model builders for planner and renderer tests: defaults filled as the normaliser does.
 import { resourceKey } from '../../src/model/keys.js';
+import { planChanges, type Plan, type PlanInput } from '../../src/plan/index.js';
 import type { Binding, Exchange, Permission, Policy, Queue, Resource, User, Vhost } from '../../src/model/types.js';
 
 export const vhost = (name: string, extra: Partial<Vhost> = {}): Vhost => ({ kind: 'vhost', name, description: '', tags: [], limits: {}, ...extra });
@@ -80,4 +81,17 @@ export function keysOf(...resources: Resource[]): Set<string> {
 /** A live queue with messages in it. */
 export function withMessages(q: Queue, messages: number): Queue {
   return { ...q, live: { messages, exclusive: false, server_named: false } };
+}
+
+/** The planner over literal models: stack `orders`, --prune managed, the desired vhosts as the spec's. */
+export function planOf(desired: Resource[], live: Resource[], extra: Partial<PlanInput> = {}): Plan {
+  return planChanges({
+    stack: 'orders',
+    desired: modelOf(...desired),
+    live: modelOf(...live),
+    ownership: new Map(),
+    prune: 'managed',
+    specVhosts: new Set(desired.flatMap((r) => (r.kind === 'vhost' ? [r.name] : []))),
+    ...extra,
+  });
 }

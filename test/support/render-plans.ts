@@ -2,21 +2,11 @@
 // the goldens show what users will see for each kind of change.
 import type { Diagnostic, Origin } from '../../src/errors.js';
 import { Secret } from '../../src/model/secret.js';
-import type { JsonMap, Policy, Resource, TopicPermission } from '../../src/model/types.js';
-import { planChanges, type Plan, type PlanInput } from '../../src/plan/index.js';
-import { binding, exchange, keysOf, modelOf, permission, policy, queue, user, vhost, withMessages } from './build.js';
+import type { JsonMap, Policy, TopicPermission } from '../../src/model/types.js';
+import type { Plan } from '../../src/plan/index.js';
+import { binding, exchange, keysOf, permission, planOf, policy, queue, user, vhost, withMessages } from './build.js';
 
-export function plan(desired: Resource[], live: Resource[], extra: Partial<PlanInput> = {}): Plan {
-  return planChanges({
-    stack: 'orders',
-    desired: modelOf(...desired),
-    live: modelOf(...live),
-    ownership: new Map(),
-    prune: 'managed',
-    specVhosts: new Set(desired.flatMap((r) => (r.kind === 'vhost' ? [r.name] : []))),
-    ...extra,
-  });
-}
+export const plan = planOf;
 
 const at = (line: number, col = 5): Origin => ({ file: 'spec/orders.yaml', line, col });
 

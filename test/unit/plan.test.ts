@@ -1,20 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { planChanges, type PlanInput } from '../../src/plan/index.js';
-import type { Resource } from '../../src/model/types.js';
-import { binding, exchange, keysOf, modelOf, permission, policy, queue, user, vhost, withMessages } from '../support/build.js';
+import { planChanges } from '../../src/plan/index.js';
+import { binding, exchange, keysOf, modelOf, permission, planOf, policy, queue, user, vhost, withMessages } from '../support/build.js';
 
-function plan(desired: Resource[], live: Resource[], extra: Partial<PlanInput> = {}) {
-  return planChanges({
-    stack: 'orders',
-    desired: modelOf(...desired),
-    live: modelOf(...live),
-    ownership: new Map(),
-    prune: 'managed',
-    specVhosts: new Set(desired.filter((r) => r.kind === 'vhost').map((r) => (r.kind === 'vhost' ? r.name : ''))),
-    ...extra,
-  });
-}
+const plan = planOf;
 
 const actions = (p: ReturnType<typeof plan>) => p.changes.map((c) => `${c.action} ${c.title}`);
 
