@@ -96,3 +96,11 @@ export function formatDiagnostic(d: Diagnostic): string {
 export function errorsOf(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   return diagnostics.filter((d) => d.severity === 'error');
 }
+
+/**
+ * Ends every switch over a kind or an action: when a new kind or action is added, each switch
+ * that does not handle it fails to compile here (the argument is no longer `never`).
+ */
+export function unreachable(value: never, what = 'value'): never {
+  throw new WarrenError('E_INTERNAL', `unhandled ${what}: ${JSON.stringify(value)}`);
+}

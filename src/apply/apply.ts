@@ -1,4 +1,4 @@
-// Executes a plan: the only place (with the broker writer) that changes a broker. It refuses the
+// Executes a plan through an ApplyTarget (broker-target.ts and its writers in this folder). It refuses the
 // whole plan before touching anything when a change would lose messages, runs the plan's phases in
 // order with bounded concurrency, and on failure stops and says what was and was not done.
 // Every step is safe to repeat, so rerunning plan + apply after a failure converges.

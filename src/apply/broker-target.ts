@@ -3,10 +3,10 @@
 // when there is no AMQP endpoint, over the management API. Every write is safe to repeat.
 // A vhost that refuses warren's AMQP connection (its max-connections limit is 0 or reached, as a
 // spec may well say) is written over the management API instead, which such limits do not apply to.
-import { WarrenError } from '../errors.js';
-import type { AmqpWriter } from '../live/amqp-writer.js';
-import type { BrokerWriter } from '../live/broker-writer.js';
-import { ownershipParameterName, ownershipValue } from '../live/ownership.js';
+import { WarrenError, unreachable } from '../errors.js';
+import type { AmqpWriter } from './amqp-writer.js';
+import type { BrokerWriter } from './broker-writer.js';
+import { ownershipParameterName, ownershipValue } from '../model/ownership-record.js';
 import type { Binding, Exchange, Queue, Resource } from '../model/types.js';
 import type { Change } from '../plan/types.js';
 import type { ApplyTarget } from './apply.js';
@@ -57,6 +57,8 @@ export class BrokerApplyTarget implements ApplyTarget {
         return this.#http.putPolicy(r);
       case 'operator_policy':
         return this.#http.putOperatorPolicy(r);
+      default:
+        return unreachable(r, 'kind');
     }
   }
 
@@ -80,6 +82,8 @@ export class BrokerApplyTarget implements ApplyTarget {
         return this.#http.deletePolicy(r.vhost, r.name);
       case 'operator_policy':
         return this.#http.deleteOperatorPolicy(r.vhost, r.name);
+      default:
+        return unreachable(r, 'kind');
     }
   }
 

@@ -3,6 +3,8 @@
 // is written (durable true, auto_delete false, priority 0, apply_to all, empty maps...), so an
 // export reads like a spec someone wrote. Names are sorted in code-point order, the broker's maps
 // by key, so the same broker always exports to the same bytes.
+import { unreachable } from '../errors.js';
+import { DEFAULT_HASHING_ALGORITHM } from '../model/types.js';
 import { canonicalJson } from '../model/keys.js';
 import type { Binding, Exchange, Json, JsonMap, Permission, Policy, Queue, Resource, TopicPermission, User, Vhost } from '../model/types.js';
 
@@ -39,33 +41,23 @@ export function specDocuments(kept: ReadonlyMap<string, Resource>): SpecDocument
     if (r.kind === 'vhost') vhosts.set(r.name, { vhost: r, exchanges: [], queues: [], bindings: [], policies: [], operatorPolicies: [] });
     if (r.kind === 'user') users.set(r.name, { user: r, permissions: [], topicPermissions: [] });
   }
-  for (const r of kept.values()) {
+  const listOf = (r: Resource): Resource[] | undefined => {
     switch (r.kind) {
-      case 'exchange':
-        vhostParts(r.vhost)?.exchanges.push(r);
-        break;
-      case 'queue':
-        vhostParts(r.vhost)?.queues.push(r);
-        break;
-      case 'binding':
-        vhostParts(r.vhost)?.bindings.push(r);
-        break;
-      case 'policy':
-        vhostParts(r.vhost)?.policies.push(r);
-        break;
-      case 'operator_policy':
-        vhostParts(r.vhost)?.operatorPolicies.push(r);
-        break;
-      case 'permission':
-        users.get(r.user)?.permissions.push(r);
-        break;
-      case 'topic_permission':
-        users.get(r.user)?.topicPermissions.push(r);
-        break;
+      case 'exchange': return vhostParts(r.vhost)?.exchanges;
+      case 'queue': return vhostParts(r.vhost)?.queues;
+      case 'binding': return vhostParts(r.vhost)?.bindings;
+      case 'policy': return vhostParts(r.vhost)?.policies;
+      case 'operator_policy': return vhostParts(r.vhost)?.operatorPolicies;
+      case 'permission': return users.get(r.user)?.permissions;
+      case 'topic_permission': return users.get(r.user)?.topicPermissions;
+      case 'vhost':
+      case 'user':
+        return undefined; // indexed above
       default:
-        break;
+        return unreachable(r, 'kind');
     }
-  }
+  };
+  for (const r of kept.values()) listOf(r)?.push(r);
   return {
     vhosts: new Map(sortedBy([...vhosts.values()], (p) => p.vhost.name).map((p) => [p.vhost.name, vhostDoc(p)])),
     users: new Map(sortedBy([...users.values()], (p) => p.user.name).map((p) => [p.user.name, userDoc(p)])),
@@ -137,7 +129,7 @@ function userDoc(p: UserParts): DocMap {
   const doc: DocMap = new Map();
   if (u.password_hash !== undefined) {
     doc.set('password_hash', u.password_hash);
-    doc.set('hashing_algorithm', u.hashing_algorithm ?? 'rabbit_password_hashing_sha256');
+    doc.set('hashing_algorithm', u.hashing_algorithm ?? DEFAULT_HASHING_ALGORITHM);
   }
   if (u.tags.length > 0) doc.set('tags', [...u.tags]);
   setMap(doc, 'limits', u.limits);

@@ -8,7 +8,7 @@ import type { Target } from '../model/target.js';
 import { Secret } from '../model/secret.js';
 import { connectAmqp, type AmqpConnectOptions, type AmqpConnection } from './amqp-connect.js';
 import { httpsTransport, type HttpsTransport } from './https-transport.js';
-import { isObj } from './json-shapes.js';
+import { isRecord } from '../model/json.js';
 import { ManagementClient } from './management-client.js';
 import { isoDate } from './tls-errors.js';
 import { readTlsMaterial, type CertInfo, type TlsMaterial } from './tls-material.js';
@@ -89,7 +89,7 @@ export async function connectManagement(target: Target, options: ConnectOptions 
   }
   const { client, transport } = managementClientFor(target, options);
   const overview = await client.get(['overview'], { columns: 'node' });
-  const node = isObj(overview) && typeof overview['node'] === 'string' ? overview['node'] : 'an unnamed node';
+  const node = isRecord(overview) && typeof overview['node'] === 'string' ? overview['node'] : 'an unnamed node';
   const peer = transport?.peerCertificate(new URL(client.endpoint).origin);
   if (peer) {
     const w = expiryWarning(peer, "the server's certificate");

@@ -12,6 +12,8 @@
 // applied by a node that then died, which is why only writes safe to repeat are repeated.
 // TLS failures, refused credentials and HTTP errors are answers, not outages: they never move on,
 // because every node would say the same and moving on would hide the real cause.
+import { redactUrl } from '../model/url-credentials.js';
+import { isRecord } from '../model/json.js';
 import { WarrenError } from '../errors.js';
 import type { Json } from '../model/types.js';
 import type { Secret } from '../model/secret.js';
@@ -263,13 +265,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
-function redactUrl(s: string): string {
-  return s.replace(/\/\/[^/@]*@/, '//');
-}
 
 /**
  * The broker's `reason` as text. HTTP 400 bodies encode Erlang strings (charlists) as arrays of

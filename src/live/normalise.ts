@@ -6,12 +6,11 @@ import type { Code, Diagnostic } from '../errors.js';
 import { WarrenError } from '../errors.js';
 import { resourceKey } from '../model/keys.js';
 import type { ApplyTo, HashingAlgorithm, Json, JsonMap, Model, Policy, QueueType, Resource } from '../model/types.js';
-import { APPLY_TO, QUEUE_TYPES } from '../model/types.js';
-import { isObj, toJsonMap } from './json-shapes.js';
-import { readOwnership } from './ownership.js';
+import { APPLY_TO, DEFAULT_HASHING_ALGORITHM, HASHING_ALGORITHMS, QUEUE_TYPES } from '../model/types.js';
+import { isRecord, toJsonMap } from '../model/json.js';
+import { readOwnership } from '../model/ownership-record.js';
 import type { LiveState } from './types.js';
 
-export const HASHING_ALGORITHMS: readonly HashingAlgorithm[] = ['rabbit_password_hashing_sha256', 'rabbit_password_hashing_sha512', 'rabbit_password_hashing_md5'];
 
 /** Where the raw JSON came from: errors name it with a path into the JSON (`queues[3].name`). */
 export interface RawSource {
@@ -79,7 +78,7 @@ export class LiveBuilder {
   list(v: unknown, path: string): Obj[] {
     if (v === undefined || v === null) return [];
     if (!Array.isArray(v)) return this.fail(path, 'expected a list');
-    return v.map((item, i) => (isObj(item) ? item : this.fail(`${path}[${i}]`, 'expected an object')));
+    return v.map((item, i) => (isRecord(item) ? item : this.fail(`${path}[${i}]`, 'expected an object')));
   }
 
   vhostDefaultQueueType(vhost: string): QueueType | undefined {
@@ -91,7 +90,7 @@ export class LiveBuilder {
   /** `metadata` (3.8+) and top-level fields (4.x, /api/vhosts) both hold description and tags. */
   addVhost(o: Obj, path: string, limits: JsonMap): void {
     const name = this.str(o, 'name', path);
-    const meta = isObj(o['metadata']) ? o['metadata'] : {};
+    const meta = isRecord(o['metadata']) ? o['metadata'] : {};
     const description = typeof o['description'] === 'string' ? o['description'] : typeof meta['description'] === 'string' ? meta['description'] : '';
     const tags = normaliseTags(o['tags'] !== undefined ? o['tags'] : meta['tags']);
     const dqt = queueTypeOrUndefined(meta['default_queue_type'] ?? o['default_queue_type']);
@@ -106,11 +105,11 @@ export class LiveBuilder {
     if (typeof hash !== 'string' && typeof o['password'] === 'string' && plaintextHash) {
       // Definitions written by hand may hold a plain password; hash it as the broker would on import.
       hash = plaintextHash(o['password']);
-      algorithm = 'rabbit_password_hashing_sha256';
+      algorithm = DEFAULT_HASHING_ALGORITHM;
     }
     const user: Resource = { kind: 'user', name, tags: normaliseTags(o['tags']), limits: { ...this.map(o, 'limits', path), ...limits } };
     if (typeof hash === 'string') user.password_hash = hash;
-    if (algorithm === undefined && typeof hash === 'string') algorithm = 'rabbit_password_hashing_sha256';
+    if (algorithm === undefined && typeof hash === 'string') algorithm = DEFAULT_HASHING_ALGORITHM;
     if (typeof algorithm === 'string') {
       if ((HASHING_ALGORITHMS as readonly string[]).includes(algorithm)) user.hashing_algorithm = algorithm as HashingAlgorithm;
       else this.warn(`user ${name}: unknown hashing algorithm ${algorithm}; its password cannot be compared`);

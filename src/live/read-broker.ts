@@ -2,7 +2,7 @@
 // whatever the number of objects), mapped into the model by the shared LiveBuilder.
 import { WarrenError } from '../errors.js';
 import type { JsonMap } from '../model/types.js';
-import { isObj } from './json-shapes.js';
+import { isRecord } from '../model/json.js';
 import type { ManagementClient } from './management-client.js';
 import { LiveBuilder } from './normalise.js';
 import type { LiveState } from './types.js';
@@ -90,7 +90,7 @@ export async function readBroker(client: ManagementClient, options: ReadOptions 
   );
   b.list(globalParameters, 'global-parameters').forEach((o, i) => b.addGlobalParameter(o, `global-parameters[${i}]`));
 
-  const o = isObj(overview) ? overview : {};
+  const o = isRecord(overview) ? overview : {};
   const version = [o['rabbitmq_version'], o['product_version'], o['management_version']].find((v): v is string => typeof v === 'string') ?? 'unknown';
   return b.build(version);
 }
@@ -105,7 +105,7 @@ const PER_VHOST_UP_TO = 16;
  */
 async function listPerVhost(client: ManagementClient, vhostList: Promise<unknown>, kind: 'queues' | 'bindings', query: Record<string, string>): Promise<unknown[]> {
   const listed = await vhostList;
-  const vhosts = (Array.isArray(listed) ? listed : []).filter(isObj).map((v) => v['name']).filter((n): n is string => typeof n === 'string');
+  const vhosts = (Array.isArray(listed) ? listed : []).filter(isRecord).map((v) => v['name']).filter((n): n is string => typeof n === 'string');
   if (vhosts.length > PER_VHOST_UP_TO) {
     const all = await client.get([kind], query);
     return Array.isArray(all) ? all : [];
@@ -117,7 +117,7 @@ async function listPerVhost(client: ManagementClient, vhostList: Promise<unknown
         if (e instanceof WarrenError && / HTTP 404/.test(e.message)) return []; // the vhost went away meanwhile
         throw e;
       });
-      return (Array.isArray(rows) ? rows : []).map((row) => (isObj(row) ? { ...row, vhost } : row));
+      return (Array.isArray(rows) ? rows : []).map((row) => (isRecord(row) ? { ...row, vhost } : row));
     }),
   );
   return lists.flat();
@@ -131,7 +131,7 @@ export async function readMessageCounts(client: ManagementClient, vhosts: Iterab
   const out = new Map<string, number>();
   for (const vhost of new Set(vhosts)) {
     const rows = await client.get(['queues', vhost], { ...QUEUE_QUERY, columns: 'name,vhost,messages' });
-    const list = (Array.isArray(rows) ? rows : []).filter(isObj);
+    const list = (Array.isArray(rows) ? rows : []).filter(isRecord);
     const stats = await statsCounts(client, list);
     for (const o of list) {
       const key = JSON.stringify([o['vhost'], o['name']]);
@@ -152,7 +152,7 @@ async function statsCounts(client: ManagementClient, rows: Record<string, unknow
   if (rows.every((o) => typeof o['messages'] === 'number')) return out;
   const stats = await client.get(['queues'], { columns: 'name,vhost,messages' });
   for (const o of Array.isArray(stats) ? stats : []) {
-    if (isObj(o) && typeof o['messages'] === 'number') out.set(JSON.stringify([o['vhost'], o['name']]), o['messages']);
+    if (isRecord(o) && typeof o['messages'] === 'number') out.set(JSON.stringify([o['vhost'], o['name']]), o['messages']);
   }
   return out;
 }

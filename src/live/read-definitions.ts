@@ -1,12 +1,13 @@
 // The same LiveState as readBroker, from an exported definitions file (`plan --live FILE`).
 // Reads every shape the broker writes or accepts (see shared/corpus/definitions/SOURCES.md):
 // rabbitmqctl and HTTP exports, 3.6 to 4.x, whole-broker and single-vhost files.
+import { DEFAULT_HASHING_ALGORITHM } from '../model/types.js';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { WarrenError } from '../errors.js';
 import type { JsonMap } from '../model/types.js';
 import { hashPassword } from '../model/passwords.js';
-import { isObj, toJsonMap } from './json-shapes.js';
+import { isRecord, toJsonMap } from '../model/json.js';
 import { LiveBuilder } from './normalise.js';
 import type { LiveState } from './types.js';
 
@@ -34,7 +35,7 @@ export async function readDefinitionsFile(file: string, options: ReadDefinitions
 /** From already parsed JSON; `source` names it in errors and in LiveState.source. */
 export function readDefinitions(json: unknown, source: string, options: ReadDefinitionsOptions = {}): LiveState {
   const b = new LiveBuilder({ source, code: 'E_LIVE_FILE', isEndpoint: false });
-  if (!isObj(json)) return b.fail('(top level)', 'a definitions file is a JSON object');
+  if (!isRecord(json)) return b.fail('(top level)', 'a definitions file is a JSON object');
   const d = json;
   const original = typeof d['original_vhost_name'] === 'string' ? d['original_vhost_name'] : undefined;
   const defaultVhost = options.vhost ?? original ?? '/';
@@ -77,7 +78,7 @@ export function readDefinitions(json: unknown, source: string, options: ReadDefi
     if (o['hashing_algorithm'] === undefined && typeof o['password_hash'] === 'string' && /^3\.[0-5]\./.test(version)) {
       o = { ...o, hashing_algorithm: 'rabbit_password_hashing_md5' };
     }
-    b.addUser(o, path, {}, (password) => hashPassword(password, 'rabbit_password_hashing_sha256', stableSalt(b.str(o, 'name', path))));
+    b.addUser(o, path, {}, (password) => hashPassword(password, DEFAULT_HASHING_ALGORITHM, stableSalt(b.str(o, 'name', path))));
   });
   b.list(d['permissions'], 'permissions').forEach((o, i) => b.addPermission(o, `permissions[${i}]`, vhostOf(o, `permissions[${i}]`)));
   b.list(d['topic_permissions'], 'topic_permissions').forEach((o, i) => b.addTopicPermission(o, `topic_permissions[${i}]`, vhostOf(o, `topic_permissions[${i}]`)));

@@ -2,7 +2,7 @@
 // somewhere down its `cause` chain (fetch wraps socket errors): each known code becomes one line
 // that names the spec field to fix and ends with the code, for searching.
 import type { TlsSettings } from '../model/target.js';
-import type { CertInfo } from './tls-material.js';
+import type { CertInfo } from './cert-info.js';
 
 export interface TlsErrorContext {
   settings?: TlsSettings | undefined;

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { WarrenError, type Origin } from '../errors.js';
 import type { TlsSettings } from '../model/target.js';
+import type { CertInfo } from './cert-info.js';
 import { tlsFailure } from './tls-errors.js';
 
 /** The options node:tls takes (https.Agent, tls.connect, amqplib's socketOptions). */
@@ -20,12 +21,7 @@ export interface TlsOptions {
 }
 
 /** What warnings and messages say about a certificate. */
-export interface CertInfo {
-  /** e.g. "CN=warren-admin" */
-  subject: string;
-  validTo: Date;
-  fingerprint: string;
-}
+export type { CertInfo } from './cert-info.js';
 
 export interface TlsMaterial {
   settings: TlsSettings;

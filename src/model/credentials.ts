@@ -6,9 +6,8 @@
 // - a user that states neither password nor hash keeps whatever the broker has; created new, it
 //   has no password (certificate login).
 import { hashPassword, passwordMatches } from './passwords.js';
-import type { HashingAlgorithm, Resource, User } from './types.js';
+import { DEFAULT_HASHING_ALGORITHM, type Resource, type User } from './types.js';
 
-const DEFAULT_ALGORITHM: HashingAlgorithm = 'rabbit_password_hashing_sha256';
 
 export function resolveCredentials(desired: ReadonlyMap<string, Resource>, live: ReadonlyMap<string, Resource>): Map<string, Resource> {
   const resolved = new Map<string, Resource>();
@@ -26,7 +25,7 @@ export function resolveCredentials(desired: ReadonlyMap<string, Resource>, live:
 function resolveUser(user: User, live: User | undefined): User {
   const { password, ...rest } = user;
   if (password !== undefined) {
-    const algorithm = user.hashing_algorithm ?? live?.hashing_algorithm ?? DEFAULT_ALGORITHM;
+    const algorithm = user.hashing_algorithm ?? live?.hashing_algorithm ?? DEFAULT_HASHING_ALGORITHM;
     const liveHash = live?.hashing_algorithm === algorithm ? live.password_hash : undefined;
     if (liveHash && passwordMatches(password.reveal(), liveHash, algorithm)) {
       return { ...rest, password_hash: liveHash, hashing_algorithm: algorithm };
@@ -34,7 +33,7 @@ function resolveUser(user: User, live: User | undefined): User {
     return { ...rest, password_hash: hashPassword(password.reveal(), algorithm), hashing_algorithm: algorithm };
   }
   if (user.password_hash !== undefined) {
-    return { ...rest, hashing_algorithm: user.hashing_algorithm ?? live?.hashing_algorithm ?? DEFAULT_ALGORITHM };
+    return { ...rest, hashing_algorithm: user.hashing_algorithm ?? live?.hashing_algorithm ?? DEFAULT_HASHING_ALGORITHM };
   }
-  return { ...rest, password_hash: live?.password_hash ?? '', hashing_algorithm: live?.hashing_algorithm ?? DEFAULT_ALGORITHM };
+  return { ...rest, password_hash: live?.password_hash ?? '', hashing_algorithm: live?.hashing_algorithm ?? DEFAULT_HASHING_ALGORITHM };
 }

@@ -1,5 +1,6 @@
 // Identity: one composite string key per object, as DESIGN.md's "Plan semantics" defines it.
 // JSON arrays keep the parts unambiguous whatever characters names contain.
+import { unreachable } from '../errors.js';
 import type { Json, JsonMap, Resource } from './types.js';
 
 export function resourceKey(r: Resource): string {
@@ -18,6 +19,28 @@ export function resourceKey(r: Resource): string {
       return key(r.kind, r.vhost, r.name);
     case 'binding':
       return key(r.kind, r.vhost, r.source, r.destination_type, r.destination, r.routing_key, canonicalJson(r.arguments));
+    default:
+      return unreachable(r, 'kind');
+  }
+}
+
+/** The vhost an object lives in; a vhost's is its own name, a user's is none (''). */
+export function vhostNameOf(r: Resource): string {
+  switch (r.kind) {
+    case 'vhost':
+      return r.name;
+    case 'user':
+      return '';
+    case 'permission':
+    case 'topic_permission':
+    case 'exchange':
+    case 'queue':
+    case 'binding':
+    case 'policy':
+    case 'operator_policy':
+      return r.vhost;
+    default:
+      return unreachable(r, 'kind');
   }
 }
 
@@ -76,5 +99,7 @@ export function describeResource(r: Resource): string {
       const args = Object.keys(r.arguments).length ? ` ${canonicalJson(r.arguments)}` : '';
       return `binding ${r.vhost}/${r.source} -> ${r.destination_type} ${r.destination} [${r.routing_key}]${args}`;
     }
+    default:
+      return unreachable(r, 'kind');
   }
 }

@@ -46,6 +46,9 @@ export interface User extends Base {
 }
 
 export type HashingAlgorithm = 'rabbit_password_hashing_sha256' | 'rabbit_password_hashing_sha512' | 'rabbit_password_hashing_md5';
+export const HASHING_ALGORITHMS: readonly HashingAlgorithm[] = ['rabbit_password_hashing_sha256', 'rabbit_password_hashing_sha512', 'rabbit_password_hashing_md5'];
+/** What RabbitMQ uses when a user or a definitions file names none. */
+export const DEFAULT_HASHING_ALGORITHM: HashingAlgorithm = 'rabbit_password_hashing_sha256';
 
 export interface Permission extends Base {
   kind: 'permission';
@@ -125,7 +128,9 @@ export type Kind = Resource['kind'];
  * the broker re-match every queue, about half a second per policy; written first, each queue picks
  * its policy up when it is declared. Deleted last, a policy has fewer queues left to re-match.
  */
-export const KIND_ORDER: readonly Kind[] = ['vhost', 'user', 'permission', 'topic_permission', 'policy', 'operator_policy', 'exchange', 'queue', 'binding'];
+const KIND_RANK: Record<Kind, number> = { vhost: 0, user: 1, permission: 2, topic_permission: 3, policy: 4, operator_policy: 5, exchange: 6, queue: 7, binding: 8 };
+/** Every kind in dependency order. Built from a Record over Kind, so a new kind must be given a place. */
+export const KIND_ORDER: readonly Kind[] = (Object.keys(KIND_RANK) as Kind[]).sort((a, b) => KIND_RANK[a] - KIND_RANK[b]);
 
 /** A whole topology, keyed by resourceKey(). A Map, because names are user data. */
 export interface Model {

@@ -1,17 +1,27 @@
 // Attribute comparison of one object's live and desired forms. Both sides arrive normalised
 // (defaults filled, tags sorted, x-queue-type folded into `type`), so equality here is plain
 // canonical-JSON equality.
+import { isJsonMap } from '../model/json.js';
 import { IDENTITY_FIELDS, canonicalJson, jsonEqual } from '../model/keys.js';
-import type { Json, JsonMap, Kind, Resource } from '../model/types.js';
+import type { Json, Kind, Resource } from '../model/types.js';
 import type { FieldDiff } from './types.js';
 
 /** Fields never compared: identity, bookkeeping, and the live-only facts. */
 const NOT_ATTRIBUTES = new Set(['kind', 'origin', 'live', 'password']);
 
 /** What the broker cannot change in place (DESIGN.md, "Plan semantics"). */
-const REPLACE_ON: Partial<Record<Kind, ReadonlySet<string>>> = {
+const NOTHING: ReadonlySet<string> = new Set();
+const REPLACE_ON: Record<Kind, ReadonlySet<string>> = {
   exchange: new Set(['type', 'durable', 'auto_delete', 'internal', 'arguments']),
   queue: new Set(['type', 'durable', 'auto_delete', 'arguments']),
+  // A binding's attributes are all identity: it changes by delete + create, never in place.
+  binding: NOTHING,
+  vhost: NOTHING,
+  user: NOTHING,
+  permission: NOTHING,
+  topic_permission: NOTHING,
+  policy: NOTHING,
+  operator_policy: NOTHING,
 };
 
 const SENSITIVE = new Set(['password_hash']);
@@ -35,7 +45,7 @@ export function compareResources(live: Resource, desired: Resource): Comparison 
     const before = fieldOf(live, field);
     if (jsonEqual(before, after)) continue;
     fields.push(SENSITIVE.has(field) ? { field, before, after, sensitive: true } : { field, before, after });
-    if (replaceOn?.has(field)) forcedBy.push(...forcingPaths(field, before, after));
+    if (replaceOn.has(field)) forcedBy.push(...forcingPaths(field, before, after));
   }
   // Sorted here, not before the loop: most objects have no differing field at all.
   if (fields.length > 1) fields.sort((x, y) => (x.field < y.field ? -1 : x.field > y.field ? 1 : 0));
@@ -50,12 +60,9 @@ function fieldOf(r: Resource, field: string): Json | undefined {
 
 /** For a map, name the keys that differ (`arguments.x-max-length`) so a reviewer sees the cause. */
 function forcingPaths(field: string, before: Json | undefined, after: Json | undefined): string[] {
-  if (!isMap(before) || !isMap(after)) return [field];
+  if (!isJsonMap(before) || !isJsonMap(after)) return [field];
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
   const changed = keys.filter((k) => canonicalJson(before[k]) !== canonicalJson(after[k]));
   return changed.map((k) => `${field}.${k}`);
 }
 
-function isMap(value: Json | undefined): value is JsonMap {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

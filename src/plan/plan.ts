@@ -5,9 +5,10 @@ import { describeResource } from '../model/keys.js';
 import type { Resource } from '../model/types.js';
 import { carryOverBindings } from './cascade.js';
 import { compareResources } from './compare.js';
+import { markDataLoss } from './data-loss.js';
 import { orderChanges } from './order.js';
 import { pruneVerdict } from './prune.js';
-import type { Change, Plan, PlanInput, PlanSummary } from './types.js';
+import type { Change, Owners, Plan, PlanInput, PlanSummary } from './types.js';
 
 export function planChanges(input: PlanInput): Plan {
   const diagnostics: Diagnostic[] = [];
@@ -66,10 +67,6 @@ export function planChanges(input: PlanInput): Plan {
   };
 }
 
-/** key -> the stacks that own it (several only for a vhost that stacks share as a container). */
-export interface Owners {
-  get(key: string): readonly string[] | undefined;
-}
 
 /** Asks each stack's set (there are few stacks) instead of indexing every key of every stack. */
 function ownersLookup(ownership: PlanInput['ownership']): Owners {
@@ -98,29 +95,6 @@ function withLiveValues(desired: Resource, live: Resource): Resource {
     if (merged[field] === undefined && field !== 'live') merged[field] = value;
   }
   return merged as unknown as Resource;
-}
-
-/**
- * Deleting or replacing a queue with messages, or deleting a vhost that holds such queues, loses
- * them. A queue the plan deletes or replaces carries its own mark, so a vhost counts only the
- * others: each message is counted once.
- */
-function markDataLoss(changes: Change[], live: ReadonlyMap<string, Resource>): Change[] {
-  const markedOnTheirOwn = new Set(changes.filter((c) => c.kind === 'queue' && (c.action === 'delete' || c.action === 'replace')).map((c) => c.key));
-  const messagesByVhost = new Map<string, number>();
-  for (const [key, r] of live) {
-    if (r.kind === 'queue' && r.live && r.live.messages > 0 && !markedOnTheirOwn.has(key)) {
-      messagesByVhost.set(r.vhost, (messagesByVhost.get(r.vhost) ?? 0) + r.live.messages);
-    }
-  }
-  return changes.map((c) => {
-    const before = c.before;
-    if (!before || (c.action !== 'delete' && c.action !== 'replace')) return c;
-    let messages = 0;
-    if (before.kind === 'queue') messages = before.live?.messages ?? 0;
-    if (before.kind === 'vhost' && c.action === 'delete') messages = messagesByVhost.get(before.name) ?? 0;
-    return messages > 0 ? { ...c, dataLoss: { messages } } : c;
-  });
 }
 
 /** Everything declared, plus what the stack owned before and the plan keeps (for example under --prune none). */

@@ -1,8 +1,8 @@
 // Which live objects that the spec does not declare are deleted, and why (DESIGN.md, "Ownership").
+import { unreachable } from '../errors.js';
 import { describeResource, resourceKey } from '../model/keys.js';
 import type { Resource } from '../model/types.js';
-import type { Owners } from './plan.js';
-import type { PlanInput } from './types.js';
+import type { Owners, PlanInput } from './types.js';
 
 /** `warning`: kept although prune would delete it, and the user should know why. */
 export type PruneVerdict = { delete: true; reason: string } | { delete: false; warning?: string };
@@ -38,8 +38,11 @@ export function isProtected(r: Resource, input: Pick<PlanInput, 'connectingUser'
     case 'topic_permission':
     case 'user':
       return input.connectingUser !== undefined && ('user' in r ? r.user : r.name) === input.connectingUser;
-    default:
+    case 'policy':
+    case 'operator_policy':
       return false;
+    default:
+      return unreachable(r, 'kind');
   }
 }
 

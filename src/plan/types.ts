@@ -5,23 +5,14 @@ import type { Diagnostic } from '../errors.js';
 import type { Json, Kind, Resource } from '../model/types.js';
 
 export type Action = 'create' | 'update' | 'replace' | 'delete';
+export const ACTIONS: readonly Action[] = ['create', 'update', 'replace', 'delete'];
 
-/**
- * | action  | before         | after          |
- * |---------|----------------|----------------|
- * | create  | undefined      | desired object |
- * | update  | live object    | desired object |
- * | replace | live object    | desired object |
- * | delete  | live object    | undefined      |
- */
-export interface Change {
-  action: Action;
+/** What every change carries, whatever its action. */
+interface ChangeCommon {
   key: string;
   kind: Kind;
   /** `queue orders/orders.created`, for people. */
   title: string;
-  before?: Resource | undefined;
-  after?: Resource | undefined;
   fields: FieldDiff[];
   /** replace only: the field paths the broker cannot change in place, e.g. `arguments.x-max-length`. */
   forcedBy: string[];
@@ -29,6 +20,22 @@ export interface Change {
   /** Set when applying this change would drop messages; apply refuses it without --allow-data-loss. */
   dataLoss?: { messages: number } | undefined;
 }
+
+/**
+ * A change, discriminated on `action`, so that `before` and `after` exist exactly where they mean
+ * something and a switch over the action is checked for exhaustiveness:
+ *
+ * | action  | before         | after          |
+ * |---------|----------------|----------------|
+ * | create  | (none)         | desired object |
+ * | update  | live object    | desired object |
+ * | replace | live object    | desired object |
+ * | delete  | live object    | (none)         |
+ */
+export type Change =
+  | (ChangeCommon & { action: 'create'; before?: undefined; after: Resource })
+  | (ChangeCommon & { action: 'update' | 'replace'; before: Resource; after: Resource })
+  | (ChangeCommon & { action: 'delete'; before: Resource; after?: undefined });
 
 export interface FieldDiff {
   field: string;
@@ -72,4 +79,9 @@ export interface PlanInput {
   specVhosts: ReadonlySet<string>;
   /** The user warren connects as: prune never removes its permissions (that would lock warren out). */
   connectingUser?: string | undefined;
+}
+
+/** key -> the stacks that own it (several only for a vhost that stacks share as a container). */
+export interface Owners {
+  get(key: string): readonly string[] | undefined;
 }

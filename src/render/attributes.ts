@@ -2,7 +2,7 @@
 // address), with every sensitive value replaced by a flag before any renderer sees it.
 import { IDENTITY_FIELDS } from '../model/keys.js';
 import { Secret } from '../model/secret.js';
-import type { Json, JsonMap, Resource } from '../model/types.js';
+import type { Json, Resource } from '../model/types.js';
 import type { FieldDiff } from '../plan/types.js';
 
 /** Bookkeeping, not attributes: `origin` is shown as a source location, `live` as data loss. */
@@ -40,9 +40,6 @@ function isSensitive(field: string, value: unknown): boolean {
   return SENSITIVE_FIELDS.has(field) || value instanceof Secret;
 }
 
-export function isMap(value: Json | undefined): value is JsonMap {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Code-point order, not locale order, so output is the same on every machine. */
 export function compareText(a: string, b: string): number {

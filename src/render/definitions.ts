@@ -11,7 +11,9 @@
 // - user tags as a list and user limits in the user entry (3.10 reads both).
 // The stack's ownership record goes along as a global parameter, as apply would write it, so a
 // plan of the same spec against the imported broker is empty.
-import { ownershipParameterName, ownershipValue } from '../live/ownership.js';
+import { unreachable } from '../errors.js';
+import { DEFAULT_HASHING_ALGORITHM } from '../model/types.js';
+import { ownershipParameterName, ownershipValue } from '../model/ownership-record.js';
 import { resourceKey } from '../model/keys.js';
 import type { Json, JsonMap, Resource } from '../model/types.js';
 
@@ -42,7 +44,7 @@ export function renderDefinitions(desired: ReadonlyMap<string, Resource>, option
         push('users', {
           name: r.name,
           password_hash: r.password_hash ?? '',
-          hashing_algorithm: r.hashing_algorithm ?? 'rabbit_password_hashing_sha256',
+          hashing_algorithm: r.hashing_algorithm ?? DEFAULT_HASHING_ALGORITHM,
           tags: r.tags,
           limits: r.limits,
         });
@@ -68,6 +70,8 @@ export function renderDefinitions(desired: ReadonlyMap<string, Resource>, option
       case 'operator_policy':
         push('parameters', { vhost: r.vhost, component: 'operator_policy', name: r.name, value: { pattern: r.pattern, 'apply-to': r.apply_to, definition: r.definition, priority: r.priority } });
         break;
+      default:
+        unreachable(r, 'kind');
     }
   }
   const name = ownershipParameterName(options.stack);

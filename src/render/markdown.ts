@@ -1,8 +1,9 @@
 // The plan as a pull-request comment: a heading with the summary, data loss called out before
 // anything else, a table of changes in plan order, then the map diffs as ```diff blocks.
+import { isJsonMap, isRecord } from '../model/json.js';
 import { formatDiagnostic } from '../errors.js';
 import type { Action, Change, Plan } from '../plan/types.js';
-import { attributesOf, isMap, isSensitiveDiff } from './attributes.js';
+import { attributesOf, isSensitiveDiff } from './attributes.js';
 import { SENSITIVE_TEXT, dataLossLine, dataLossTotal, errorCountLine, formatCount, formatValue, matchesLine, ownershipNote, plural, summaryCounts, summaryLine } from './format.js';
 import { mapDiff } from './map-diff.js';
 import { fenced, htmlCode, inlineCode } from './markdown-escape.js';
@@ -63,7 +64,7 @@ function details(c: Change): string[] {
   if (c.action === 'update' || c.action === 'replace') {
     for (const f of c.fields) {
       if (isSensitiveDiff(f)) items.push(inlineCode(`${f.field}: ${SENSITIVE_TEXT} -> ${SENSITIVE_TEXT}`));
-      else if (isMap(f.before) || isMap(f.after)) items.push(`${inlineCode(f.field)}: see the diff below`);
+      else if (isJsonMap(f.before) || isJsonMap(f.after)) items.push(`${inlineCode(f.field)}: see the diff below`);
       else items.push(inlineCode(`${f.field}: ${formatValue(f.before)} -> ${formatValue(f.after)}`));
     }
   }
@@ -75,8 +76,8 @@ function diffSection(c: Change): string[] {
   if (c.action !== 'update' && c.action !== 'replace') return [];
   const lines: string[] = [];
   for (const f of c.fields) {
-    if (isSensitiveDiff(f) || !(isMap(f.before) || isMap(f.after))) continue;
-    lines.push(`@@ ${f.field} @@`, ...mapDiff(isMap(f.before) ? f.before : {}, isMap(f.after) ? f.after : {}).map((l) => `${l.op} ${l.text}`));
+    if (isSensitiveDiff(f) || !(isJsonMap(f.before) || isJsonMap(f.after))) continue;
+    lines.push(`@@ ${f.field} @@`, ...mapDiff(isJsonMap(f.before) ? f.before : {}, isJsonMap(f.after) ? f.after : {}).map((l) => `${l.op} ${l.text}`));
   }
   if (lines.length === 0) return [];
   const block = fenced('diff', lines);
@@ -86,5 +87,5 @@ function diffSection(c: Change): string[] {
 
 function isEmpty(value: unknown): boolean {
   if (value === '' || (Array.isArray(value) && value.length === 0)) return true;
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+  return isRecord(value) && Object.keys(value).length === 0;
 }

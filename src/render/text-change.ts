@@ -1,8 +1,10 @@
 // One change as a Terraform-style block: the action symbol and title, then comments (why, what
 // forces a replace), then the attributes or changed fields, then a loud data-loss line.
+import { unreachable } from '../errors.js';
+import { isJsonMap } from '../model/json.js';
 import type { Json } from '../model/types.js';
 import type { Action, Change, FieldDiff } from '../plan/types.js';
-import { attributesOf, isMap, isSensitiveDiff, type Attribute } from './attributes.js';
+import { attributesOf, isSensitiveDiff, type Attribute } from './attributes.js';
 import type { Palette } from './color.js';
 import { SENSITIVE_TEXT, dataLossLine, formatValue, printable } from './format.js';
 import { mapDiff, mapLines, type MapLine } from './map-diff.js';
@@ -30,7 +32,7 @@ function createdLines(attributes: Attribute[], p: Palette): string[] {
   return attributes.flatMap((a) => {
     const head = `${BODY}${p.green('+')} ${a.field.padEnd(width)} = `;
     if (a.sensitive) return [`${head}${SENSITIVE_TEXT}`];
-    if (isMap(a.value) && Object.keys(a.value).length > 0) return mapBlock(head, mapLines(a.value).map((l) => ({ ...l, op: '+' as const })), new Set(), '', p);
+    if (isJsonMap(a.value) && Object.keys(a.value).length > 0) return mapBlock(head, mapLines(a.value).map((l) => ({ ...l, op: '+' as const })), new Set(), '', p);
     return [`${head}${formatValue(a.value)}`];
   });
 }
@@ -42,7 +44,7 @@ function changedLines(fields: FieldDiff[], forced: ReadonlySet<string>, p: Palet
     const mark = forced.has(f.field) ? `  ${p.red(FORCES)}` : '';
     const head = `${BODY}${op} ${f.field.padEnd(width)} = `;
     if (isSensitiveDiff(f)) return [`${head}${f.before === undefined ? '' : `${SENSITIVE_TEXT} -> `}${SENSITIVE_TEXT}${mark}`];
-    if (isMap(f.before) || isMap(f.after)) return mapBlock(head, mapDiff(asMap(f.before), asMap(f.after)), forced, f.field, p, mark);
+    if (isJsonMap(f.before) || isJsonMap(f.after)) return mapBlock(head, mapDiff(asMap(f.before), asMap(f.after)), forced, f.field, p, mark);
     return [`${head}${f.before === undefined ? '' : `${formatValue(f.before)} -> `}${formatValue(f.after)}${mark}`];
   });
 }
@@ -60,7 +62,7 @@ function mapBlock(head: string, entries: MapLine[], forced: ReadonlySet<string>,
 }
 
 function asMap(value: Json | undefined): Record<string, Json> {
-  return isMap(value) ? value : {};
+  return isJsonMap(value) ? value : {};
 }
 
 function symbol(action: Action, p: Palette): string {
@@ -73,5 +75,7 @@ function symbol(action: Action, p: Palette): string {
       return `${p.red('-')}/${p.green('+')}`;
     case 'delete':
       return p.red('-');
+    default:
+      return unreachable(action, 'action');
   }
 }

@@ -14,6 +14,7 @@
 // No password is ever in it. Users that apply creates or whose password changes carry the new
 // salted hash in `after` (apply writes that hash); other hashes are left out, and field diffs of
 // a hash hold only a mask.
+import { isRecord } from '../model/json.js';
 import type { TlsSettings } from '../model/target.js';
 import type { Plan } from '../plan/types.js';
 
@@ -42,5 +43,5 @@ export interface SavedPlan {
 
 /** Is this parsed JSON meant to be a saved plan (whatever its version)? */
 export function looksLikePlanFile(json: unknown): boolean {
-  return typeof json === 'object' && json !== null && !Array.isArray(json) && Object.hasOwn(json, 'warren_plan');
+  return isRecord(json) && Object.hasOwn(json, 'warren_plan');
 }

@@ -1,6 +1,7 @@
 // A saved plan's JSON -> SavedPlan, checked field by field: apply executes what it reads, so a
 // file that was cut short, edited by hand into nonsense or written by another version is refused
 // (E_PLAN_FILE) before anything is sent to a broker.
+import { isRecord } from '../model/json.js';
 import { readFileSync, statSync } from 'node:fs';
 import { WarrenError } from '../errors.js';
 import { resourceKey } from '../model/keys.js';
@@ -75,7 +76,7 @@ export function parsePlanFile(json: unknown, file: string): SavedPlan {
     throw new WarrenError('E_PLAN_FILE', `${file}: unknown plan version ${JSON.stringify(d['warren_plan'])} (this warren reads version ${PLAN_FILE_VERSION}); make the plan again with this version of warren`);
   }
   const str = (o: Obj, k: string, path: string): string => (typeof o[k] === 'string' ? (o[k] as string) : bad(`${path}.${k}`, 'expected a string'));
-  const obj = (v: unknown, path: string): Obj => (isObj(v) ? v : bad(path, 'expected an object'));
+  const obj = (v: unknown, path: string): Obj => (isRecord(v) ? v : bad(path, 'expected an object'));
   const strings = (v: unknown, path: string): string[] => (Array.isArray(v) && v.every((s) => typeof s === 'string') ? (v as string[]) : bad(path, 'expected a list of strings'));
 
   const stack = str(d, 'stack', '');
@@ -94,7 +95,7 @@ export function parsePlanFile(json: unknown, file: string): SavedPlan {
     return change;
   });
   const summary = { create: 0, update: 0, replace: 0, delete: 0, unchanged: 0 };
-  const savedSummary = isObj(d['summary']) ? d['summary'] : {};
+  const savedSummary = isRecord(d['summary']) ? d['summary'] : {};
   summary.unchanged = typeof savedSummary['unchanged'] === 'number' ? savedSummary['unchanged'] : 0;
   for (const c of changes) summary[c.action]++;
   const plan: Plan = {
@@ -127,7 +128,7 @@ function parseTarget(t: Obj, str: Str, strings: (v: unknown, path: string) => st
     management: strings(t['management'], 'target.management'),
     amqp: strings(t['amqp'], 'target.amqp'),
     ...(typeof t['username'] === 'string' ? { username: t['username'] } : {}),
-    ...(isObj(t['tls']) ? { tls: parseTls(t['tls']) } : {}),
+    ...(isRecord(t['tls']) ? { tls: parseTls(t['tls']) } : {}),
   };
 }
 
@@ -154,23 +155,26 @@ function parseChange(c: Obj, path: string, bad: Bad, str: Str): Change {
   const key = str(c, 'key', path);
   const before = c['before'] === undefined ? undefined : parseResource(c['before'], kind, `${path}.before`, bad);
   const after = c['after'] === undefined ? undefined : parseResource(c['after'], kind, `${path}.after`, bad);
-  if ((action === 'delete' || action === 'update' || action === 'replace') && !before) bad(path, `a ${action} needs "before"`);
-  if (action !== 'delete' && !after) bad(path, `a ${action} needs "after"`);
   for (const r of [before, after]) if (r && resourceKey(r) !== key) bad(`${path}.key`, 'does not match the object');
   if (!Array.isArray(c['fields'])) bad(`${path}.fields`, 'expected a list');
   const fields = (c['fields'] as unknown[]).map((f, i): FieldDiff => {
-    if (!isObj(f) || typeof f['field'] !== 'string') return bad(`${path}.fields[${i}]`, 'expected {field, before, after}');
+    if (!isRecord(f) || typeof f['field'] !== 'string') return bad(`${path}.fields[${i}]`, 'expected {field, before, after}');
     return { field: f['field'], before: f['before'] as Json | undefined, after: f['after'] as Json | undefined, ...(f['sensitive'] === true ? { sensitive: true } : {}) };
   });
   const forcedBy = Array.isArray(c['forced_by']) ? c['forced_by'].filter((s): s is string => typeof s === 'string') : [];
-  const change: Change = { action, key, kind, title: str(c, 'title', path), before, after, fields, forcedBy };
+  const common = { key, kind, title: str(c, 'title', path), fields, forcedBy };
+  const need = (r: Resource | undefined, side: 'before' | 'after'): Resource => r ?? bad(path, `a ${action} needs "${side}"`);
+  const change: Change =
+    action === 'create' ? { ...common, action, after: need(after, 'after') }
+    : action === 'delete' ? { ...common, action, before: need(before, 'before') }
+    : { ...common, action, before: need(before, 'before'), after: need(after, 'after') };
   if (typeof c['reason'] === 'string') change.reason = c['reason'];
-  if (isObj(c['data_loss']) && typeof c['data_loss']['messages'] === 'number') change.dataLoss = { messages: c['data_loss']['messages'] };
+  if (isRecord(c['data_loss']) && typeof c['data_loss']['messages'] === 'number') change.dataLoss = { messages: c['data_loss']['messages'] };
   return change;
 }
 
 function parseResource(v: unknown, kind: Kind, path: string, bad: Bad): Resource {
-  if (!isObj(v)) return bad(path, 'expected an object');
+  if (!isRecord(v)) return bad(path, 'expected an object');
   const out: Obj = { kind };
   for (const [field, type] of Object.entries(FIELDS[kind])) {
     const value = v[field];
@@ -179,7 +183,7 @@ function parseResource(v: unknown, kind: Kind, path: string, bad: Bad): Resource
     out[field] = value;
   }
   const origin = v['origin'];
-  if (isObj(origin) && typeof origin['file'] === 'string' && typeof origin['line'] === 'number' && typeof origin['col'] === 'number') {
+  if (isRecord(origin) && typeof origin['file'] === 'string' && typeof origin['line'] === 'number' && typeof origin['col'] === 'number') {
     out['origin'] = { file: origin['file'], line: origin['line'], col: origin['col'] };
   }
   return out as unknown as Resource;
@@ -196,7 +200,7 @@ function fits(value: unknown, type: FieldType): boolean {
     case 'tags':
       return Array.isArray(value) && value.every((t) => typeof t === 'string');
     case 'map':
-      return isObj(value);
+      return isRecord(value);
     case 'queue_type':
       return (QUEUE_TYPES as readonly unknown[]).includes(value);
     case 'apply_to':
@@ -208,6 +212,3 @@ function fits(value: unknown, type: FieldType): boolean {
   }
 }
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -4,7 +4,8 @@
 // empty when the plan was made may not be now.
 import { WarrenError } from '../errors.js';
 import type { LiveState } from '../live/types.js';
-import type { Change, Plan } from '../plan/types.js';
+import { markDataLoss } from '../plan/data-loss.js';
+import type { Plan } from '../plan/types.js';
 import { objectFingerprint, ownershipFingerprint, ownersOf } from './fingerprint.js';
 import type { SavedPlan } from './format.js';
 
@@ -33,20 +34,7 @@ export function assertNotStale(saved: SavedPlan, live: LiveState, options: Verif
   );
 }
 
-/** The plan with its data-loss marks recomputed from the live message counts. */
+/** The plan with its data-loss marks recomputed from the live message counts (the planner's own rule). */
 export function withCurrentDataLoss(plan: Plan, live: LiveState): Plan {
-  const byVhost = new Map<string, number>();
-  for (const r of live.model.resources.values()) {
-    if (r.kind === 'queue' && r.live && r.live.messages > 0) byVhost.set(r.vhost, (byVhost.get(r.vhost) ?? 0) + r.live.messages);
-  }
-  const changes = plan.changes.map((c): Change => {
-    const { dataLoss: _old, ...rest } = c;
-    if (c.action !== 'delete' && c.action !== 'replace') return rest;
-    const current = live.model.resources.get(c.key);
-    let messages = 0;
-    if (current?.kind === 'queue') messages = current.live?.messages ?? 0;
-    if (current?.kind === 'vhost' && c.action === 'delete') messages = byVhost.get(current.name) ?? 0;
-    return messages > 0 ? { ...rest, dataLoss: { messages } } : rest;
-  });
-  return { ...plan, changes };
+  return { ...plan, changes: markDataLoss(plan.changes, live.model.resources) };
 }

@@ -1,4 +1,5 @@
 // Plan + what it was planned against -> the saved plan's JSON text (see format.ts).
+import { withoutCredentials } from '../model/url-credentials.js';
 import { WarrenError } from '../errors.js';
 import type { LiveState } from '../live/types.js';
 import { SECRET_MASK, Secret } from '../model/secret.js';
@@ -45,17 +46,6 @@ function savedTarget(t: Target): SavedTarget {
     out.tls = tls;
   }
   return out;
-}
-
-export function withoutCredentials(raw: string): string {
-  try {
-    const url = new URL(raw);
-    url.username = '';
-    url.password = '';
-    return url.toString().replace(/\/$/, '');
-  } catch {
-    return raw.replace(/\/\/[^/@]*@/, '//');
-  }
 }
 
 function changeJson(c: Change, fingerprint: string): Record<string, unknown> {

@@ -4,17 +4,12 @@
 import type { Diagnostic, Origin } from '../errors.js';
 import { Secret } from '../model/secret.js';
 import { interpolate, type Env, type Interpolated, type InterpolationProblem } from './interpolate.js';
-import { isSecretPath, isUriPath, splitUriCredentials } from './secrets.js';
+import { isSecretPath, isUriPath } from './secrets.js';
+import { splitUrlCredentials } from '../model/url-credentials.js';
 import type { Entry, MapNode, PathSegment, SpecNode } from './tree.js';
-import type { YamlEntry, YamlMap, YamlMerge, YamlNode, YamlScalar } from './yaml-nodes.js';
+import { MAX_ALIAS_EXPANSION_NODES, type YamlEntry, type YamlMap, type YamlMerge, type YamlNode, type YamlScalar } from './yaml-nodes.js';
 import type { SourceFile } from './yaml-source.js';
 
-/**
- * A second guard beside MAX_ALIAS_COUNT, which counts alias uses but not their size: one big
- * anchor aliased a few thousand times is linear to write and quadratic to expand. The reader
- * (yaml-source.ts) already refuses a file past it; the walk counts again, as a last line.
- */
-export const MAX_ALIAS_EXPANSION_NODES = 500_000;
 
 export interface BuiltTree {
   root: SpecNode;
@@ -166,7 +161,7 @@ function buildString(ctx: Context, raw: string, node: YamlScalar, path: PathSegm
     return { kind: 'scalar', origin, value: new Secret(result.value) };
   }
   if (uri) {
-    const split = splitUriCredentials(result.value);
+    const split = splitUrlCredentials(result.value);
     if (split?.password) ctx.secrets.push(split.password.reveal(), split.encodedPassword ?? '');
   }
   return { kind: 'scalar', origin, value: result.value };

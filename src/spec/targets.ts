@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type { Secret } from '../model/secret.js';
 import type { Target, TlsSettings } from '../model/target.js';
 import type { Declared, SpecIndex } from './spec-index.js';
-import { splitUriCredentials } from './secrets.js';
+import { splitUrlCredentials } from '../model/url-credentials.js';
 import { booleanOf, child, itemsOf, secretOf, stringOf, type PathSegment, type SpecNode } from './tree.js';
 
 export interface TargetUri {
@@ -36,7 +36,7 @@ function buildTarget(decl: Declared): Target {
   let password: Secret | undefined = secretOf(child(decl.node, 'password'));
   const uris = (key: 'management' | 'amqp'): string[] =>
     targetUris(decl, key).map(({ raw }) => {
-      const split = splitUriCredentials(raw);
+      const split = splitUrlCredentials(raw);
       if (!split) return raw;
       username ??= split.username;
       password ??= split.password;

@@ -1,11 +1,10 @@
 // Stage 6: the merged spec -> the desired Model, with every default filled in, so a spec that
 // states a default and one that leaves it out give equal models (and plan to no changes).
 import type { Exchange, HashingAlgorithm, Model, Policy, Queue, Resource, User, Vhost } from '../model/types.js';
-import { emptyModel } from '../model/types.js';
+import { DEFAULT_HASHING_ALGORITHM, emptyModel } from '../model/types.js';
 import { resourceKey } from '../model/keys.js';
 import { toJsonMap } from './json.js';
 import { asQueueType, queueTypeOf } from './queue-type.js';
-import { DEFAULT_HASHING_ALGORITHM } from './rules/users.js';
 import { field, type Declared, type SpecIndex, type UserDecl, type VhostDecl } from './spec-index.js';
 import { booleanOf, child, itemsOf, numberOf, secretOf, stringOf, type SpecNode } from './tree.js';
 

@@ -3,8 +3,7 @@
 // unknown alias or tag, a bad merge) are placed at that node, found from where the parser opened it.
 import type { YAMLException } from 'js-yaml';
 import type { Code, Diagnostic, Origin } from '../errors.js';
-import { MAX_ALIAS_EXPANSION_NODES } from './build-tree.js';
-import { Scanner, type YamlNode } from './yaml-nodes.js';
+import { MAX_ALIAS_EXPANSION_NODES, Scanner, type YamlNode } from './yaml-nodes.js';
 
 /** The node the parser was reading when it stopped. */
 export interface OpenNode {

@@ -5,7 +5,15 @@
 // The shapes are those of tree.ts (kind, origin, value / items / entries), so that a `plain`
 // node (no alias, merge, `${` or unreadable value anywhere inside) already is a SpecNode tree and
 // build-tree can take it as it is: on a large spec that is nearly every node.
+
 import type { Origin } from '../errors.js';
+
+/**
+ * A second guard beside MAX_ALIAS_COUNT, which counts alias uses but not their size: one big
+ * anchor aliased a few thousand times is linear to write and quadratic to expand. The reader
+ * (yaml-source.ts) already refuses a file past it; the walk counts again, as a last line.
+ */
+export const MAX_ALIAS_EXPANSION_NODES = 500_000;
 
 interface Placed {
   /** Where the content starts, after any `&anchor` or `!tag`: what diagnostics point at. */

@@ -41,33 +41,22 @@ const boolType = new Type('tag:yaml.org,2002:bool', {
   construct: (data: string) => data[0] === 't' || data[0] === 'T',
 });
 
-const intType = new Type('tag:yaml.org,2002:int', {
-  kind: 'scalar',
-  resolve: (data: unknown) => {
-    if (!NUMBER_START.has(first(data))) return false;
-    const s = text(data);
-    return INT_10.test(s) || INT_8.test(s) || INT_16.test(s);
-  },
-  construct: (data: string) => {
-    if (data.startsWith('0o')) return parseInt(data.slice(2), 8);
-    if (data.startsWith('0x')) return parseInt(data.slice(2), 16);
-    return Number(data);
-  },
-});
+/** An int or float type: plain scalars that start like a number and match `matches`. */
+function numberType(tag: string, matches: (s: string) => boolean, construct: (data: string) => number): InstanceType<typeof Type> {
+  return new Type(tag, { kind: 'scalar', resolve: (data: unknown) => NUMBER_START.has(first(data)) && matches(text(data)), construct });
+}
 
-const floatType = new Type('tag:yaml.org,2002:float', {
-  kind: 'scalar',
-  resolve: (data: unknown) => {
-    if (!NUMBER_START.has(first(data))) return false;
-    const s = text(data);
-    return FLOAT.test(s) || INFINITY.test(s) || NAN.test(s);
-  },
-  construct: (data: string) => {
-    if (NAN.test(data)) return NaN;
-    if (INFINITY.test(data)) return data.startsWith('-') ? -Infinity : Infinity;
-    return Number(data);
-  },
-});
+const intType = numberType(
+  'tag:yaml.org,2002:int',
+  (s) => INT_10.test(s) || INT_8.test(s) || INT_16.test(s),
+  (data) => (data.startsWith('0o') ? parseInt(data.slice(2), 8) : data.startsWith('0x') ? parseInt(data.slice(2), 16) : Number(data)),
+);
+
+const floatType = numberType(
+  'tag:yaml.org,2002:float',
+  (s) => FLOAT.test(s) || INFINITY.test(s) || NAN.test(s),
+  (data) => (NAN.test(data) ? NaN : INFINITY.test(data) ? (data.startsWith('-') ? -Infinity : Infinity) : Number(data)),
+);
 
 // js-yaml applies a merge to the key whose tag is this one, so only a plain `<<` may resolve to it.
 const mergeType = new Type(MERGE_TAG, { kind: 'scalar', resolve: (data: unknown) => data === '<<' });

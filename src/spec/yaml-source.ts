@@ -4,8 +4,7 @@
 // diagnostics here; a file with any of them goes no further.
 import { load, YAMLException, type LoadOptions, type State } from 'js-yaml';
 import type { Diagnostic, Origin } from '../errors.js';
-import { MAX_ALIAS_EXPANSION_NODES } from './build-tree.js';
-import { keyName, Scanner, type YamlAlias, type YamlMap, type YamlNode, type YamlScalar, type YamlSeq } from './yaml-nodes.js';
+import { keyName, MAX_ALIAS_EXPANSION_NODES, Scanner, type YamlAlias, type YamlMap, type YamlNode, type YamlScalar, type YamlSeq } from './yaml-nodes.js';
 import { yamlErrorDiagnostic } from './yaml-errors.js';
 import { MERGE_TAG, SPEC_SCHEMA, UNREADABLE } from './yaml-schema.js';
 

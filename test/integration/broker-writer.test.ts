@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { WarrenError } from '../../src/errors.js';
-import { BrokerWriter } from '../../src/live/broker-writer.js';
+import { BrokerWriter } from '../../src/apply/broker-writer.js';
 import { ManagementClient } from '../../src/live/management-client.js';
 import { readBroker } from '../../src/live/read-broker.js';
 import { resourceKey } from '../../src/model/keys.js';

@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { WarrenError } from '../../src/errors.js';
-import { BrokerWriter } from '../../src/live/broker-writer.js';
+import { BrokerWriter } from '../../src/apply/broker-writer.js';
 import { ManagementClient } from '../../src/live/management-client.js';
-import { ownershipParameterName, ownershipValue } from '../../src/live/ownership.js';
+import { ownershipParameterName, ownershipValue } from '../../src/model/ownership-record.js';
 import { readBroker } from '../../src/live/read-broker.js';
 import { readDefinitions } from '../../src/live/read-definitions.js';
 import { type BrokerHandle, skipUnlessBroker, startBroker } from '../harness/broker.js';

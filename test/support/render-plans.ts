@@ -176,6 +176,18 @@ function adopt(): Plan {
   return plan(all, all);
 }
 
+/** The sample plan in README's "What a plan means": README quotes this golden file (readme.test.ts). */
+function readmeSample(): Plan {
+  const dead = (ttl: number) => queue('orders', 'orders.dead', { arguments: { 'x-message-ttl': ttl } });
+  const length = (max: number) => policy('orders', 'orders-length', { pattern: '^orders\\.', apply_to: 'queues', definition: { 'max-length': max, overflow: 'reject-publish' } });
+  const unchanged = [vhost('orders'), exchange('orders', 'orders.dlx', { type: 'fanout' }), binding('orders', 'orders.dlx', 'orders.dead')];
+  const refunded = queue('orders', 'orders.refunded');
+  const live = [...unchanged, dead(604800000), length(50000), refunded];
+  return plan([...unchanged, dead(1209600000), length(100000), queue('orders', 'orders.shipped')], live, {
+    ownership: new Map([['orders', keysOf(...live)]]),
+  });
+}
+
 export const SCENARIOS: ReadonlyArray<readonly [name: string, build: () => Plan]> = [
   ['create', createAll],
   ['update', updates],
@@ -186,4 +198,5 @@ export const SCENARIOS: ReadonlyArray<readonly [name: string, build: () => Plan]
   ['names', oddNames],
   ['no-changes', noChanges],
   ['adopt', adopt],
+  ['readme', readmeSample],
 ];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ownershipParameterName, ownershipValue, readOwnership } from '../../src/live/ownership.js';
+import { ownershipParameterName, ownershipValue, readOwnership } from '../../src/model/ownership-record.js';
 import type { Json } from '../../src/model/types.js';
 
 test('name and value of a stack record', () => {

@@ -56,6 +56,10 @@ describe('markdown plan: user data', () => {
 
   it('calls out data loss before the table', () => {
     const out = renderPlanMarkdown(SCENARIOS.find(([n]) => n === 'data-loss')?.[1]() ?? assert.fail());
-    assert.ok(out.indexOf('[!CAUTION]') < out.indexOf('| Action |'));
+    const callout = out.indexOf('[!CAUTION]');
+    const table = out.indexOf('| Action |');
+    assert.ok(callout >= 0, 'the data-loss callout is missing');
+    assert.ok(table >= 0, 'the table is missing');
+    assert.ok(callout < table, 'the callout comes after the table');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveTarget } from '../../src/cli/resolve-target.js';
+import { resolveTarget } from '../../src/workflow/resolve-target.js';
 import { Secret } from '../../src/model/secret.js';
 import type { Target } from '../../src/model/target.js';
 

@@ -10,7 +10,7 @@ import { resolveCredentials } from '../../src/model/credentials.js';
 import { resourceKey } from '../../src/model/keys.js';
 import { Secret } from '../../src/model/secret.js';
 import type { Resource } from '../../src/model/types.js';
-import { planChanges, type Plan } from '../../src/plan/index.js';
+import { planChanges, type Change, type Plan } from '../../src/plan/index.js';
 import { parsePlanFile, planFileArgument } from '../../src/saved-plan/read.js';
 import { assertNotStale, withCurrentDataLoss } from '../../src/saved-plan/verify.js';
 import { planFileText } from '../../src/saved-plan/write.js';
@@ -72,7 +72,7 @@ test('read back, a saved plan is the plan that was made', () => {
 
 test('a Secret that reaches the file is a bug: nothing is written', () => {
   const { plan, live } = saved();
-  const poisoned = { ...plan, changes: plan.changes.map((c) => (c.after?.kind === 'queue' ? { ...c, after: { ...c.after, arguments: { leak: new Secret('x') as unknown as string } } } : c)) };
+  const poisoned = { ...plan, changes: plan.changes.map((c): Change => (c.action !== 'delete' && c.after.kind === 'queue' ? { ...c, after: { ...c.after, arguments: { leak: new Secret('x') as unknown as string } } } : c)) };
   assert.throws(() => planFileText({ plan: poisoned, live, specVhosts: [] }), (e: unknown) => e instanceof WarrenError && e.code === 'E_INTERNAL');
 });
 
@@ -143,4 +143,17 @@ test('data loss is judged on the message counts at apply time', () => {
       ['queue v/gone', 7],
     ],
   );
+});
+
+test('re-checked, a saved plan counts each message once, as the fresh plan does (the rule drifted once)', () => {
+  // Deleting a vhost whose queue holds 5 messages: the queue's own delete carries the 5, and the
+  // vhost counts only the other queues. A saved plan re-checked used to say 5 + 5.
+  const full = withMessages(queue('gone', 'q'), 5);
+  const live = liveOf([vhost('gone'), full], new Map([['s', keysOf(vhost('gone'), full)]]));
+  const plan = planChanges({ stack: 's', desired: new Map(), live: live.model.resources, ownership: live.ownership, prune: 'managed', specVhosts: new Set() });
+  const lost = (p: Plan) => p.changes.reduce((n, c) => n + (c.dataLoss?.messages ?? 0), 0);
+  assert.equal(lost(plan), 5);
+  assert.deepEqual(plan.changes.map((c) => [c.title, c.dataLoss?.messages]), [['queue gone/q', 5], ['vhost gone', undefined]]);
+  assert.equal(lost(withCurrentDataLoss(plan, live)), 5);
+  assert.deepEqual(withCurrentDataLoss(plan, live).changes, plan.changes);
 });

@@ -1,7 +1,7 @@
 // YAML features users reach for: anchors, aliases and merge keys, with positions still right.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_ALIAS_EXPANSION_NODES } from '../../src/spec/build-tree.js';
+import { MAX_ALIAS_EXPANSION_NODES } from '../../src/spec/yaml-nodes.js';
 import { HEAD, briefs, load } from './spec-helpers.js';
 
 test('anchors, aliases and merge keys expand; explicit keys win over merged ones', () => {

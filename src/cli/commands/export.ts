@@ -3,23 +3,12 @@
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WarrenError } from '../../errors.js';
-import { exportSpec, type ExportLayout, type ExportResult } from '../../export/export.js';
-import { ownershipParameterName } from '../../live/ownership.js';
-import { readBroker } from '../../live/read-broker.js';
-import { readDefinitionsFile } from '../../live/read-definitions.js';
-import type { LiveState } from '../../live/types.js';
+import type { ExportLayout, ExportResult } from '../../export/export.js';
+import { exportLive, type ExportRequest } from '../../workflow/export-live.js';
 import type { Outcome } from '../exit.js';
-import { managementClient } from '../get-plan.js';
 import { processIo, type CommandIo } from '../io.js';
-import { resolveTarget, type ConnectionFlags, type Env } from '../resolve-target.js';
 
-export interface ExportCommandOptions {
-  env: Env;
-  connection: ConnectionFlags;
-  /** Read this definitions file instead of a broker. */
-  from?: string | undefined;
-  vhosts: string[];
-  stack: string;
+export interface ExportCommandOptions extends Omit<ExportRequest, 'layout'> {
   /** A .yaml/.yml file, or a folder; stdout when undefined. */
   output?: string | undefined;
 }
@@ -27,10 +16,8 @@ export interface ExportCommandOptions {
 export const DEFAULT_EXPORT_STACK = 'exported';
 
 export async function exportCommand(options: ExportCommandOptions, io: CommandIo = processIo()): Promise<Outcome> {
-  ownershipParameterName(options.stack); // the same limits as every stack name
-  const live = await readLive(options, io);
   const layout = layoutOf(options.output);
-  const result = exportSpec(live, { stack: options.stack, vhosts: options.vhosts }, layout);
+  const result = await exportLive({ ...options, layout }, (line) => io.progress(line));
   for (const w of result.warnings) io.stderr.write(`warning: ${w}\n`);
   if (options.output === undefined) {
     io.stdout.write(result.files[0]?.text ?? '');
@@ -41,14 +28,6 @@ export async function exportCommand(options: ExportCommandOptions, io: CommandIo
   }
   io.progress(summary(result, options.output ?? 'stdout'));
   return { kind: 'ok' };
-}
-
-async function readLive(options: ExportCommandOptions, io: CommandIo): Promise<LiveState> {
-  if (options.from !== undefined) return readDefinitionsFile(options.from);
-  const target = resolveTarget([], options.connection, options.env);
-  const client = managementClient(target);
-  io.progress(`Reading ${client.endpoint} ...`);
-  return readBroker(client);
 }
 
 /** A name ending in .yaml/.yml that is not an existing folder is a file; anything else a folder. */

@@ -1,10 +1,11 @@
 // `warren plan`: diff the spec against the broker (or a definitions file) and show the plan.
+import { unreachable } from '../../errors.js';
 import { writeFileSync } from 'node:fs';
 import { planFileText } from '../../saved-plan/write.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanText, useColor } from '../../render/index.js';
 import type { Plan } from '../../plan/index.js';
 import type { Outcome } from '../exit.js';
-import { preparePlan, type PlanRequest } from '../get-plan.js';
+import { planSpec, type PlanRequest } from '../../workflow/plan-spec.js';
 import { processIo, type CommandIo } from '../io.js';
 
 export type PlanFormat = 'text' | 'json' | 'markdown';
@@ -17,7 +18,7 @@ export interface PlanCommandOptions extends PlanRequest {
 }
 
 export async function planCommand(options: PlanCommandOptions, io: CommandIo = processIo()): Promise<Outcome> {
-  const { plan, live, target, spec } = await preparePlan(options, (line) => io.progress(line));
+  const { plan, live, target, spec } = await planSpec(options, (line) => io.progress(line));
   io.stdout.write(renderPlan(plan, options.format, useColor(io.stdout, io.env)));
   if (options.output !== undefined) {
     writeFileSync(options.output, planFileText({ plan, live, target, specVhosts: spec.vhosts }));
@@ -34,6 +35,8 @@ export function renderPlan(plan: Plan, format: PlanFormat, color: boolean): stri
       return renderPlanMarkdown(plan);
     case 'text':
       return renderPlanText(plan, { color });
+    default:
+      return unreachable(format, 'format');
   }
 }
 

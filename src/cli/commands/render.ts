@@ -8,7 +8,7 @@ import { renderDefinitions } from '../../render/definitions.js';
 import { assertValidSpec, loadSpec } from '../../spec/index.js';
 import type { Outcome } from '../exit.js';
 import { processIo, type CommandIo } from '../io.js';
-import type { Env } from '../resolve-target.js';
+import type { Env } from '../../workflow/resolve-target.js';
 
 export type RenderFormat = 'definitions';
 

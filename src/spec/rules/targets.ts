@@ -2,7 +2,7 @@
 // together (a certificate with its key, certificate login with amqps://), and TLS verification
 // switched off only with a warning.
 import type { Declared } from '../spec-index.js';
-import { maskUri, splitUriCredentials } from '../secrets.js';
+import { redactUrl, splitUrlCredentials } from '../../model/url-credentials.js';
 import { targetUris } from '../targets.js';
 import { booleanOf, child, displayPath, entry, stringOf } from '../tree.js';
 import type { Report, Rule } from './report.js';
@@ -44,11 +44,11 @@ function checkUris(target: Declared, report: Report): void {
   for (const key of ['management', 'amqp'] as const) {
     for (const uri of targetUris(target, key)) {
       const where = displayPath(uri.path);
-      const split = splitUriCredentials(uri.raw);
+      const split = splitUrlCredentials(uri.raw);
       const scheme = split ? new URL(split.uri).protocol : undefined;
       if (!split || !scheme || !(SCHEMES[key] as readonly string[]).includes(scheme)) {
         const schemes = SCHEMES[key].map((s) => `${s}//`).join(' or ');
-        report.error('E_SCHEMA', uri.node.origin, `${where}: \`${maskUri(uri.raw)}\` is not an ${schemes} URL`);
+        report.error('E_SCHEMA', uri.node.origin, `${where}: \`${redactUrl(uri.raw)}\` is not an ${schemes} URL`);
         continue;
       }
       if (split.username === undefined && split.password === undefined) continue;

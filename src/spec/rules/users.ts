@@ -1,12 +1,11 @@
 // Users: one way to state a password (E_CONFLICT), none for a certificate user, and a password
 // hash that fits its algorithm.
 // The password itself is never read here beyond its presence.
-import type { HashingAlgorithm } from '../../model/types.js';
+import { DEFAULT_HASHING_ALGORITHM, type HashingAlgorithm } from '../../model/types.js';
 import { field, fieldPath, type UserDecl } from '../spec-index.js';
 import { displayPath, stringOf } from '../tree.js';
 import type { Report, Rule } from './report.js';
 
-export const DEFAULT_HASHING_ALGORITHM: HashingAlgorithm = 'rabbit_password_hashing_sha256';
 
 /** A broker hash is base64 of a 4-byte salt followed by the digest. */
 const HASH_BYTES: Record<HashingAlgorithm, number> = {

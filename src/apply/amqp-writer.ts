@@ -13,8 +13,8 @@
 import type { Channel, ChannelModel } from 'amqplib';
 import { WarrenError } from '../errors.js';
 import type { Binding, Exchange, Queue } from '../model/types.js';
-import { connectAmqp, type AmqpConnectOptions } from './amqp-connect.js';
-import type { CertInfo } from './tls-material.js';
+import { connectAmqp, type AmqpConnectOptions } from '../live/amqp-connect.js';
+import type { CertInfo } from '../live/tls-material.js';
 
 export interface AmqpWriterOptions extends AmqpConnectOptions {
   channelsPerVhost: number;

@@ -4,9 +4,9 @@
 import { WarrenError } from '../errors.js';
 import { canonicalJson } from '../model/keys.js';
 import type { Binding, Exchange, Json, JsonMap, Permission, Policy, Queue, TopicPermission, User, Vhost } from '../model/types.js';
-import { isObj } from './json-shapes.js';
-import type { ManagementClient } from './management-client.js';
-import { queueTypeOrUndefined } from './normalise.js';
+import { isRecord } from '../model/json.js';
+import type { ManagementClient } from '../live/management-client.js';
+import { queueTypeOrUndefined } from '../live/normalise.js';
 
 export class BrokerWriter {
   constructor(readonly client: ManagementClient) {}
@@ -27,7 +27,7 @@ export class BrokerWriter {
     await this.client.put(['vhosts', v.name], body);
     if (v.default_queue_type) {
       const live = await this.client.get(['vhosts', v.name]);
-      const actual = isObj(live) ? queueTypeOrUndefined(live['default_queue_type']) : undefined;
+      const actual = isRecord(live) ? queueTypeOrUndefined(live['default_queue_type']) : undefined;
       if (actual !== v.default_queue_type) {
         throw new WarrenError(
           'E_VERSION',
@@ -126,7 +126,7 @@ export class BrokerWriter {
     }
     const wanted = canonicalJson(b.arguments);
     for (const row of Array.isArray(rows) ? rows : []) {
-      if (!isObj(row) || row['routing_key'] !== b.routing_key) continue;
+      if (!isRecord(row) || row['routing_key'] !== b.routing_key) continue;
       if (canonicalJson((row['arguments'] ?? {}) as Json) !== wanted) continue;
       const key = row['properties_key'];
       if (typeof key !== 'string') continue;
@@ -166,7 +166,7 @@ export class BrokerWriter {
   async #syncLimits(base: ['vhost-limits' | 'user-limits', string], limits: JsonMap): Promise<void> {
     const rows = await this.client.get(base);
     const current = new Set<string>();
-    for (const row of Array.isArray(rows) ? rows : []) if (isObj(row) && isObj(row['value'])) for (const k of Object.keys(row['value'])) current.add(k);
+    for (const row of Array.isArray(rows) ? rows : []) if (isRecord(row) && isRecord(row['value'])) for (const k of Object.keys(row['value'])) current.add(k);
     for (const [name, value] of Object.entries(limits)) await this.client.put([...base, name], { value });
     for (const name of current) if (!Object.hasOwn(limits, name)) await this.client.delete([...base, name]);
   }

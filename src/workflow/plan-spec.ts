@@ -1,7 +1,8 @@
-// The I/O glue around the pure planner: load the spec, read the live side (a broker or a
-// definitions file), adapt to the broker's version, resolve passwords to hashes, plan.
+// Plan a spec: the I/O glue around the pure planner. Load the spec, read the live side (a broker or
+// a definitions file), adapt to the broker's version, resolve passwords to hashes, plan. `plan`,
+// `apply` and the library all start here.
 import { WarrenError, errorsOf, formatDiagnostic, type Diagnostic } from '../errors.js';
-import { connectManagement, managementClientFor } from '../live/connect-target.js';
+import { connectManagement } from '../live/connect-target.js';
 import type { ManagementClient } from '../live/management-client.js';
 import { readBroker, readMessageCounts } from '../live/read-broker.js';
 import { readDefinitionsFile } from '../live/read-definitions.js';
@@ -9,6 +10,7 @@ import type { LiveState } from '../live/types.js';
 import { adaptToVersion } from '../model/compat.js';
 import { resolveCredentials } from '../model/credentials.js';
 import type { Target } from '../model/target.js';
+import { vhostNameOf } from '../model/keys.js';
 import type { Resource } from '../model/types.js';
 import { planChanges, type Plan, type PruneMode } from '../plan/index.js';
 import { assertValidSpec, loadSpec, type LoadedSpec } from '../spec/index.js';
@@ -37,7 +39,7 @@ export interface PreparedPlan {
   client?: ManagementClient | undefined;
 }
 
-export async function preparePlan(request: PlanRequest, progress: (line: string) => void): Promise<PreparedPlan> {
+export async function planSpec(request: PlanRequest, progress: (line: string) => void): Promise<PreparedPlan> {
   // The spec first, then the broker: reading the broker while the spec loads was tried and gained
   // nothing (the loader holds the event loop, so the answers wait in the socket buffers).
   const spec = loadSpec(request.paths.length > 0 ? request.paths : ['.'], request.env);
@@ -68,7 +70,7 @@ export async function preparePlan(request: PlanRequest, progress: (line: string)
   // matter, so their vhosts are counted now and the plan made again with the real numbers.
   const uncounted = plan.changes.filter((c) => c.dataLoss && !Number.isFinite(c.dataLoss.messages));
   if (client && uncounted.length > 0) {
-    const counts = await readMessageCounts(client, uncounted.map((c) => vhostOf(c.before as Resource)));
+    const counts = await readMessageCounts(client, uncounted.flatMap((c) => (c.before ? [vhostNameOf(c.before)] : [])));
     live = { ...live, model: { resources: withMessageCounts(live.model.resources, counts) } };
     plan = planAgainst(live.model.resources);
   }
@@ -81,9 +83,6 @@ export async function preparePlan(request: PlanRequest, progress: (line: string)
   return { plan: { ...plan, diagnostics }, spec, live, target, client };
 }
 
-function vhostOf(r: Resource): string {
-  return r.kind === 'vhost' || r.kind === 'user' ? r.name : r.vhost;
-}
 
 function withMessageCounts(resources: ReadonlyMap<string, Resource>, counts: ReadonlyMap<string, number>): Map<string, Resource> {
   const out = new Map(resources);
@@ -103,7 +102,3 @@ async function readTarget(target: Target, progress: (line: string) => void, befo
   return { client, live: await readBroker(client, { messageCounts: false }) };
 }
 
-/** A client over all of the target's management endpoints, with its TLS settings; nothing is sent yet. */
-export function managementClient(target: Target, progress?: (line: string) => void): ManagementClient {
-  return managementClientFor(target, { progress }).client;
-}

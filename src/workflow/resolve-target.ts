@@ -3,6 +3,7 @@
 import { WarrenError } from '../errors.js';
 import { Secret } from '../model/secret.js';
 import type { Target } from '../model/target.js';
+import { redactUrl, splitUrlCredentials } from '../model/url-credentials.js';
 
 export interface ConnectionFlags {
   target?: string | undefined;
@@ -50,22 +51,11 @@ function splitList(value: string): string[] {
 function moveUrlCredentials(target: Target): Target {
   let { username, password } = target;
   const management = target.management.map((raw) => {
-    let url: URL;
-    try {
-      url = new URL(raw);
-    } catch {
-      throw new WarrenError('E_TARGET', `management endpoint is not a URL: ${redactUrl(raw)}`, { origin: target.origin });
-    }
-    if (url.username) username ??= decodeURIComponent(url.username);
-    if (url.password) password ??= new Secret(decodeURIComponent(url.password));
-    url.username = '';
-    url.password = '';
-    return url.toString().replace(/\/$/, '');
+    const split = splitUrlCredentials(raw);
+    if (!split) throw new WarrenError('E_TARGET', `management endpoint is not a URL: ${redactUrl(raw)}`, { origin: target.origin });
+    username ??= split.username;
+    password ??= split.password;
+    return new URL(split.uri).toString().replace(/\/$/, '');
   });
   return { ...target, management, username: username ?? 'guest', password: password ?? new Secret('guest') };
-}
-
-/** A URL fit for messages: any password in it is masked. */
-export function redactUrl(raw: string): string {
-  return raw.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
 }

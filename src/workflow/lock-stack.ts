@@ -1,5 +1,5 @@
-// Takes the stack's lock for an apply (see apply/lock.ts): picks the vhost that holds it, and
-// connects over AMQP as the target's user.
+// Takes and releases the stack's lock for an apply (the lock itself: apply/lock.ts): picks the
+// vhost that holds it, and connects over AMQP as the target's user.
 //
 // Which vhost: see chooseLockVhost. On a broker without any vhost, the spec's first is created
 // now with the spec's settings, and the plan then finds it in place.
@@ -9,9 +9,10 @@
 import type { ChannelModel } from 'amqplib';
 import { WarrenError } from '../errors.js';
 import { acquireStackLock, chooseLockVhost, currentHolder, lockQueueName, type StackLock } from '../apply/lock.js';
-import { BrokerWriter } from '../live/broker-writer.js';
+import { BrokerWriter } from '../apply/broker-writer.js';
 import { connectAmqpToTarget } from '../live/connect-target.js';
 import type { ManagementClient } from '../live/management-client.js';
+import { isRecord } from '../model/json.js';
 import { resourceKey } from '../model/keys.js';
 import type { Target } from '../model/target.js';
 import type { Vhost } from '../model/types.js';
@@ -50,19 +51,28 @@ export async function lockStack(request: LockRequest): Promise<TakenLock> {
     connect: (v) => connect(amqpTarget, v, request.progress),
     queueArguments: async (v, queue) => {
       const q = await client.get(['queues', v, queue]);
-      const args = typeof q === 'object' && q !== null ? (q as Record<string, unknown>)['arguments'] : undefined;
-      return typeof args === 'object' && args !== null ? (args as Record<string, unknown>) : undefined;
+      const args = isRecord(q) ? q['arguments'] : undefined;
+      return isRecord(args) ? args : undefined;
     },
   });
   request.progress(`Locked stack ${stack} (queue ${lockQueueName(stack)} in vhost ${vhost}).`);
   return { lock, created };
 }
 
+/** Frees the lock. Returns a warning when it was lost part way (another apply could have run). */
+export async function releaseLock(taken: TakenLock | undefined): Promise<string | undefined> {
+  if (!taken) return undefined;
+  const lost = taken.lock.lost;
+  await taken.lock.release();
+  if (lost === undefined) return undefined;
+  return `the lock of stack ${taken.lock.stack} was lost during apply (${lost}); another apply may have run at the same time: plan again to check`;
+}
+
 async function vhostNames(client: ManagementClient): Promise<Set<string>> {
   const rows = await client.get(['vhosts'], { columns: 'name' });
   const names = new Set<string>();
   for (const row of Array.isArray(rows) ? rows : []) {
-    const name = typeof row === 'object' && row !== null ? (row as Record<string, unknown>)['name'] : undefined;
+    const name = isRecord(row) ? row['name'] : undefined;
     if (typeof name === 'string') names.add(name);
   }
   return names;

@@ -5,8 +5,8 @@
 // 1.8 MB that the broker spends half a second formatting; gzipped it is about a tenth.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { WarrenError } from '../errors.js';
-import type { Json, JsonMap } from '../model/types.js';
-import { toJsonMap } from './json-shapes.js';
+import type { Json, JsonMap } from './types.js';
+import { toJsonMap } from './json.js';
 
 export const OWNERSHIP_PREFIX = 'warren.stack.';
 export const OWNERSHIP_VERSION = 2;

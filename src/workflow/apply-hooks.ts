@@ -1,0 +1,32 @@
+// What an apply asks of its caller (the CLI, or a program using the library): where progress and
+// warnings go, how the plan is shown, and whether to go ahead. The workflow decides everything else.
+import type { Plan } from '../plan/index.js';
+import type { PlanSummary } from '../plan/index.js';
+
+export interface ApplyHooks {
+  /** Progress and warnings, one line each (the CLI writes them to stderr). */
+  progress(line: string): void;
+  /** Shows the plan before anything is written; `preface` says where a saved plan came from. */
+  show(plan: Plan, preface?: string): void;
+  /** Asks whether to apply; throws (E_ABORTED) to stop with nothing written. Not called for saved plans. */
+  confirm(plan: Plan, endpoint: string): Promise<void>;
+  /** Called as changes complete. */
+  onApplied?: ((done: number, total: number) => void) | undefined;
+}
+
+export interface ApplyOptions {
+  allowDataLoss: boolean;
+  autoApprove: boolean;
+  concurrency: number;
+}
+
+/** How an apply ended: changes written, only the ownership record written, or nothing to do. */
+export type ApplyResult =
+  | ({ kind: 'applied'; stack: string } & Applied)
+  | { kind: 'adopted'; stack: string; owned: number }
+  | { kind: 'unchanged'; stack: string };
+
+export interface Applied {
+  summary: PlanSummary;
+  seconds: number;
+}

@@ -1,0 +1,54 @@
+// Run a reviewed plan against a broker: the writers are chosen here (AMQP for exchanges, queues and
+// bindings when the target has an AMQP URL, the management API for the rest), apply/ does the work.
+import { AmqpWriter } from '../apply/amqp-writer.js';
+import { applyPlan } from '../apply/apply.js';
+import { BrokerApplyTarget } from '../apply/broker-target.js';
+import { BrokerWriter } from '../apply/broker-writer.js';
+import { formatDiagnostic } from '../errors.js';
+import { amqpOptionsFor, expiryWarning } from '../live/connect-target.js';
+import type { ManagementClient } from '../live/management-client.js';
+import type { Target } from '../model/target.js';
+import type { Plan } from '../plan/index.js';
+import type { Applied } from './apply-hooks.js';
+
+export interface ExecuteOptions {
+  allowDataLoss: boolean;
+  /** Requests in flight at once within a phase. */
+  concurrency: number;
+  progress: (line: string) => void;
+  onApplied?: ((done: number, total: number) => void) | undefined;
+}
+
+export async function executePlan(plan: Plan, target: Target, client: ManagementClient, options: ExecuteOptions): Promise<Applied> {
+  const { progress } = options;
+  const seenCerts = new Set<string>();
+  const amqp = target.amqp.length > 0
+    ? new AmqpWriter({
+        ...amqpOptionsFor(target, { progress }),
+        channelsPerVhost: options.concurrency,
+        onPeerCertificate: (endpoint, cert) => {
+          const w = seenCerts.has(cert.fingerprint) ? undefined : expiryWarning(cert, "the server's certificate");
+          seenCerts.add(cert.fingerprint);
+          if (w) progress(formatDiagnostic({ ...w, endpoint }));
+        },
+      })
+    : undefined;
+  const started = Date.now();
+  try {
+    await applyPlan(plan, new BrokerApplyTarget(new BrokerWriter(client), amqp), {
+      allowDataLoss: options.allowDataLoss,
+      concurrency: options.concurrency,
+      onProgress: options.onApplied,
+    });
+  } finally {
+    await amqp?.close();
+  }
+  return { summary: plan.summary, seconds: (Date.now() - started) / 1000 };
+}
+
+/** A plan with no changes still records what the stack now owns (adopting objects that already match). */
+export async function recordOwnership(plan: Plan, client: ManagementClient): Promise<boolean> {
+  if (!plan.ownershipChanged) return false;
+  await new BrokerApplyTarget(new BrokerWriter(client), undefined).recordOwnership(plan.stack, plan.owned);
+  return true;
+}
