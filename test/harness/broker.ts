@@ -1,14 +1,16 @@
 // Disposable RabbitMQ nodes for integration tests: Debian's rabbitmq-server in a fresh temp dir,
 // on free ports, with a unique node name. See shared/rabbitmq-local.md for why it runs the real
 // script (not the /usr/sbin wrapper) and why HOME points at the temp dir (the Erlang cookie).
+// Two versions: 3.10 (Debian 12's package, on this machine) and 4.0 (Debian 13's, run from a
+// trixie root made by scripts/ensure-broker4.sh); WARREN_TEST_BROKER picks the default.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
+import { brokerInstall, testBrokerVersion, type BrokerInstall, type BrokerVersion } from './versions.js';
 
-export const RABBITMQ_SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server';
-export const RABBITMQCTL = '/usr/lib/rabbitmq/bin/rabbitmqctl';
+export { testBrokerVersion, type BrokerVersion } from './versions.js';
 
 export type Plugin = 'management' | 'shovel' | 'federation' | 'auth_mechanism_ssl';
 
@@ -23,6 +25,8 @@ export interface StartOptions {
   bootTimeoutMs?: number;
   /** The Erlang cookie (written to HOME/.erlang.cookie): nodes of one cluster share it. */
   cookie?: string;
+  /** Which RabbitMQ; default: WARREN_TEST_BROKER (3.10 when unset). */
+  version?: BrokerVersion;
 }
 
 export interface CtlResult {
@@ -37,9 +41,16 @@ export interface BrokerHandle {
   username: 'guest';
   password: 'guest';
   nodeName: string;
+  /** The RabbitMQ this node runs: '3.10' or '4.0'. */
+  version: BrokerVersion;
+  /** The node's temp dir, as this process sees it (inside the chroot for 4.0). */
   dir: string;
   /** The beam.smp process of the node. */
   pid: number;
+  /**
+   * The node's own rabbitmqctl. An argument naming an existing file outside the node's root (4.0
+   * runs in a chroot) is copied into the node's dir first and passed by its path in there.
+   */
   rabbitmqctl(args: string[]): Promise<CtlResult>;
   /** Back to an empty node (stop_app; reset; start_app), so test files can share one node. */
   reset(): Promise<void>;
@@ -55,19 +66,22 @@ export interface BrokerHandle {
   stop(opts?: { graceful?: boolean }): Promise<void>;
 }
 
-/** Is Debian's rabbitmq-server installed? Tests skip with a clear message when it is not. */
-export function brokerAvailable(): boolean {
-  return existsSync(RABBITMQ_SERVER) && existsSync(RABBITMQCTL);
+/** Is this version's rabbitmq-server installed? Tests skip with a clear message when it is not. */
+export function brokerAvailable(version: BrokerVersion = testBrokerVersion()): boolean {
+  const install = brokerInstall(version);
+  return existsSync(install.root + install.server) && existsSync(install.root + install.ctl);
 }
 
 /** The message tests print when they skip; CI installs the broker, so there they never skip. */
-export const SKIP_NO_BROKER = `RabbitMQ is not installed (${RABBITMQ_SERVER} is missing): apt-get install -y rabbitmq-server, or run .ci/run`;
+export function skipMessage(version: BrokerVersion = testBrokerVersion()): string {
+  return brokerInstall(version).missing;
+}
 
 /** In CI a missing broker is a failure, not a skip. */
-export function skipUnlessBroker(): string | false {
-  if (brokerAvailable()) return false;
-  if (process.env['CI']) throw new Error(SKIP_NO_BROKER);
-  return SKIP_NO_BROKER;
+export function skipUnlessBroker(version: BrokerVersion = testBrokerVersion()): string | false {
+  if (brokerAvailable(version)) return false;
+  if (process.env['CI']) throw new Error(skipMessage(version));
+  return skipMessage(version);
 }
 
 // Nodes this process started and has not stopped yet: killed on exit, whatever the reason.
@@ -150,9 +164,10 @@ function nodeEnv(dir: string, nodeName: string, extra: Record<string, string>): 
   return { ...env, HOME: dir, RABBITMQ_NODENAME: nodeName, ...extra };
 }
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<CtlResult> {
+function run(cmd: string[], args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<CtlResult> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [file, ...pre] = cmd as [string, ...string[]];
+    const child = spawn(file, [...pre, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -210,10 +225,41 @@ async function readPid(pidFile: string, shellPid: number, timeoutMs: number): Pr
   return shellPid;
 }
 
+/**
+ * Host files a 4.0 node must read (certificates in its config, definitions for rabbitmqctl) are
+ * copied into its dir inside the root: a chroot sees nothing outside. The text's absolute paths
+ * that name existing files outside the root are rewritten to the copies' inside paths.
+ */
+function bringInside(install: BrokerInstall, dir: string, words: string[]): string[] {
+  if (install.root === '') return words;
+  const files = join(dir, 'files');
+  return words.map((w) => {
+    if (!isAbsolute(w) || w.startsWith(`${install.root}/`) || !existsSync(w) || !statSync(w).isFile()) return w;
+    mkdirSync(files, { recursive: true });
+    const copy = join(mkdtempSync(join(files, 'f-')), basename(w));
+    copyFileSync(w, copy);
+    return copy.slice(install.root.length);
+  });
+}
+
+function configInside(install: BrokerInstall, dir: string, config: string): string {
+  return config
+    .split('\n')
+    .map((line) => {
+      const m = /^(\s*[\w.]+\s*=\s*)(\/\S+)\s*$/.exec(line);
+      return m ? `${m[1]}${bringInside(install, dir, [m[2] as string])[0]}` : line;
+    })
+    .join('\n');
+}
+
 export async function startBroker(opts: StartOptions = {}): Promise<BrokerHandle> {
-  if (!brokerAvailable()) throw new Error(SKIP_NO_BROKER);
+  const version = opts.version ?? testBrokerVersion();
+  const install = brokerInstall(version);
+  if (!brokerAvailable(version)) throw new Error(skipMessage(version));
   hookExit();
-  const dir = mkdtempSync(join(tmpdir(), 'warren-rmq-'));
+  // `dir` is the host's path; `inside` is the same folder as the node (in its root) sees it.
+  const dir = mkdtempSync(join(install.root === '' ? tmpdir() : join(install.root, 'tmp'), 'warren-rmq-'));
+  const inside = dir.slice(install.root.length);
   const [amqpPort, distPort, mgmtPort] = (await freePorts(3)) as [number, number, number];
   const nodeName = `warren-${process.pid}-${++counter}-${Math.random().toString(36).slice(2, 8)}@localhost`;
   const plugins = ['management', ...(opts.plugins ?? [])].flatMap((p) => PLUGIN_APPS[p as Plugin]);
@@ -221,20 +267,20 @@ export async function startBroker(opts: StartOptions = {}): Promise<BrokerHandle
   const extra: Record<string, string> = {
     RABBITMQ_NODE_PORT: String(amqpPort),
     RABBITMQ_DIST_PORT: String(distPort),
-    RABBITMQ_MNESIA_BASE: join(dir, 'mnesia'),
-    RABBITMQ_LOG_BASE: join(dir, 'log'),
-    RABBITMQ_ENABLED_PLUGINS_FILE: join(dir, 'enabled_plugins'),
-    RABBITMQ_PID_FILE: join(dir, 'pid'),
+    RABBITMQ_MNESIA_BASE: join(inside, 'mnesia'),
+    RABBITMQ_LOG_BASE: join(inside, 'log'),
+    RABBITMQ_ENABLED_PLUGINS_FILE: join(inside, 'enabled_plugins'),
+    RABBITMQ_PID_FILE: join(inside, 'pid'),
     RABBITMQ_SERVER_START_ARGS: `-rabbitmq_management listener [{port,${mgmtPort}}]`,
     // A missing file keeps the node from reading the machine's /etc/rabbitmq/rabbitmq.conf.
-    RABBITMQ_CONFIG_FILE: join(dir, 'rabbitmq'),
-    RABBITMQ_ADVANCED_CONFIG_FILE: join(dir, 'advanced.config'),
-    RABBITMQ_CONF_ENV_FILE: join(dir, 'rabbitmq-env.conf'),
+    RABBITMQ_CONFIG_FILE: join(inside, 'rabbitmq'),
+    RABBITMQ_ADVANCED_CONFIG_FILE: join(inside, 'advanced.config'),
+    RABBITMQ_CONF_ENV_FILE: join(inside, 'rabbitmq-env.conf'),
   };
-  Object.assign(extra, opts.env ?? {});
-  if (opts.config !== undefined) writeFileSync(join(dir, 'rabbitmq.conf'), opts.config);
+  for (const [k, v] of Object.entries(opts.env ?? {})) extra[k] = bringInside(install, dir, [v])[0] as string;
+  if (opts.config !== undefined) writeFileSync(join(dir, 'rabbitmq.conf'), configInside(install, dir, opts.config));
   if (opts.cookie !== undefined) writeFileSync(join(dir, '.erlang.cookie'), opts.cookie, { mode: 0o400 });
-  const env = nodeEnv(dir, nodeName, extra);
+  const env = nodeEnv(inside, nodeName, extra);
   const outLog = join(dir, 'out.log');
   const managementUrl = `http://127.0.0.1:${mgmtPort}`;
   const bootTimeoutMs = opts.bootTimeoutMs ?? 60_000;
@@ -244,7 +290,8 @@ export async function startBroker(opts: StartOptions = {}): Promise<BrokerHandle
     rmSync(join(dir, 'pid'), { force: true }); // a restart must not read the last run's pid
     const out = openSync(outLog, 'a');
     // Its own process group, so stop() can end the shell, beam and its helpers together.
-    const child = spawn(RABBITMQ_SERVER, [], { env, detached: true, stdio: ['ignore', out, out] });
+    const [file, ...args] = install.root === '' ? [install.server] : ['chroot', install.root, install.server];
+    const child = spawn(file as string, args, { env, detached: true, stdio: ['ignore', out, out] });
     child.unref();
     closeSync(out);
     if (child.pid === undefined) throw new Error('could not spawn rabbitmq-server');
@@ -267,7 +314,7 @@ export async function startBroker(opts: StartOptions = {}): Promise<BrokerHandle
   };
   await launch();
 
-  const ctl = (args: string[], timeoutMs = 120_000) => run(RABBITMQCTL, ['-n', nodeName, ...args], env, timeoutMs);
+  const ctl = (args: string[], timeoutMs = 120_000) => run([...install.prefix, install.ctl], ['-n', nodeName, ...bringInside(install, dir, args)], env, timeoutMs);
   let stopped = false;
   return {
     managementUrl,
@@ -275,6 +322,7 @@ export async function startBroker(opts: StartOptions = {}): Promise<BrokerHandle
     username: 'guest',
     password: 'guest',
     nodeName,
+    version,
     dir,
     get pid() {
       return pid;

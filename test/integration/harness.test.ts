@@ -14,6 +14,8 @@ test('a disposable node boots, answers on its management API and is gone after s
     assert.equal(res.status, 200);
     const overview = (await res.json()) as { rabbitmq_version?: string; node?: string };
     assert.match(overview.rabbitmq_version ?? '', /^\d+\.\d+\.\d+/);
+    // The version WARREN_TEST_BROKER asked for, not whichever happens to be installed.
+    assert.ok(overview.rabbitmq_version?.startsWith(`${broker.version}.`), `${overview.rabbitmq_version} is not ${broker.version}`);
     assert.equal(overview.node, broker.nodeName);
     assert.ok(pidAlive(broker.pid));
     const ctl = await broker.rabbitmqctl(['status']);
