@@ -30,6 +30,8 @@ export const CODES = {
   W_TLS_VERIFY: 'TLS verification is switched off',
   W_TLS_EXPIRY: 'a TLS certificate expires soon or has expired',
   W_VERSION: 'a setting the broker version does not support',
+  W_DEPRECATED: 'a feature the broker version deprecates, used by the spec or reported in use by the broker',
+  W_UPGRADE: 'a setting rewritten for the target version (export --for-version, plan/apply --upgrade)',
   W_PRUNE: 'prune keeps an object it would otherwise delete',
   // talking to a broker
   E_CONNECT: 'the broker could not be reached',

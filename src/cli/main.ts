@@ -60,6 +60,8 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
     .option('--vhost <name>', 'export only this vhost (repeatable), with the users that have permissions in it', collect, [])
     .option('--stack <name>', 'the stack the exported spec names', 'exported')
     .option('-o, --output <file|dir>', 'a .yaml/.yml file, or a folder; default stdout')
+    .option('--for-version <version>', 'rewrite what this RabbitMQ version refuses (e.g. 4.0: mirroring keys, queue mode), listing each rewrite')
+    .option('--quorum-for-mirrored', 'with --for-version 4.0: classic queues a mirroring policy covered become quorum queues')
     .action((o: ExportOptions) =>
       run(async () =>
         (await import('./commands/export.js')).exportCommand({
@@ -69,6 +71,8 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
           vhosts: o.vhost,
           stack: o.stack,
           output: o.output,
+          forVersion: o.forVersion,
+          quorumForMirrored: o.quorumForMirrored === true,
         }),
       ),
     );
@@ -91,6 +95,8 @@ interface ExportOptions {
   vhost: string[];
   stack: string;
   output?: string;
+  forVersion?: string;
+  quorumForMirrored?: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -110,6 +116,8 @@ interface CommandOptions {
   autoApprove?: boolean;
   allowDataLoss?: boolean;
   concurrency?: number;
+  upgrade?: boolean;
+  quorumForMirrored?: boolean;
 }
 
 /** The connection flags plan and apply share. A password is never a flag: see WARREN_PASSWORD. */
@@ -119,7 +127,9 @@ function connectionOptions(command: Command): Command {
     .option('--management <url>', 'management API URL (overrides WARREN_MANAGEMENT_URL and the spec)')
     .option('--amqp <url>', 'AMQP URL (overrides WARREN_AMQP_URL and the spec)')
     .option('--username <name>', 'user to connect as (overrides WARREN_USERNAME); the password comes from WARREN_PASSWORD or the spec')
-    .addOption(new Option('--prune <mode>', 'what to delete that the spec does not declare').choices(['none', 'managed', 'all']).default('managed'));
+    .addOption(new Option('--prune <mode>', 'what to delete that the spec does not declare').choices(['none', 'managed', 'all']).default('managed'))
+    .option('--upgrade', "rewrite what the target's RabbitMQ version refuses (a 3.x spec against 4.x: mirroring keys, queue mode) instead of refusing it; each rewrite is listed")
+    .option('--quorum-for-mirrored', 'with --upgrade: classic queues a mirroring policy covered become quorum queues');
 }
 
 function planRequest(paths: string[], o: CommandOptions) {
@@ -128,6 +138,7 @@ function planRequest(paths: string[], o: CommandOptions) {
     env: process.env,
     connection: { target: o.target, management: o.management, amqp: o.amqp, username: o.username },
     prune: o.prune as 'none' | 'managed' | 'all',
+    upgrade: o.upgrade === true || o.quorumForMirrored === true ? { quorumForMirrored: o.quorumForMirrored === true } : undefined,
   };
 }
 

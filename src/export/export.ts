@@ -2,6 +2,8 @@
 // the users. Pure: the caller reads the broker and writes the files.
 import { createHash } from 'node:crypto';
 import type { LiveState } from '../live/types.js';
+import { upgradeTopology } from '../model/upgrade.js';
+import { showVersion, type VersionTriple } from '../model/version-rules.js';
 import { WARREN_VERSION } from '../version.js';
 import { selectExportable } from './select.js';
 import { specDocuments, type DocMap, type DocValue } from './spec-document.js';
@@ -11,6 +13,9 @@ export interface ExportOptions {
   stack: string;
   /** Only these vhosts (and the users with permissions in them). */
   vhosts?: readonly string[] | undefined;
+  /** Rewrite what this RabbitMQ version refuses (model/upgrade.ts), each rewrite listed. */
+  forVersion?: VersionTriple | undefined;
+  quorumForMirrored?: boolean | undefined;
 }
 
 export interface ExportedFile {
@@ -27,6 +32,10 @@ export interface ExportResult {
   leftOut: Map<string, number>;
   /** Things the user should know: vhosts asked for that do not exist, objects other stacks own. */
   warnings: string[];
+  /** What --for-version rewrote, one line each (also in each file's header). */
+  rewrites: string[];
+  /** "RabbitMQ 4.0" when rewritten for a version. */
+  forVersion?: string | undefined;
 }
 
 export type ExportLayout = 'single' | 'split';
@@ -35,12 +44,16 @@ export const USERS_FILE = 'users.yaml';
 
 export function exportSpec(live: LiveState, options: ExportOptions, layout: ExportLayout): ExportResult {
   const selection = selectExportable(live, { vhosts: options.vhosts });
-  const docs = specDocuments(selection.kept);
+  const target = options.forVersion ? `RabbitMQ ${showVersion(options.forVersion)}` : undefined;
+  const upgraded = options.forVersion ? upgradeTopology(selection.kept, options.forVersion, { quorumForMirrored: options.quorumForMirrored === true }) : undefined;
+  const rewrites = upgraded?.rewrites.map((r) => r.message) ?? [];
+  const docs = specDocuments(upgraded?.resources ?? selection.kept);
   const warnings: string[] = [];
   for (const v of options.vhosts ?? []) if (!docs.vhosts.has(v)) warnings.push(`--vhost ${v}: no such vhost in ${live.source}`);
   warnings.push(...ownershipWarnings(live, [...selection.kept.keys()], options.stack));
 
-  const header = [`Exported by warren ${WARREN_VERSION} from ${live.source} (RabbitMQ ${live.brokerVersion}).`];
+  const header = [`Exported by warren ${WARREN_VERSION} from ${live.source} (RabbitMQ ${live.brokerVersion})${target ? ` for ${target}` : ''}.`];
+  if (target) header.push(rewrites.length > 0 ? `Rewritten for ${target}:` : `Nothing needed rewriting for ${target}.`, ...rewrites.map((r) => `  ${r}`));
   const withUsers = [...header, 'Users keep their password hashes: keep this file as private as a definitions export.'];
   const head = (): DocMap =>
     new Map<string, DocValue>([
@@ -66,7 +79,7 @@ export function exportSpec(live: LiveState, options: ExportOptions, layout: Expo
       files.push({ name: USERS_FILE, text: toYaml(root, withUsers) });
     }
   }
-  return { files, exported: selection.kept.size, leftOut: selection.leftOut, warnings };
+  return { files, exported: upgraded?.resources.size ?? selection.kept.size, leftOut: selection.leftOut, warnings, rewrites, forVersion: target };
 }
 
 /**

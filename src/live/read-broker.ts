@@ -33,7 +33,7 @@ export async function readBroker(client: ManagementClient, options: ReadOptions 
   const get = (path: string[], query?: Record<string, string>) => client.get(path, query);
   const vhostList = get(['vhosts']);
   const perVhost = (kind: 'queues' | 'bindings', query: Record<string, string>) => listPerVhost(client, vhostList, kind, query);
-  const [overview, vhosts, users, permissions, topicPermissions, exchanges, queues, bindings, policies, operatorPolicies, vhostLimits, userLimits, globalParameters] = await Promise.all([
+  const [overview, vhosts, users, permissions, topicPermissions, exchanges, queues, bindings, policies, operatorPolicies, vhostLimits, userLimits, globalParameters, deprecatedUsed] = await Promise.all([
     get(['overview'], { columns: 'rabbitmq_version,product_version,management_version' }),
     vhostList,
     get(['users']),
@@ -52,6 +52,7 @@ export async function readBroker(client: ManagementClient, options: ReadOptions 
     get(['vhost-limits']),
     get(['user-limits']),
     get(['global-parameters']),
+    readDeprecatedFeaturesUsed(client),
   ]);
 
   const b = new LiveBuilder({ source: client.endpoint, code: 'E_BROKER', isEndpoint: true });
@@ -92,7 +93,27 @@ export async function readBroker(client: ManagementClient, options: ReadOptions 
 
   const o = isRecord(overview) ? overview : {};
   const version = [o['rabbitmq_version'], o['product_version'], o['management_version']].find((v): v is string => typeof v === 'string') ?? 'unknown';
-  return b.build(version);
+  const state = b.build(version);
+  for (const f of b.list(deprecatedUsed, 'deprecated-features/used')) {
+    const name = b.str(f, 'name', 'deprecated-features/used');
+    const phase = typeof f['deprecation_phase'] === 'string' ? ` (${f['deprecation_phase'].replaceAll('_', ' ')})` : '';
+    const doc = typeof f['doc_url'] === 'string' && f['doc_url'] !== '' ? `; see ${f['doc_url']}` : '';
+    state.warnings.push({ severity: 'warning', code: 'W_DEPRECATED', message: `RabbitMQ ${version} reports a deprecated feature in use on the broker: ${name}${phase}${doc}`, endpoint: client.endpoint });
+  }
+  return state;
+}
+
+/**
+ * What the broker says is in use of its deprecated features (GET /api/deprecated-features/used,
+ * 3.13 and later); brokers without the endpoint (3.10 answers 404) report nothing.
+ */
+async function readDeprecatedFeaturesUsed(client: ManagementClient): Promise<unknown> {
+  try {
+    return await client.get(['deprecated-features', 'used']);
+  } catch (e) {
+    if (e instanceof WarrenError && / HTTP 404/.test(e.message)) return [];
+    throw e;
+  }
 }
 
 /** Above this many vhosts, one broker-wide listing beats a request per vhost. */

@@ -1,52 +1,108 @@
-// What the target's RabbitMQ version can do. A setting it cannot apply becomes a warning that names
-// the version, and leaves the desired model, so it never shows as a diff that survives an apply.
+// What the target's RabbitMQ version can do, by the rules of version-rules.ts: a setting the
+// version refuses is an error (E_VERSION) naming the version and what to use instead; one it
+// cannot apply is dropped from the desired model with a warning (W_VERSION), so it never shows as
+// a diff that survives an apply; a deprecated one is a warning (W_DEPRECATED). With `upgrade`,
+// what 4.x refuses is first rewritten as upgrade.ts does, each rewrite listed (W_UPGRADE).
 import type { Diagnostic } from '../errors.js';
-import type { Resource, Vhost } from './types.js';
+import { resourceKey } from './keys.js';
+import type { Resource } from './types.js';
+import { upgradeTopology, type UpgradeOptions } from './upgrade.js';
+import { VERSION_RULES, allows, older, parseVersion, type SettingUse, type VersionRule, type VersionTriple } from './version-rules.js';
+
+export { parseVersion } from './version-rules.js';
 
 export interface Adapted {
   desired: Map<string, Resource>;
   diagnostics: Diagnostic[];
 }
 
-/** Per-vhost default queue type exists from 3.10 (set at creation); the HTTP API updates it from 3.11.17. */
-const DQT_SINCE = [3, 10, 0];
-const DQT_UPDATE_SINCE = [3, 11, 17];
+export interface AdaptOptions {
+  /** Rewrite what the version refuses (mirroring keys, queue mode) instead of refusing it. */
+  upgrade?: UpgradeOptions | undefined;
+}
 
-export function adaptToVersion(desired: ReadonlyMap<string, Resource>, live: ReadonlyMap<string, Resource>, version: string): Adapted {
+export function adaptToVersion(desired: ReadonlyMap<string, Resource>, live: ReadonlyMap<string, Resource>, version: string, options: AdaptOptions = {}): Adapted {
   const parsed = parseVersion(version);
+  if (!parsed) return { desired: new Map(desired), diagnostics: [] };
   const diagnostics: Diagnostic[] = [];
-  const out = new Map<string, Resource>();
-  for (const [key, r] of desired) {
-    out.set(key, parsed && r.kind === 'vhost' ? adaptVhost(r, live.get(key), version, parsed, diagnostics) : r);
+  let resources: ReadonlyMap<string, Resource> = desired;
+  if (options.upgrade) {
+    const upgraded = upgradeTopology(desired, parsed, options.upgrade);
+    resources = upgraded.resources;
+    for (const r of upgraded.rewrites) diagnostics.push({ severity: 'warning', code: 'W_UPGRADE', message: r.message, origin: r.origin });
   }
+  const out = new Map<string, Resource>();
+  for (const [key, r] of resources) out.set(key, checkResource(r, live.get(key), version, parsed, diagnostics));
   return { desired: out, diagnostics };
 }
 
-function adaptVhost(v: Vhost, live: Resource | undefined, version: string, parsed: number[], diagnostics: Diagnostic[]): Vhost {
-  if (v.default_queue_type === undefined) return v;
-  const current = live?.kind === 'vhost' ? live : undefined;
-  let why: string | undefined;
-  if (older(parsed, DQT_SINCE)) {
-    why = `RabbitMQ ${version} has no per-vhost default_queue_type (it came in 3.10)`;
-  } else if (current && current.default_queue_type !== v.default_queue_type && older(parsed, DQT_UPDATE_SINCE)) {
-    why = `RabbitMQ ${version} sets default_queue_type only when a vhost is created (changing it needs 3.11.17); vhost ${v.name} keeps ${current.default_queue_type ?? 'the node default'}`;
+/** Runs every rule over one object, in table order; a dropped setting is gone for later rules. */
+function checkResource(resource: Resource, live: Resource | undefined, version: string, parsed: VersionTriple, diagnostics: Diagnostic[]): Resource {
+  let r = resource;
+  for (const rule of VERSION_RULES) {
+    for (const use of rule.uses(r, live)) {
+      const path = settingPath(r, use);
+      if (!allows(rule, parsed)) {
+        if ((rule.outside ?? 'error') === 'drop' && droppable(use)) {
+          diagnostics.push({ severity: 'warning', code: 'W_VERSION', message: `${path}: RabbitMQ ${version} ${rule.why}; left out (${rule.instead})`, origin: r.origin });
+          r = without(r, use);
+        } else {
+          diagnostics.push({ severity: 'error', code: 'E_VERSION', message: `${path}: RabbitMQ ${version} ${rule.why}; instead: ${rule.instead}`, origin: r.origin });
+        }
+      } else if (rule.deprecated && !older(parsed, rule.deprecated.since)) {
+        diagnostics.push({ severity: 'warning', code: 'W_DEPRECATED', message: deprecationMessage(path, version, rule), origin: r.origin });
+      }
+    }
   }
-  if (why === undefined) return v;
-  diagnostics.push({ severity: 'warning', code: 'W_VERSION', message: `vhosts.${v.name}.default_queue_type: ${why}`, origin: v.origin });
-  return { ...v, default_queue_type: undefined };
+  return r;
 }
 
-/** "3.10.8" -> [3, 10, 8]; undefined when the version is unknown (a definitions file may not say). */
-export function parseVersion(version: string): number[] | undefined {
-  const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(version);
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
+function deprecationMessage(path: string, version: string, rule: VersionRule): string {
+  return `${path}: RabbitMQ ${version} ${rule.why} (deprecated feature ${rule.deprecated?.feature}); instead: ${rule.instead}`;
 }
 
-function older(a: readonly number[], b: readonly number[]): boolean {
-  for (let i = 0; i < 3; i++) {
-    const x = a[i] ?? 0;
-    const y = b[i] ?? 0;
-    if (x !== y) return x < y;
+function droppable(use: SettingUse): boolean {
+  return use.field === 'default_queue_type' || ((use.field === 'arguments' || use.field === 'definition') && use.key !== undefined);
+}
+
+function without(r: Resource, use: SettingUse): Resource {
+  if (use.field === 'default_queue_type' && r.kind === 'vhost') return { ...r, default_queue_type: undefined };
+  const key = use.key as string;
+  if (use.field === 'arguments' && (r.kind === 'queue' || r.kind === 'exchange')) {
+    const { [key]: _gone, ...rest } = r.arguments;
+    return { ...r, arguments: rest };
   }
-  return false;
+  if (use.field === 'definition' && (r.kind === 'policy' || r.kind === 'operator_policy')) {
+    const { [key]: _gone, ...rest } = r.definition;
+    return { ...r, definition: rest };
+  }
+  return r;
+}
+
+/** The setting as the spec writes it: `vhosts.orders.queues.q.arguments.x-queue-mode`. */
+export function settingPath(r: Resource, use: SettingUse): string {
+  return [...objectPath(r), use.field, ...(use.key !== undefined ? [use.key] : [])].join('.');
+}
+
+export function objectPath(r: Resource): string[] {
+  switch (r.kind) {
+    case 'vhost':
+      return ['vhosts', r.name];
+    case 'user':
+      return ['users', r.name];
+    case 'permission':
+      return ['users', r.user, 'permissions', r.vhost];
+    case 'topic_permission':
+      return ['users', r.user, 'topic_permissions', r.vhost];
+    case 'exchange':
+      return ['vhosts', r.vhost, 'exchanges', r.name];
+    case 'queue':
+      return ['vhosts', r.vhost, 'queues', r.name];
+    case 'policy':
+      return ['vhosts', r.vhost, 'policies', r.name];
+    case 'operator_policy':
+      return ['vhosts', r.vhost, 'operator_policies', r.name];
+    case 'binding':
+      return ['vhosts', r.vhost, 'bindings', resourceKey(r)];
+  }
 }

@@ -5,6 +5,7 @@ import { managementClientFor } from '../live/connect-target.js';
 import { readBroker } from '../live/read-broker.js';
 import { readDefinitionsFile } from '../live/read-definitions.js';
 import type { LiveState } from '../live/types.js';
+import type { VersionTriple } from '../model/version-rules.js';
 import { ownershipParameterName } from '../model/ownership-record.js';
 import { resolveTarget, type ConnectionFlags, type Env } from './resolve-target.js';
 
@@ -16,12 +17,16 @@ export interface ExportRequest {
   vhosts: string[];
   stack: string;
   layout: ExportLayout;
+  /** Rewrite what this RabbitMQ version refuses (model/upgrade.ts), each rewrite listed. */
+  forVersion?: VersionTriple | undefined;
+  /** With forVersion 4.x: classic queues a mirroring policy covered become quorum queues. */
+  quorumForMirrored?: boolean | undefined;
 }
 
 export async function exportLive(request: ExportRequest, progress: (line: string) => void): Promise<ExportResult> {
   ownershipParameterName(request.stack); // the same limits as every stack name
   const live = await readLive(request, progress);
-  return exportSpec(live, { stack: request.stack, vhosts: request.vhosts }, request.layout);
+  return exportSpec(live, { stack: request.stack, vhosts: request.vhosts, forVersion: request.forVersion, quorumForMirrored: request.quorumForMirrored }, request.layout);
 }
 
 async function readLive(request: ExportRequest, progress: (line: string) => void): Promise<LiveState> {

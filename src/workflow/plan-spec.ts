@@ -8,6 +8,7 @@ import { readBroker, readMessageCounts } from '../live/read-broker.js';
 import { readDefinitionsFile } from '../live/read-definitions.js';
 import type { LiveState } from '../live/types.js';
 import { adaptToVersion } from '../model/compat.js';
+import type { UpgradeOptions } from '../model/upgrade.js';
 import { resolveCredentials } from '../model/credentials.js';
 import type { Target } from '../model/target.js';
 import { vhostNameOf } from '../model/keys.js';
@@ -23,6 +24,8 @@ export interface PlanRequest {
   /** Plan against an exported definitions file instead of a broker. */
   liveFile?: string | undefined;
   prune: PruneMode;
+  /** Rewrite what the target's version refuses (a 3.x spec against 4.x) instead of refusing it. */
+  upgrade?: UpgradeOptions | undefined;
   /**
    * Called once the spec and the target are known and before the broker is read (apply takes the
    * stack's lock here, so what it plans against cannot change under it).
@@ -60,7 +63,7 @@ export async function planSpec(request: PlanRequest, progress: (line: string) =>
   }
   progress(`Read ${live.model.resources.size} objects from ${live.source} (RabbitMQ ${live.brokerVersion}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-  const adapted = adaptToVersion(spec.model.resources, live.model.resources, live.brokerVersion);
+  const adapted = adaptToVersion(spec.model.resources, live.model.resources, live.brokerVersion, { upgrade: request.upgrade });
   const desired = resolveCredentials(adapted.desired, live.model.resources);
   const planAgainst = (resources: ReadonlyMap<string, Resource>) =>
     planChanges({ stack, desired, live: resources, ownership: live.ownership, prune: request.prune, specVhosts: new Set(spec.vhosts), connectingUser: target?.username });

@@ -5,19 +5,28 @@ import { join } from 'node:path';
 import { WarrenError } from '../../errors.js';
 import type { ExportLayout, ExportResult } from '../../export/export.js';
 import { exportLive, type ExportRequest } from '../../workflow/export-live.js';
+import { parseVersion } from '../../model/version-rules.js';
 import type { Outcome } from '../exit.js';
 import { processIo, type CommandIo } from '../io.js';
 
-export interface ExportCommandOptions extends Omit<ExportRequest, 'layout'> {
+export interface ExportCommandOptions extends Omit<ExportRequest, 'layout' | 'forVersion' | 'quorumForMirrored'> {
   /** A .yaml/.yml file, or a folder; stdout when undefined. */
   output?: string | undefined;
+  /** Rewrite what this RabbitMQ version refuses (a 3.x broker exported for 4.0). */
+  forVersion?: string | undefined;
+  quorumForMirrored?: boolean | undefined;
 }
 
 export const DEFAULT_EXPORT_STACK = 'exported';
 
 export async function exportCommand(options: ExportCommandOptions, io: CommandIo = processIo()): Promise<Outcome> {
+  const forVersion = options.forVersion === undefined ? undefined : parseVersion(options.forVersion);
+  if (options.forVersion !== undefined && !forVersion) throw new WarrenError('E_USAGE', `--for-version ${options.forVersion}: expected a RabbitMQ version such as 4.0`);
+  if (options.quorumForMirrored && !forVersion) throw new WarrenError('E_USAGE', '--quorum-for-mirrored needs --for-version');
   const layout = layoutOf(options.output);
-  const result = await exportLive({ ...options, layout }, (line) => io.progress(line));
+  const result = await exportLive({ ...options, layout, forVersion, quorumForMirrored: options.quorumForMirrored === true }, (line) => io.progress(line));
+  for (const r of result.rewrites) io.stderr.write(`rewritten: ${r}
+`);
   for (const w of result.warnings) io.stderr.write(`warning: ${w}\n`);
   if (options.output === undefined) {
     io.stdout.write(result.files[0]?.text ?? '');
@@ -55,5 +64,6 @@ function writeFolder(dir: string, result: ExportResult): void {
 
 function summary(result: ExportResult, where: string): string {
   const left = [...result.leftOut].map(([why, n]) => `${n} ${why}`).join('; ');
-  return `Exported ${result.exported} objects to ${where}${left ? ` (left out: ${left})` : ''}.`;
+  const rewritten = result.rewrites.length > 0 ? ` ${result.rewrites.length} rewrite${result.rewrites.length === 1 ? '' : 's'} for ${result.forVersion}, listed above and in the files' header.` : '';
+  return `Exported ${result.exported} objects to ${where}${left ? ` (left out: ${left})` : ''}.${rewritten}`;
 }
