@@ -38,8 +38,11 @@ if [ ! -f "$READY" ]; then
   for m in proc dev; do mountpoint -q "$BUILD/$m" 2>/dev/null && umount "$BUILD/$m"; done
   for m in proc dev; do mountpoint -q "$ROOT/$m" 2>/dev/null && umount "$ROOT/$m"; done
   rm -rf --one-file-system "$BUILD" "$ROOT"
-  debootstrap --variant=minbase --include=rabbitmq-server trixie "$BUILD" "$MIRROR" >"$ROOT.build.log" 2>&1 \
-    || { echo "debootstrap failed; see $ROOT.build.log" >&2; exit 1; }
+  if ! debootstrap --variant=minbase --include=rabbitmq-server trixie "$BUILD" "$MIRROR" >"$ROOT.build.log" 2>&1; then
+    echo "debootstrap failed (see $ROOT.build.log): the RabbitMQ 4.0 tests will skip, or fail under CI=true" >&2
+    # Outside CI the 3.10 suite still runs; in CI the 4.0 tests then fail on the missing root.
+    exit 0
+  fi
   mv "$BUILD" "$ROOT"
   touch "$READY"
 fi

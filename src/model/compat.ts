@@ -1,7 +1,7 @@
 // What the target's RabbitMQ version can do, by the rules of version-rules.ts: a setting the
 // version refuses is an error (E_VERSION) naming the version and what to use instead; one it
 // cannot apply is dropped from the desired model with a warning (W_VERSION), so it never shows as
-// a diff that survives an apply; a deprecated one is a warning (W_DEPRECATED). With `upgrade`,
+// a diff that survives an apply; one it ignores, and a deprecated one, are warnings. With `upgrade`,
 // what 4.x refuses is first rewritten as upgrade.ts does, each rewrite listed (W_UPGRADE).
 import type { Diagnostic } from '../errors.js';
 import { resourceKey } from './keys.js';
@@ -43,7 +43,9 @@ function checkResource(resource: Resource, live: Resource | undefined, version: 
     for (const use of rule.uses(r, live)) {
       const path = settingPath(r, use);
       if (!allows(rule, parsed)) {
-        if ((rule.outside ?? 'error') === 'drop' && droppable(use)) {
+        if (rule.outside === 'warn') {
+          diagnostics.push({ severity: 'warning', code: 'W_VERSION', message: `${path}: RabbitMQ ${version} ${rule.why}; ${rule.instead}`, origin: r.origin });
+        } else if (rule.outside === 'drop' && droppable(use)) {
           diagnostics.push({ severity: 'warning', code: 'W_VERSION', message: `${path}: RabbitMQ ${version} ${rule.why}; left out (${rule.instead})`, origin: r.origin });
           r = without(r, use);
         } else {

@@ -25,9 +25,10 @@ export interface VersionRule {
   /**
    * Outside those versions: `error` (the default) refuses the plan (E_VERSION); `drop` leaves the
    * setting out of the desired model with a warning (W_VERSION), so it never shows as a diff that
-   * an apply cannot make go away. Only map keys and default_queue_type can be dropped.
+   * an apply cannot make go away (only map keys and default_queue_type can be dropped); `warn`
+   * keeps it with a warning, for what the broker still takes and stores but ignores.
    */
-  outside?: 'error' | 'drop';
+  outside?: 'error' | 'drop' | 'warn';
   /** Deprecated from this version on: a warning (W_DEPRECATED) names the broker's feature flag. */
   deprecated?: { since: VersionTriple; feature: string };
   /** Why, for the message: it follows "RabbitMQ <version> ...". */
@@ -70,9 +71,11 @@ export const VERSION_RULES: readonly VersionRule[] = [
     id: 'lazy-queue-mode',
     uses: (r) => [...policyKeys(r, (k) => k === 'queue-mode'), ...queueArgument(r, 'x-queue-mode')],
     until: V4_0,
-    outside: 'error',
-    why: 'removed the queue mode in 4.0 (classic queues version 1 are gone; version 2 keeps messages on disk as lazy mode did), so it does nothing there',
-    instead: 'leave it out; plan/apply --upgrade removes it',
+    // 4.0.5 still takes and stores both (measured), so refusing them would refuse what a 4.0
+    // broker holds and its own export: a warning, and the upgrade rewrite removes them.
+    outside: 'warn',
+    why: 'ignores the queue mode since 4.0 (classic queues version 1 are gone; version 2 keeps messages on disk as lazy mode did)',
+    instead: 'leave it out; plan/apply --upgrade and export --for-version 4.0 remove it',
     rewrite: 'strip-queue-mode',
   },
   {

@@ -52,12 +52,14 @@ describe('the version rules against 4.x and 3.x targets', () => {
     assert.deepEqual(adaptToVersion(modelOf(mirroring), new Map(), '3.10.8').diagnostics, []);
   });
 
-  it('refuses queue-mode and x-queue-mode against 4.x only', () => {
+  it('warns about queue-mode and x-queue-mode against 4.x only, and keeps them (4.0.5 stores what it ignores)', () => {
     const lazy = modelOf(policy('v', 'lazy', { definition: { 'queue-mode': 'lazy' } }), queue('v', 'q', { arguments: { 'x-queue-mode': 'lazy' } }));
+    const out = adaptToVersion(lazy, new Map(), '4.1.0');
     assert.deepEqual(
-      errors(adaptToVersion(lazy, new Map(), '4.1.0')).map((d) => d.message.split(':')[0]),
-      ['vhosts.v.policies.lazy.definition.queue-mode', 'vhosts.v.queues.q.arguments.x-queue-mode'],
+      out.diagnostics.map((d) => `${d.code} ${d.message.split(':')[0]}`),
+      ['W_VERSION vhosts.v.policies.lazy.definition.queue-mode', 'W_VERSION vhosts.v.queues.q.arguments.x-queue-mode'],
     );
+    assert.deepEqual([...out.desired.values()], [...lazy.values()]);
     assert.deepEqual(adaptToVersion(lazy, new Map(), '3.12.14').diagnostics, []);
   });
 
