@@ -13,7 +13,8 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
   program
     .command('validate [paths...]')
     .description('check spec files offline: YAML, schema and semantic rules (default: the *.yaml/*.yml files of the current folder)')
-    .action((paths: string[]) => run(async () => (await import('./commands/validate.js')).validateCommand(paths)));
+    .option('--for-version <version>', "also check what this RabbitMQ version refuses, ignores or deprecates (e.g. 4.0)")
+    .action((paths: string[], o: { forVersion?: string }) => run(async () => (await import('./commands/validate.js')).validateCommand(paths, undefined, { forVersion: o.forVersion })));
   program
     .command('schema')
     .description('print the JSON Schema of the spec format (for editors)')

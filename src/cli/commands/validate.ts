@@ -1,6 +1,8 @@
 // `warren validate [PATH...]`: offline checks (YAML, schema, semantic rules), every problem at
 // once. Errors leave through a WarrenError so exit.ts prints them and picks the exit code.
-import { formatDiagnostic, type Diagnostic } from '../../errors.js';
+import { WarrenError, errorsOf, formatDiagnostic, type Diagnostic } from '../../errors.js';
+import { adaptToVersion } from '../../model/compat.js';
+import { parseVersion } from '../../model/version-rules.js';
 import { palette, useColor } from '../../render/color.js';
 import { assertValidSpec, loadSpec } from '../../spec/index.js';
 import type { Outcome } from '../exit.js';
@@ -12,12 +14,25 @@ export interface ValidateIo {
   cwd: string;
 }
 
+export interface ValidateOptions {
+  /** Also check the spec against this RabbitMQ version's rules (model/version-rules.ts), offline. */
+  forVersion?: string | undefined;
+}
+
 /** With no path, the current folder's *.yaml and *.yml files. */
-export async function validateCommand(paths: readonly string[], io: ValidateIo = defaultIo()): Promise<Outcome> {
+export async function validateCommand(paths: readonly string[], io: ValidateIo = defaultIo(), options: ValidateOptions = {}): Promise<Outcome> {
+  if (options.forVersion !== undefined && !parseVersion(options.forVersion)) throw new WarrenError('E_USAGE', `--for-version ${options.forVersion}: expected a RabbitMQ version such as 4.0`);
   const spec = loadSpec(paths.length > 0 ? paths : [io.cwd], io.env);
   assertValidSpec(spec); // throws with every diagnostic, warnings included
+  const diagnostics = [...spec.diagnostics];
+  if (options.forVersion !== undefined) {
+    // No broker: every object counts as new (the default_queue_type update rule needs a live vhost).
+    diagnostics.push(...adaptToVersion(spec.model.resources, new Map(), options.forVersion).diagnostics);
+    const errors = errorsOf(diagnostics);
+    if (errors.length > 0) throw new WarrenError(errors[0]?.code ?? 'E_VERSION', errors[0]?.message ?? '', { origin: errors[0]?.origin, diagnostics });
+  }
   const colour = palette(useColor(io.stderr, io.env));
-  const warnings = spec.diagnostics.filter((d) => d.severity === 'warning');
+  const warnings = diagnostics.filter((d) => d.severity === 'warning');
   for (const d of warnings) io.stderr.write(`${colour.yellow(formatDiagnostic(d))}\n`);
   const out = palette(useColor(io.stdout, io.env));
   io.stdout.write(`${out.green('✓')} ${summary(spec.files.length, spec.vhosts.length, spec.model.resources.size, warnings)}\n`);
