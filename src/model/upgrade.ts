@@ -35,7 +35,7 @@ const CLASSIC_ONLY_ARGUMENTS = new Map<string, (value: Json) => [string, Json] |
 ]);
 
 const WHY_ARGUMENT: Record<string, string> = {
-  'x-max-priority': 'quorum queues have two priorities built in (5 and above is high)',
+  'x-max-priority': 'quorum queues have two priorities built in, 5 and above being high',
   'x-queue-mode': 'quorum queues have no queue mode',
   'x-queue-version': 'quorum queues have no classic queue version',
   'x-queue-master-locator': 'quorum queues take a leader locator',

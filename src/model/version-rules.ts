@@ -106,7 +106,7 @@ export const VERSION_RULES: readonly VersionRule[] = [
     id: 'transient-nonexclusive-queues',
     uses: (r) => (r.kind === 'queue' && !r.durable && !r.live?.exclusive ? [{ field: 'durable' }] : []),
     deprecated: { since: V4_0, feature: 'transient_nonexcl_queues' },
-    why: 'deprecates non-durable queues that are not exclusive (a later version refuses them)',
+    why: 'deprecates non-durable queues that are not exclusive, which a later version refuses',
     instead: 'make the queue durable, or let the client declare it exclusive; x-expires removes an unused queue',
   },
   {

@@ -42,7 +42,7 @@ const EXPECTED_REWRITES = [
   'policy shop/ha-orders: overflow reject-publish-dlx -> reject-publish (the queues it mirrored become quorum queues, which do not support reject-publish-dlx)',
   'policy shop/ha-orders: removed ha-mode, ha-params, ha-sync-mode (RabbitMQ 4.0 has no classic queue mirroring)',
   'policy shop/lazy-audit: removed queue-mode (RabbitMQ 4.0 has no queue mode)',
-  'queue shop/orders.created: classic -> quorum (policy ha-orders mirrored it); removed x-max-priority (quorum queues have two priorities built in (5 and above is high))',
+  'queue shop/orders.created: classic -> quorum (policy ha-orders mirrored it); removed x-max-priority (quorum queues have two priorities built in, 5 and above being high)',
   'queue shop/orders.dead: classic -> quorum (policy ha-orders mirrored it)',
   'queue shop/orders.dead: removed x-queue-mode (RabbitMQ 4.0 has no queue mode)',
   'queue shop/orders.tmp: left a classic queue although policy ha-orders mirrored it: quorum queues must be durable and not auto-delete',
