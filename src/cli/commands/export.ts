@@ -25,8 +25,7 @@ export async function exportCommand(options: ExportCommandOptions, io: CommandIo
   if (options.quorumForMirrored && !forVersion) throw new WarrenError('E_USAGE', '--quorum-for-mirrored needs --for-version');
   const layout = layoutOf(options.output);
   const result = await exportLive({ ...options, layout, forVersion, quorumForMirrored: options.quorumForMirrored === true }, (line) => io.progress(line));
-  for (const r of result.rewrites) io.stderr.write(`rewritten: ${r}
-`);
+  for (const r of result.rewrites) io.stderr.write(`rewritten: ${r}\n`);
   for (const w of result.warnings) io.stderr.write(`warning: ${w}\n`);
   if (options.output === undefined) {
     io.stdout.write(result.files[0]?.text ?? '');
