@@ -82,9 +82,9 @@ export const VERSION_RULES: readonly VersionRule[] = [
     id: 'classic-queue-version-1',
     uses: (r) => [...policyKeys(r, (k) => k === 'queue-version' && isVersionOne(r, 'definition', k)), ...queueArgument(r, 'x-queue-version').filter((u) => isVersionOne(r, 'arguments', u.key))],
     until: V4_0,
-    outside: 'error',
-    why: 'removed classic queues version 1 in 4.0',
-    instead: 'use version 2 (the default) or leave the setting out',
+    outside: 'warn', // 4.0.5 takes and stores it (measured), as with the queue mode
+    why: 'ignores classic queue version 1 since 4.0 (every classic queue is version 2)',
+    instead: 'leave it out, or say 2',
   },
   {
     id: 'local-random-exchange',

@@ -149,3 +149,15 @@ describe('upgradeTopology: a 3.x topology rewritten for 4.0', () => {
     assert.ok(adapted.diagnostics.some((d) => d.code === 'W_UPGRADE'));
   });
 });
+
+describe('settings 4.0.5 takes and stores but ignores', () => {
+  it('classic queue version 1 is a warning on 4.x, kept so that it never plans as a change', () => {
+    const v1 = modelOf(queue('v', 'q', { arguments: { 'x-queue-version': 1 } }), policy('v', 'p', { definition: { 'queue-version': 1 } }), queue('v', 'q2', { arguments: { 'x-queue-version': 2 } }));
+    const out = adaptToVersion(v1, new Map(), '4.0.5');
+    assert.deepEqual(out.diagnostics.map((d) => `${d.severity} ${d.code} ${d.message.split(':')[0]}`), [
+      'warning W_VERSION vhosts.v.queues.q.arguments.x-queue-version',
+      'warning W_VERSION vhosts.v.policies.p.definition.queue-version',
+    ]);
+    assert.deepEqual([...out.desired.values()], [...v1.values()]);
+  });
+});
