@@ -49,7 +49,8 @@ describe('readBroker against a real broker', { skip: skipUnlessBroker() }, () =>
     for (const r of state.model.resources.values()) if ('vhost' in r && r.vhost === 'big') kinds.set(r.kind, (kinds.get(r.kind) ?? 0) + 1);
     assert.equal(kinds.get('queue'), n);
     assert.equal(kinds.get('binding'), n);
-    assert.ok(calls.length <= 15, `${calls.length} calls`);
+    // Fifteen listings and the deprecated features in use (3.13+; 3.10 answers that one with a 404).
+    assert.ok(calls.length <= 16, `${calls.length} calls`);
     // The HTTP export of the same broker reads into the same model, less message counts, the
     // vhost metadata 3.10's export leaves out, and the amq.* exchanges no export holds.
     const exported = readDefinitions(await client.get(['definitions']), 'GET /api/definitions');
