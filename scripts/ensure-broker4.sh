@@ -25,7 +25,9 @@ if [ "$(id -u)" != 0 ]; then
 fi
 if ! command -v debootstrap >/dev/null; then
   echo "--- installing debootstrap (builds the RabbitMQ 4.0 root)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap </dev/null
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq debootstrap </dev/null
 fi
 
 mkdir -p "$(dirname "$ROOT")"
