@@ -94,10 +94,12 @@ export async function readBroker(client: ManagementClient, options: ReadOptions 
   const o = isRecord(overview) ? overview : {};
   const version = [o['rabbitmq_version'], o['product_version'], o['management_version']].find((v): v is string => typeof v === 'string') ?? 'unknown';
   const state = b.build(version);
+  // The broker's words go to a terminal: control characters are dropped.
+  const printable = (v: unknown): string => (typeof v === 'string' ? v.replace(/[\u0000-\u001f\u007f-\u009f]/g, '') : '');
   for (const f of b.list(deprecatedUsed, 'deprecated-features/used')) {
-    const name = b.str(f, 'name', 'deprecated-features/used');
-    const phase = typeof f['deprecation_phase'] === 'string' ? ` (${f['deprecation_phase'].replaceAll('_', ' ')})` : '';
-    const doc = typeof f['doc_url'] === 'string' && f['doc_url'] !== '' ? `; see ${f['doc_url']}` : '';
+    const name = printable(b.str(f, 'name', 'deprecated-features/used'));
+    const phase = printable(f['deprecation_phase']) !== '' ? ` (${printable(f['deprecation_phase']).replaceAll('_', ' ')})` : '';
+    const doc = printable(f['doc_url']) !== '' ? `; see ${printable(f['doc_url'])}` : '';
     state.warnings.push({ severity: 'warning', code: 'W_DEPRECATED', message: `RabbitMQ ${version} reports a deprecated feature in use on the broker: ${name}${phase}${doc}`, endpoint: client.endpoint });
   }
   return state;

@@ -30,6 +30,11 @@ test('4.x: each deprecated feature in use is a warning with its phase and where 
   );
 });
 
+test('control characters in what the broker says never reach the terminal', async () => {
+  const state = await readBroker(broker('4.0.5', { status: 200, body: [{ name: 'global_qos\u001b[2J', deprecation_phase: 'permitted_by_default\r', doc_url: '' }] }));
+  assert.equal(state.warnings[0]?.message, 'RabbitMQ 4.0.5 reports a deprecated feature in use on the broker: global_qos[2J (permitted by default)');
+});
+
 test('3.10 has no such endpoint: a 404 means nothing to report', async () => {
   const state = await readBroker(broker('3.10.8', { status: 404, body: { error: 'Object Not Found', reason: 'Not Found' } }));
   assert.deepEqual(state.warnings, []);
