@@ -1,7 +1,9 @@
 // Every rule about what a RabbitMQ version accepts, in one table. compat.ts applies it to a desired
 // model against the target's version (errors, warnings, settings dropped); upgrade.ts rewrites
 // what a rule marks as rewritable when a 3.x topology moves to 4.x. Facts measured on 3.10.8 and
-// 4.0.5 (see README "RabbitMQ versions"); a new rule is a new row here, nothing else.
+// 4.0.5 (see README "RabbitMQ versions"); a new rule is a new row here (a new kind of rewrite is
+// also a case in upgrade.ts). What every version refuses alike (x-max-priority on a quorum queue)
+// is not a version rule: the spec's argument table (spec/rules/queue-argument-table.ts) has it.
 import type { Resource } from './types.js';
 
 export type VersionTriple = readonly [number, number, number];
