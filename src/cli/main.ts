@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { WARREN_VERSION as VERSION } from '../version.js';
 import { EXIT_ERROR, exitCodeFor, reportFailure, type Outcome } from './exit.js';
+import { addInspectCommands } from './inspect-commands.js';
 
 export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void>): Command {
   const program = new Command('warren')
@@ -80,6 +81,7 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
     .action((paths: string[], o: { format: string; output?: string }) =>
       run(async () => (await import('./commands/render.js')).renderCommand({ paths, env: process.env, format: o.format as 'definitions', output: o.output })),
     );
+  addInspectCommands(program, run);
   return program;
 }
 

@@ -1,0 +1,31 @@
+// GitHub Actions workflow commands (`::error file=…,line=…,col=…,title=…::message`): the runner
+// turns them into annotations on the pull request's files. Escaping follows the runner's rules:
+// `%`, CR and LF everywhere, and also `:` and `,` inside properties.
+import type { Diagnostic, Origin } from '../errors.js';
+
+export type AnnotationLevel = 'error' | 'warning' | 'notice';
+
+function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+export function githubAnnotation(level: AnnotationLevel, message: string, where: { origin?: Origin | undefined; title?: string | undefined } = {}): string {
+  const props: string[] = [];
+  if (where.origin) props.push(`file=${escapeProperty(where.origin.file)}`, `line=${where.origin.line}`, `col=${where.origin.col}`);
+  if (where.title) props.push(`title=${escapeProperty(where.title)}`);
+  return `::${level}${props.length > 0 ? ` ${props.join(',')}` : ''}::${escapeData(message)}\n`;
+}
+
+export function diagnosticAnnotation(d: Diagnostic): string {
+  const message = d.endpoint && !d.origin ? `${d.endpoint}: ${d.message}` : d.message;
+  return githubAnnotation(d.severity === 'error' ? 'error' : 'warning', message, { origin: d.origin, title: `warren ${d.code}` });
+}
+
+/** `--format github`, or no --format inside GitHub Actions. */
+export function wantsGithub(format: string | undefined, env: Record<string, string | undefined>): boolean {
+  return format === 'github' || (format === undefined && env['GITHUB_ACTIONS'] === 'true');
+}
