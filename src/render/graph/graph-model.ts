@@ -93,8 +93,7 @@ export function buildGraph(model: Model, onlyVhosts?: ReadonlySet<string>): Topo
     if (r.kind !== 'binding' || !keep(r.vhost)) continue;
     const from = ensure(r.vhost, 'exchange', r.source);
     const to = ensure(r.vhost, r.destination_type, r.destination);
-    const args = Object.keys(r.arguments).length > 0 ? ` ${JSON.stringify(r.arguments)}` : '';
-    edges.push({ from, to, kind: r.destination_type === 'exchange' ? 'exchange-binding' : 'binding', label: `${r.routing_key}${args}`, routingKey: r.routing_key, arguments: r.arguments });
+    edges.push({ from, to, kind: r.destination_type === 'exchange' ? 'exchange-binding' : 'binding', label: bindingLabel(r.routing_key, r.arguments), routingKey: r.routing_key, arguments: r.arguments });
   }
   const sortedNodes = [...nodes.values()].sort((a, b) => a.vhost.localeCompare(b.vhost) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
   return { vhosts: [...vhosts.values()].sort((a, b) => a.name.localeCompare(b.name)), nodes: sortedNodes, edges };
@@ -108,4 +107,13 @@ function builtInType(name: string): string {
 
 function userLine(p: Permission): GraphVhost['users'][number] {
   return { name: p.user, configure: p.configure, write: p.write, read: p.read };
+}
+
+/** `order.created`, or for headers bindings `all: method=card` (x-match first, then the headers). */
+function bindingLabel(key: string, args: JsonMap): string {
+  const entries = Object.entries(args);
+  if (entries.length === 0) return key;
+  const mode = typeof args['x-match'] === 'string' ? `${args['x-match']}: ` : '';
+  const rest = entries.filter(([k]) => k !== 'x-match').map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ');
+  return `${key === '' ? '' : `${key} `}${mode}${rest}`;
 }

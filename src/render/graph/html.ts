@@ -55,7 +55,7 @@ export function renderGraphHtml(graph: TopologyGraph, title = 'warren topology')
 </header>
 <main>
   <svg id="canvas" xmlns="http://www.w3.org/2000/svg">
-    <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>
+    <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>
     <g id="viewport"></g>
   </svg>
   <aside id="details"></aside>

@@ -40,6 +40,7 @@ export const PAGE_SCRIPT = String.raw`
     return node;
   }
   function display(name) { return name === '' ? '(default)' : name; }
+  function short(label) { return label.length > 40 ? label.slice(0, 39) + '…' : label; }
 
   // ---- routing, with the same rules as warren route -------------------------------------------
   function routeInPage(vhost, exchange, key, headers) {
@@ -95,10 +96,11 @@ export const PAGE_SCRIPT = String.raw`
   }
 
   // ---- layout and drawing ---------------------------------------------------------------------------
+  function subtitle(n) {
+    return n.kind + ' ' + n.type + (n.missing ? ' (not declared)' : '') + (n.policy ? ' · policy ' + n.policy : '') + (n.operatorPolicy ? ' · operator ' + n.operatorPolicy : '');
+  }
   function size(n) {
-    var sub = n.kind + ' ' + n.type + (n.policy ? ' · ' + n.policy : '');
-    var chars = Math.max(display(n.name).length, sub.length);
-    return { width: Math.min(360, 24 + chars * 6.6), height: 38 };
+    return { width: Math.min(420, 18 + Math.max(display(n.name).length * 7.6, subtitle(n).length * 6.1)), height: 38 };
   }
 
   function draw() {
@@ -109,7 +111,11 @@ export const PAGE_SCRIPT = String.raw`
     g.setDefaultEdgeLabel(function () { return {}; });
     v.nodes.forEach(function (n) { g.setNode(n.id, size(n)); });
     var edges = DATA.edges.filter(function (e) { return shown.has(e.from) && shown.has(e.to); });
-    edges.forEach(function (e) { g.setEdge(e.from, e.to, { label: e.label }, 'e' + e.index); });
+    // Labels take part in the layout (dagre keeps room for them), so they do not overlap.
+    edges.forEach(function (e) {
+      var text = short(e.label);
+      g.setEdge(e.from, e.to, text === '' ? {} : { label: text, width: text.length * 5.6 + 4, height: 12, labelpos: 'c' }, 'e' + e.index);
+    });
     dagre.layout(g);
 
     var port = $('viewport');
@@ -122,8 +128,8 @@ export const PAGE_SCRIPT = String.raw`
       var cls = 'edge kind-' + e.kind + (route && route.edges.has(e.index) ? ' on-route' : '') + (route && !route.edges.has(e.index) ? ' dim' : '');
       var grp = el('g', { 'class': cls, 'data-from': e.from, 'data-to': e.to });
       grp.appendChild(el('path', { d: d, 'marker-end': 'url(#arrow)' }));
-      var mid = pts[Math.floor(pts.length / 2)];
-      if (e.label !== '') grp.appendChild(el('text', { x: mid.x.toFixed(1), y: (mid.y - 4).toFixed(1), 'class': 'edge-label' }, e.label.length > 40 ? e.label.slice(0, 39) + '…' : e.label));
+      var laid = g.edge(e.from, e.to, 'e' + e.index);
+      if (laid.label !== undefined) grp.appendChild(el('text', { x: laid.x.toFixed(1), y: (laid.y + 4).toFixed(1), 'class': 'edge-label' }, laid.label));
       port.appendChild(grp);
     });
     v.nodes.forEach(function (n) {
@@ -132,7 +138,7 @@ export const PAGE_SCRIPT = String.raw`
       var grp = el('g', { 'class': cls, 'data-id': n.id, 'data-name': n.name, 'data-vhost': n.vhost, 'data-kind': n.kind, transform: 'translate(' + (p.x - p.width / 2).toFixed(1) + ',' + (p.y - p.height / 2).toFixed(1) + ')' });
       grp.appendChild(el('rect', { width: p.width.toFixed(1), height: p.height, rx: n.kind === 'queue' ? 10 : 2 }));
       grp.appendChild(el('text', { x: 8, y: 15, 'class': 'name' }, display(n.name)));
-      grp.appendChild(el('text', { x: 8, y: 30, 'class': 'sub' }, n.kind + ' ' + n.type + (n.missing ? ' (not declared)' : '') + (n.policy ? ' · policy ' + n.policy : '') + (n.operatorPolicy ? ' · operator ' + n.operatorPolicy : '')));
+      grp.appendChild(el('text', { x: 8, y: 30, 'class': 'sub' }, subtitle(n)));
       grp.addEventListener('click', function () { state.selected = n.id; showDetails(n); draw(); });
       port.appendChild(grp);
     });
