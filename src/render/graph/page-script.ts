@@ -79,19 +79,25 @@ export const PAGE_SCRIPT = String.raw`
     if (term === '') return [];
     return DATA.nodes.filter(function (n) { return inVhost(n) && n.name.toLowerCase().indexOf(term) >= 0; });
   }
+  // More than LIMIT objects in view: with a search or a route, their objects and neighbours only;
+  // without, the exchanges with the most bindings, and the status line says how to see the rest.
   function view() {
     var all = DATA.nodes.filter(inVhost);
     var matches = searchMatches();
     if (all.length <= LIMIT) return { nodes: all, hidden: 0, matches: matches };
     var keep = new Set();
-    all.forEach(function (n) { if (n.kind === 'exchange') keep.add(n.id); });
-    var focus = matches.slice(0, 50);
-    focus.forEach(function (n) {
+    matches.slice(0, 50).forEach(function (n) {
       keep.add(n.id);
       (inEdges.get(n.id) || []).concat(outEdges.get(n.id) || []).slice(0, 40).forEach(function (e) { keep.add(e.from); keep.add(e.to); });
     });
     if (state.route) state.route.nodes.forEach(function (id) { keep.add(id); });
-    var nodes = all.filter(function (n) { return keep.has(n.id); }).slice(0, LIMIT + 100);
+    var nodes;
+    if (keep.size > 0) {
+      nodes = all.filter(function (n) { return keep.has(n.id); });
+    } else {
+      var degree = function (n) { return (outEdges.get(n.id) || []).length; };
+      nodes = all.filter(function (n) { return n.kind === 'exchange'; }).sort(function (a, b) { return degree(b) - degree(a); }).slice(0, LIMIT);
+    }
     return { nodes: nodes, hidden: all.length - nodes.length, matches: matches };
   }
 
@@ -104,6 +110,7 @@ export const PAGE_SCRIPT = String.raw`
   }
 
   function draw() {
+    var started = performance.now();
     var v = view();
     var shown = new Set(v.nodes.map(function (n) { return n.id; }));
     var g = new dagre.graphlib.Graph({ multigraph: true });
@@ -145,11 +152,13 @@ export const PAGE_SCRIPT = String.raw`
     var graph = g.graph();
     fit(graph.width || 100, graph.height || 100, v.matches.length === 1 ? g.node(v.matches[0].id) : null);
     var status = v.nodes.length + ' objects shown';
-    if (v.hidden > 0) status += ', ' + v.hidden + ' queues hidden (more than ' + LIMIT + ' in view): search or route to bring them in';
+    if (v.hidden > 0) status += ', ' + v.hidden + ' hidden (more than ' + LIMIT + ' in this view): search a name or route a key to see its part of the graph';
     if (state.search.trim() !== '') status += ' · ' + v.matches.length + ' match' + (v.matches.length === 1 ? '' : 'es');
     if (route) status += ' · route reaches ' + (route.queues.length ? route.queues.join(', ') : 'no queue');
     $('status').textContent = status;
     document.body.setAttribute('data-ready', 'true');
+    document.body.setAttribute('data-draw-ms', String(Math.round(performance.now() - started)));
+    document.body.setAttribute('data-drawn', String(v.nodes.length));
     if (v.matches.length > 1 && v.matches.length <= 200 && !state.selected) listMatches(v.matches);
   }
 
