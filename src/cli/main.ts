@@ -14,7 +14,8 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
   program
     .command('validate [paths...]')
     .description('check spec files offline: YAML, schema and semantic rules (default: the *.yaml/*.yml files of the current folder)')
-    .action((paths: string[]) => run(async () => (await import('./commands/validate.js')).validateCommand(paths)));
+    .addOption(new Option('--format <format>', 'text, or github: also annotations for GitHub Actions (the default there)').choices(['text', 'github']))
+    .action((paths: string[], o: { format?: 'text' | 'github' }) => run(async () => (await import('./commands/validate.js')).validateCommand(paths, undefined, o.format)));
   program
     .command('schema')
     .description('print the JSON Schema of the spec format (for editors)')
@@ -22,7 +23,7 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
   const planCmd = connectionOptions(program.command('plan [paths...]'))
     .description('diff the spec against the broker and show what apply would change')
     .option('--live <definitions.json>', 'plan against an exported definitions file instead of a broker')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .addOption(new Option('--format <format>', 'output format (github: annotations for GitHub Actions)').choices(['text', 'json', 'markdown', 'github']).default('text'))
     .option('--detailed-exitcode', 'exit 0 when there is nothing to do, 2 when there are changes, 1 on error')
     .option('-o, --out <plan.json>', 'also save the plan to this file, for `warren apply <plan.json>`');
   planCmd.action((paths: string[], o: CommandOptions) =>
@@ -30,7 +31,7 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
       (await import('./commands/plan.js')).planCommand({
         ...planRequest(paths, o),
         liveFile: o.live,
-        format: o.format as 'text' | 'json' | 'markdown',
+        format: o.format as 'text' | 'json' | 'markdown' | 'github',
         detailedExitCode: o.detailedExitcode === true,
         output: o.out,
       }),

@@ -79,6 +79,6 @@ test('the installed binary: exit 0 when valid, 1 with diagnostics and no stack t
 
 test('warren --help lists validate and schema', () => {
   const help = execFileSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' });
-  assert.match(help, /validate \[paths\.\.\.\]/);
+  assert.match(help, /validate \[options\] \[paths\.\.\.\]/);
   assert.match(help, /schema/);
 });

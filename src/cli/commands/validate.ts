@@ -2,6 +2,7 @@
 // once. Errors leave through a WarrenError so exit.ts prints them and picks the exit code.
 import { formatDiagnostic, type Diagnostic } from '../../errors.js';
 import { palette, useColor } from '../../render/color.js';
+import { diagnosticAnnotation, wantsGithub } from '../../render/github.js';
 import { assertValidSpec, loadSpec } from '../../spec/index.js';
 import type { Outcome } from '../exit.js';
 
@@ -13,8 +14,11 @@ export interface ValidateIo {
 }
 
 /** With no path, the current folder's *.yaml and *.yml files. */
-export async function validateCommand(paths: readonly string[], io: ValidateIo = defaultIo()): Promise<Outcome> {
+export async function validateCommand(paths: readonly string[], io: ValidateIo = defaultIo(), format?: 'text' | 'github'): Promise<Outcome> {
   const spec = loadSpec(paths.length > 0 ? paths : [io.cwd], io.env);
+  if (wantsGithub(format, io.env)) {
+    for (const d of spec.diagnostics) io.stdout.write(diagnosticAnnotation(d));
+  }
   assertValidSpec(spec); // throws with every diagnostic, warnings included
   const colour = palette(useColor(io.stderr, io.env));
   const warnings = spec.diagnostics.filter((d) => d.severity === 'warning');
