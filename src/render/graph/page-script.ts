@@ -106,7 +106,7 @@ export const PAGE_SCRIPT = String.raw`
     return n.kind + ' ' + n.type + (n.missing ? ' (not declared)' : '') + (n.policy ? ' · policy ' + n.policy : '') + (n.operatorPolicy ? ' · operator ' + n.operatorPolicy : '');
   }
   function size(n) {
-    return { width: Math.min(420, 18 + Math.max(display(n.name).length * 7.6, subtitle(n).length * 6.1)), height: 38 };
+    return { width: Math.min(460, 18 + Math.max(display(n.name).length * 8.2, subtitle(n).length * 6.7)), height: 40 };
   }
 
   function draw() {
@@ -121,7 +121,7 @@ export const PAGE_SCRIPT = String.raw`
     // Labels take part in the layout (dagre keeps room for them), so they do not overlap.
     edges.forEach(function (e) {
       var text = short(e.label);
-      g.setEdge(e.from, e.to, text === '' ? {} : { label: text, width: text.length * 5.6 + 4, height: 12, labelpos: 'c' }, 'e' + e.index);
+      g.setEdge(e.from, e.to, text === '' ? {} : { label: text, width: text.length * 6.2 + 4, height: 13, labelpos: 'c' }, 'e' + e.index);
     });
     dagre.layout(g);
 
@@ -144,8 +144,8 @@ export const PAGE_SCRIPT = String.raw`
       var cls = 'node kind-' + n.kind + (n.missing ? ' missing' : '') + (matchIds.has(n.id) ? ' match' : '') + (route && route.nodes.has(n.id) ? ' on-route' : '') + (route && !route.nodes.has(n.id) ? ' dim' : '') + (state.selected === n.id ? ' selected' : '');
       var grp = el('g', { 'class': cls, 'data-id': n.id, 'data-name': n.name, 'data-vhost': n.vhost, 'data-kind': n.kind, transform: 'translate(' + (p.x - p.width / 2).toFixed(1) + ',' + (p.y - p.height / 2).toFixed(1) + ')' });
       grp.appendChild(el('rect', { width: p.width.toFixed(1), height: p.height, rx: n.kind === 'queue' ? 10 : 2 }));
-      grp.appendChild(el('text', { x: 8, y: 15, 'class': 'name' }, display(n.name)));
-      grp.appendChild(el('text', { x: 8, y: 30, 'class': 'sub' }, subtitle(n)));
+      grp.appendChild(el('text', { x: 8, y: 16, 'class': 'name' }, display(n.name)));
+      grp.appendChild(el('text', { x: 8, y: 32, 'class': 'sub' }, subtitle(n)));
       grp.addEventListener('click', function () { state.selected = n.id; showDetails(n); draw(); });
       port.appendChild(grp);
     });
@@ -220,7 +220,8 @@ export const PAGE_SCRIPT = String.raw`
       if (v.users.length) {
         d.appendChild(html('h3', 'users'));
         var ul = html('ul');
-        v.users.forEach(function (u) { ul.appendChild(html('li', u.name + ': configure /' + u.configure + '/ write /' + u.write + '/ read /' + u.read + '/')); });
+        var re = function (p) { return p === '' ? '(nothing)' : '/' + p + '/'; };
+        v.users.forEach(function (u) { ul.appendChild(html('li', u.name + ': configure ' + re(u.configure) + ', write ' + re(u.write) + ', read ' + re(u.read))); });
         d.appendChild(ul);
       }
     });

@@ -20,8 +20,8 @@ footer { padding: 4px 12px; font-size: 11px; color: #566573; border-top: 1px sol
 .node.kind-exchange rect { fill: #eaf2f8; }
 .node.kind-queue rect { fill: #e9f7ef; }
 .node.missing rect { stroke: #c0392b; stroke-dasharray: 4 3; fill: #fdedec; }
-.node text.name { font-weight: 600; font-size: 12px; }
-.node text.sub { font-size: 10px; fill: #566573; }
+.node text.name { font-weight: 600; font-size: 13px; }
+.node text.sub { font-size: 11px; fill: #566573; }
 .node { cursor: pointer; }
 .node.match rect { stroke: #b7950b; stroke-width: 3; fill: #fcf3cf; }
 .node.selected rect { stroke: #1f618d; stroke-width: 3; }
@@ -32,6 +32,6 @@ footer { padding: 4px 12px; font-size: 11px; color: #566573; border-top: 1px sol
 .edge.kind-dead-letter path { stroke: #c0392b; stroke-dasharray: 6 4; }
 .edge.kind-alternate path { stroke: #d68910; stroke-dasharray: 2 3; }
 .edge.on-route path { stroke: #7d3c98; stroke-width: 3; }
-.edge-label { font-size: 10px; fill: #34495e; text-anchor: middle; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
+.edge-label { font-size: 11px; fill: #34495e; text-anchor: middle; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 marker path { fill: #808b96; }
 `;
