@@ -3,7 +3,7 @@
 // `explain` compares these with its own reckoning.
 import { WarrenError } from '../errors.js';
 import type { JsonMap } from '../model/types.js';
-import { isObj } from './json-shapes.js';
+import { isRecord as isObj } from '../model/json.js';
 import type { ManagementClient } from './management-client.js';
 
 export interface BrokerEffectivePolicy {

@@ -6,7 +6,7 @@ import { renderGraphHtml } from '../../render/graph/html.js';
 import { renderDot, renderMermaid } from '../../render/graph/text-graphs.js';
 import type { Outcome } from '../exit.js';
 import { processIo, type CommandIo } from '../io.js';
-import { loadTopology, type TopologyRequest } from '../load-topology.js';
+import { loadTopology, type TopologyRequest } from '../../workflow/load-topology.js';
 
 export type GraphFormat = 'mermaid' | 'dot' | 'html';
 

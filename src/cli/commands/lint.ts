@@ -7,7 +7,7 @@ import { wantsGithub } from '../../render/github.js';
 import { renderLintGithub, renderLintJson, renderLintSarif, renderLintText, summary } from '../../render/lint.js';
 import type { Outcome } from '../exit.js';
 import { processIo, type CommandIo } from '../io.js';
-import { loadTopology, specTexts, type TopologyRequest } from '../load-topology.js';
+import { loadTopology, specTexts, type TopologyRequest } from '../../workflow/load-topology.js';
 
 export type LintFormat = 'text' | 'json' | 'sarif' | 'github';
 

@@ -7,7 +7,7 @@ import { WarrenError } from '../../errors.js';
 import { renderRouteJson, renderRouteText } from '../../render/route.js';
 import type { Outcome } from '../exit.js';
 import { processIo, type CommandIo } from '../io.js';
-import { loadTopology, type TopologyRequest } from '../load-topology.js';
+import { loadTopology, type TopologyRequest } from '../../workflow/load-topology.js';
 
 export interface RouteOptions extends TopologyRequest {
   vhost: string;
