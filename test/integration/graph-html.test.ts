@@ -50,12 +50,14 @@ describe('graph --format html in headless Chromium', { skip }, () => {
     assert.deepEqual(matched.map((n) => `${n.kind} ${n.vhost}/${n.name}`), ['queue orders/orders.paid']);
   });
 
-  test('a route highlights the exchanges and queues a message passes, as warren route computes them', async () => {
+  test('a route highlights the exchanges and queues a message passes, and its dead-letter path, as warren route computes them', async () => {
     const url = await writeGraph([EXAMPLES], 'route.html');
     const page = await runPage(`${url}#vhost=orders&exchange=orders&key=order.paid`);
     assert.deepEqual(page.console, []);
     const onRoute = pageNodes(page.dom).filter((n) => n.classes.includes('on-route')).map((n) => `${n.kind} ${n.name}`).sort();
     assert.deepEqual(onRoute, ['exchange orders', 'exchange orders.audit', 'queue orders.audit.log', 'queue orders.paid']);
+    const deadLettered = pageNodes(page.dom).filter((n) => n.classes.includes('on-dead-route')).map((n) => `${n.kind} ${n.name}`).sort();
+    assert.deepEqual(deadLettered, ['exchange orders.dlx', 'queue orders.dead'], 'the dead-letter path of orders.paid');
     const headers = await runPage(`${url}#vhost=payments&exchange=payments&headers=method%3Dcard`);
     assert.deepEqual(pageNodes(headers.dom).filter((n) => n.classes.includes('on-route') && n.kind === 'queue').map((n) => n.name), ['payments.card']);
   });

@@ -60,7 +60,7 @@ export function renderGraphHtml(graph: TopologyGraph, title = 'warren topology')
   </svg>
   <aside id="details"></aside>
 </main>
-<footer>solid: binding · thick: exchange to exchange · dashed red: dead-letter · dotted orange: alternate exchange · dashed box: not declared. Scroll to zoom, drag to pan, click for details.</footer>
+<footer>solid: binding · thick: exchange to exchange · dashed red: dead-letter · dotted orange: alternate exchange · dashed box: not declared · a routed message: purple, its dead-letter path: red. Scroll to zoom, drag to pan, click for details.</footer>
 <!-- @dagrejs/dagre, inlined for the layout:
 ${escapeHtml(licence).replace(/--/g, '- -')}
 -->

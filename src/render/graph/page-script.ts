@@ -60,16 +60,33 @@ export const PAGE_SCRIPT = String.raw`
       },
       queueExists: function (q) { var n = nodesById.get('q:' + JSON.stringify([vhost, q])); return !!n && !n.missing; }
     };
+    function mark(walk, nodes, edges) {
+      walk.exchanges.forEach(function (x) { nodes.add('x:' + JSON.stringify([vhost, x])); });
+      walk.queues.forEach(function (q) { nodes.add('q:' + JSON.stringify([vhost, q])); });
+      walk.steps.forEach(function (s) {
+        if (s.kind === 'binding') edges.add(s.binding.edge);
+        if (s.kind === 'alternate') (outEdges.get('x:' + JSON.stringify([vhost, s.from])) || []).forEach(function (e) { if (e.kind === 'alternate') edges.add(e.index); });
+      });
+    }
     var walk = walkRoute(exchange, key, headers, world);
     var nodes = new Set();
     var edges = new Set();
-    walk.exchanges.forEach(function (x) { nodes.add('x:' + JSON.stringify([vhost, x])); });
-    walk.queues.forEach(function (q) { nodes.add('q:' + JSON.stringify([vhost, q])); });
-    walk.steps.forEach(function (s) {
-      if (s.kind === 'binding') edges.add(s.binding.edge);
-      if (s.kind === 'alternate') (outEdges.get('x:' + JSON.stringify([vhost, s.from])) || []).forEach(function (e) { if (e.kind === 'alternate') edges.add(e.index); });
+    mark(walk, nodes, edges);
+    // The dead-letter path of each queue reached: its dead-letter exchange, with the dead-letter
+    // routing key when the queue has one, else the message's own key (as warren route shows it).
+    var deadNodes = new Set();
+    var deadEdges = new Set();
+    var dead = [];
+    walk.queues.forEach(function (q) {
+      (outEdges.get('q:' + JSON.stringify([vhost, q])) || []).forEach(function (e) {
+        if (e.kind !== 'dead-letter') return;
+        deadEdges.add(e.index);
+        var dl = walkRoute(nodesById.get(e.to).name, e.routingKey !== undefined ? e.routingKey : key, headers, world);
+        mark(dl, deadNodes, deadEdges);
+        dead.push(q + ' -> ' + (dl.queues.length ? dl.queues.join(', ') : 'no queue'));
+      });
     });
-    return { queues: walk.queues, nodes: nodes, edges: edges };
+    return { queues: walk.queues, nodes: nodes, edges: edges, deadNodes: deadNodes, deadEdges: deadEdges, dead: dead };
   }
 
   // ---- which nodes to draw ------------------------------------------------------------------------
@@ -90,7 +107,10 @@ export const PAGE_SCRIPT = String.raw`
       keep.add(n.id);
       (inEdges.get(n.id) || []).concat(outEdges.get(n.id) || []).slice(0, 40).forEach(function (e) { keep.add(e.from); keep.add(e.to); });
     });
-    if (state.route) state.route.nodes.forEach(function (id) { keep.add(id); });
+    if (state.route) {
+      state.route.nodes.forEach(function (id) { keep.add(id); });
+      state.route.deadNodes.forEach(function (id) { keep.add(id); });
+    }
     var nodes;
     if (keep.size > 0) {
       nodes = all.filter(function (n) { return keep.has(n.id); });
@@ -132,7 +152,7 @@ export const PAGE_SCRIPT = String.raw`
     edges.forEach(function (e) {
       var pts = g.edge(e.from, e.to, 'e' + e.index).points;
       var d = 'M' + pts.map(function (p) { return p.x.toFixed(1) + ',' + p.y.toFixed(1); }).join(' L');
-      var cls = 'edge kind-' + e.kind + (route && route.edges.has(e.index) ? ' on-route' : '') + (route && !route.edges.has(e.index) ? ' dim' : '');
+      var cls = 'edge kind-' + e.kind + (route && route.edges.has(e.index) ? ' on-route' : '') + (route && route.deadEdges.has(e.index) && !route.edges.has(e.index) ? ' on-dead-route' : '') + (route && !route.edges.has(e.index) && !route.deadEdges.has(e.index) ? ' dim' : '');
       var grp = el('g', { 'class': cls, 'data-from': e.from, 'data-to': e.to });
       grp.appendChild(el('path', { d: d, 'marker-end': 'url(#arrow)' }));
       var laid = g.edge(e.from, e.to, 'e' + e.index);
@@ -141,7 +161,7 @@ export const PAGE_SCRIPT = String.raw`
     });
     v.nodes.forEach(function (n) {
       var p = g.node(n.id);
-      var cls = 'node kind-' + n.kind + (n.missing ? ' missing' : '') + (matchIds.has(n.id) ? ' match' : '') + (route && route.nodes.has(n.id) ? ' on-route' : '') + (route && !route.nodes.has(n.id) ? ' dim' : '') + (state.selected === n.id ? ' selected' : '');
+      var cls = 'node kind-' + n.kind + (n.missing ? ' missing' : '') + (matchIds.has(n.id) ? ' match' : '') + (route && route.nodes.has(n.id) ? ' on-route' : '') + (route && route.deadNodes.has(n.id) && !route.nodes.has(n.id) ? ' on-dead-route' : '') + (route && !route.nodes.has(n.id) && !route.deadNodes.has(n.id) ? ' dim' : '') + (state.selected === n.id ? ' selected' : '');
       var grp = el('g', { 'class': cls, 'data-id': n.id, 'data-name': n.name, 'data-vhost': n.vhost, 'data-kind': n.kind, transform: 'translate(' + (p.x - p.width / 2).toFixed(1) + ',' + (p.y - p.height / 2).toFixed(1) + ')' });
       grp.appendChild(el('rect', { width: p.width.toFixed(1), height: p.height, rx: n.kind === 'queue' ? 10 : 2 }));
       grp.appendChild(el('text', { x: 8, y: 16, 'class': 'name' }, display(n.name)));
@@ -155,6 +175,7 @@ export const PAGE_SCRIPT = String.raw`
     if (v.hidden > 0) status += ', ' + v.hidden + ' hidden (more than ' + LIMIT + ' in this view): search a name or route a key to see its part of the graph';
     if (state.search.trim() !== '') status += ' · ' + v.matches.length + ' match' + (v.matches.length === 1 ? '' : 'es');
     if (route) status += ' · route reaches ' + (route.queues.length ? route.queues.join(', ') : 'no queue');
+    if (route && route.dead.length) status += ' · if rejected or expired, dead-lettered: ' + route.dead.join('; ');
     $('status').textContent = status;
     document.body.setAttribute('data-ready', 'true');
     document.body.setAttribute('data-draw-ms', String(Math.round(performance.now() - started)));

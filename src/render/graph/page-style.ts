@@ -32,6 +32,8 @@ footer { padding: 4px 12px; font-size: 11px; color: #566573; border-top: 1px sol
 .edge.kind-dead-letter path { stroke: #c0392b; stroke-dasharray: 6 4; }
 .edge.kind-alternate path { stroke: #d68910; stroke-dasharray: 2 3; }
 .edge.on-route path { stroke: #7d3c98; stroke-width: 3; }
+.node.on-dead-route rect { stroke: #c0392b; stroke-width: 2.5; }
+.edge.on-dead-route path { stroke: #c0392b; stroke-width: 2.4; }
 .edge-label { font-size: 11px; fill: #34495e; text-anchor: middle; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 marker path { fill: #808b96; }
 `;
