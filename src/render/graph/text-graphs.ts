@@ -16,6 +16,15 @@ function nodeLabel(n: GraphNode): string {
   return `${n.name === '' ? '(default)' : n.name}\n${n.kind} ${n.type}${n.missing ? ' (not declared)' : ''}${policy}`;
 }
 
+/** A vhost's policies and users, as one note beside its objects. */
+function vhostNote(v: TopologyGraph['vhosts'][number]): string | undefined {
+  const lines: string[] = [];
+  const re = (p: string) => (p === '' ? '(nothing)' : p);
+  for (const p of v.policies) lines.push(`${p.kind === 'operator_policy' ? 'operator policy' : 'policy'} ${p.name} (priority ${p.priority}, ${p.apply_to}, ${p.pattern}): ${JSON.stringify(p.definition)}`);
+  for (const u of v.users) lines.push(`user ${u.name}: configure ${re(u.configure)}, write ${re(u.write)}, read ${re(u.read)}`);
+  return lines.length > 0 ? lines.join('\n') : undefined;
+}
+
 const MERMAID_ARROW: Record<GraphEdge['kind'], string> = { binding: '-->', 'exchange-binding': '==>', 'dead-letter': '-.->', alternate: '-.->' };
 
 export function renderMermaid(graph: TopologyGraph): string {
@@ -27,6 +36,8 @@ export function renderMermaid(graph: TopologyGraph): string {
       const label = mermaidText(nodeLabel(n)).replace(/\n/g, '<br/>');
       lines.push(n.kind === 'exchange' ? `    ${id.get(n.id)}{{"${label}"}}` : `    ${id.get(n.id)}[("${label}")]`);
     }
+    const note = vhostNote(v);
+    if (note !== undefined) lines.push(`    note_${graph.vhosts.indexOf(v)}["${mermaidText(note).replace(/\n/g, '<br/>')}"]:::note`);
     lines.push('  end');
   }
   graph.edges.forEach((e) => {
@@ -37,6 +48,7 @@ export function renderMermaid(graph: TopologyGraph): string {
   if (dl.length > 0) lines.push(`  linkStyle ${dl.join(',')} stroke:#c0392b`);
   const missing = graph.nodes.filter((n) => n.missing).map((n) => id.get(n.id));
   if (missing.length > 0) lines.push(`  classDef missing stroke-dasharray: 4 4,stroke:#c0392b`, `  class ${missing.join(',')} missing`);
+  if (graph.vhosts.some((v) => vhostNote(v) !== undefined)) lines.push('  classDef note fill:#fdfefe,stroke:#aab7b8,text-align:left');
   return `${lines.join('\n')}\n`;
 }
 
@@ -61,6 +73,8 @@ export function renderDot(graph: TopologyGraph): string {
       const missing = n.missing ? ', style=dashed, color="#c0392b"' : '';
       lines.push(`    ${id.get(n.id)} [label="${dotText(nodeLabel(n))}", shape=${shape}${missing}];`);
     }
+    const note = vhostNote(v);
+    if (note !== undefined) lines.push(`    note_${i} [label="${dotText(note).replace(/\\n/g, '\\l')}\\l", shape=note, fontsize=9, color="#aab7b8"];`);
     lines.push('  }');
   });
   for (const e of graph.edges) lines.push(`  ${id.get(e.from)} -> ${id.get(e.to)} [label="${dotText(e.label)}"${DOT_STYLE[e.kind]}];`);
