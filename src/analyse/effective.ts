@@ -4,7 +4,8 @@
 // - user policy + operator policy: rabbit_policy:merge_operator_definitions/2 and
 //   rabbit_policies:merge_policy_value/3: for the keys both set, the lesser of the two for
 //   expires, message-ttl, max-length, max-length-bytes, max-in-memory-length, max-in-memory-bytes
-//   and delivery-limit; any other key keeps the user policy's value.
+//   and delivery-limit, the greater for target-group-size (4.x), the operator's for a boolean
+//   (4.x); any other key keeps the user policy's value.
 // - policy + argument: rabbit_queue_type_util:args_policy_lookup/3 with a resolver per key, from
 //   rabbit_amqqueue_process:process_args_policy/1 (classic), rabbit_quorum_queue and
 //   rabbit_stream_queue: limits take the lesser value (res_min), dead-lettering, overflow and modes
@@ -40,6 +41,7 @@ const QUORUM: Record<string, Resolver> = {
   'dead-letter-strategy': 'argument',
   overflow: 'argument',
   'queue-leader-locator': 'argument',
+  'target-group-size': 'policy',
 };
 
 const STREAM: Record<string, Resolver> = {
@@ -56,6 +58,8 @@ export const RESOLVERS: Record<QueueType | 'exchange', Record<string, Resolver>>
 
 /** Keys for which an operator policy's value and a user policy's are merged to the lesser. */
 export const OPERATOR_MIN_KEYS: ReadonlySet<string> = new Set(['expires', 'message-ttl', 'max-length', 'max-length-bytes', 'max-in-memory-length', 'max-in-memory-bytes', 'delivery-limit']);
+/** rabbit_quorum_queue's merge strategy (4.x): the greater target membership. */
+const OPERATOR_MAX_KEY = 'target-group-size';
 
 export type Source =
   | { from: 'argument'; argument: string }
@@ -102,10 +106,13 @@ export function effectiveSettings(target: Queue | Exchange, policies: Iterable<P
     const mine = fromPolicies.get(key);
     if (!mine) {
       fromPolicies.set(key, { value: opValue, source: opSource, overridden: [] });
-    } else if (OPERATOR_MIN_KEYS.has(key) && typeof mine.value === 'number' && typeof opValue === 'number') {
-      const opWins = opValue < mine.value;
+    } else if ((OPERATOR_MIN_KEYS.has(key) || key === OPERATOR_MAX_KEY) && typeof mine.value === 'number' && typeof opValue === 'number') {
+      const max = key === OPERATOR_MAX_KEY;
+      const opWins = max ? opValue > mine.value : opValue < mine.value;
       const [win, lose] = opWins ? [{ value: opValue, source: opSource }, mine] : [mine, { value: opValue, source: opSource }];
-      fromPolicies.set(key, { value: win.value, source: win.source, overridden: [{ value: lose.value, source: lose.source, why: 'user and operator policy both set it: the lesser value applies' }] });
+      fromPolicies.set(key, { value: win.value, source: win.source, overridden: [{ value: lose.value, source: lose.source, why: `user and operator policy both set it: the ${max ? 'greater' : 'lesser'} value applies` }] });
+    } else if (typeof mine.value === 'boolean' && typeof opValue === 'boolean') {
+      fromPolicies.set(key, { value: opValue, source: opSource, overridden: [{ value: mine.value, source: mine.source, why: 'user and operator policy both set this flag: the operator policy\'s applies' }] });
     } else {
       mine.overridden.push({ value: opValue, source: opSource, why: 'the operator policy does not override this key: the user policy\'s value applies' });
     }

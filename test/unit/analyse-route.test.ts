@@ -109,3 +109,8 @@ test('merge: a stream takes the policy over the argument; a classic queue ignore
   const classic = effectiveSettings(q('c'), [pol('p', '^c$', { 'delivery-limit': 3 })]);
   assert.equal(classic.settings.find((s) => s.key === 'delivery-limit')?.ignored, true);
 });
+
+test('merge (4.x): target-group-size takes the greater, a flag set by both takes the operator\'s', () => {
+  const e = effectiveSettings(q('q', {}, 'quorum'), [pol('user', '^q$', { 'target-group-size': 3, 'x-flag': true }), pol('op', '.*', { 'target-group-size': 5, 'x-flag': false }, 0, 'operator_policy')]);
+  assert.deepEqual(e.effectivePolicyDefinition, { 'target-group-size': 5, 'x-flag': false });
+});
