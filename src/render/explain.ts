@@ -5,6 +5,7 @@ import type { Json, JsonMap } from '../model/types.js';
 import { describeSource, type Effective, type Setting } from '../analyse/effective.js';
 import type { Verdict } from '../analyse/policy-match.js';
 import { palette } from './color.js';
+import { printable } from './format.js';
 
 export interface BrokerView {
   policy: string | undefined;
@@ -73,19 +74,20 @@ export function renderExplainText(e: Effective, comparison: Comparison | undefin
   const c = palette(color);
   const t = e.target;
   const where = t.origin ? `, declared at ${formatOrigin(t.origin)}` : '';
-  const lines = [c.bold(`${t.kind} ${t.vhost}/${t.name} (${t.kind === 'queue' ? t.type : t.type}${where})`), ''];
+  const lines = [c.bold(printable(`${t.kind} ${t.vhost}/${t.name} (${t.type}${where})`)), ''];
+  const data = (line: string): void => void lines.push(printable(line));
   lines.push('Policies:');
   if (e.policies.length === 0) lines.push('  (none in this vhost)');
-  for (const v of e.policies) lines.push(`  ${verdictLine(v)}`);
+  for (const v of e.policies) data(`  ${verdictLine(v)}`);
   lines.push('Operator policies:');
   if (e.operatorPolicies.length === 0) lines.push('  (none in this vhost)');
-  for (const v of e.operatorPolicies) lines.push(`  ${verdictLine(v)}`);
+  for (const v of e.operatorPolicies) data(`  ${verdictLine(v)}`);
   lines.push('Effective settings:');
   if (e.settings.length === 0) lines.push('  (none: broker defaults)');
-  for (const s of e.settings) lines.push(...settingLines(s));
+  for (const s of e.settings) settingLines(s).forEach(data);
   if (comparison) {
     lines.push(`Compared with the broker: ${comparison.agrees ? c.green('agrees') : c.red('differs')}`);
-    for (const l of comparison.lines) lines.push(`  ${l}`);
+    for (const l of comparison.lines) data(`  ${l}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -2,11 +2,16 @@
 // turns them into annotations on the pull request's files. Escaping follows the runner's rules:
 // `%`, CR and LF everywhere, and also `:` and `,` inside properties.
 import type { Diagnostic, Origin } from '../errors.js';
+import { printable } from './format.js';
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
 
+/** Line breaks become the runner's escapes; other control characters print as visible escapes. */
 function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return s
+    .split(/\r?\n/)
+    .map((line) => printable(line).replace(/%/g, '%25'))
+    .join('%0A');
 }
 
 function escapeProperty(s: string): string {

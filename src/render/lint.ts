@@ -4,6 +4,7 @@ import { formatOrigin } from '../errors.js';
 import type { Finding, LintResult, LintRule } from '../analyse/lint/index.js';
 import { WARREN_VERSION } from '../version.js';
 import { palette } from './color.js';
+import { printable } from './format.js';
 import { githubAnnotation } from './github.js';
 
 export const LINT_JSON_FORMAT_VERSION = 1;
@@ -12,13 +13,13 @@ export function renderLintText(result: LintResult, color: boolean): string {
   const c = palette(color);
   const lines: string[] = [];
   for (const f of result.findings) {
-    const where = f.origin ? `${formatOrigin(f.origin)}: ` : '';
+    const where = f.origin ? `${printable(formatOrigin(f.origin))}: ` : '';
     const sev = f.severity === 'error' ? c.red('error') : f.severity === 'warning' ? c.yellow('warning') : 'note';
-    lines.push(`${where}${sev} ${f.rule}: ${f.object}: ${f.message}`);
+    lines.push(`${where}${sev} ${f.rule}: ${printable(f.object)}: ${printable(f.message)}`);
     lines.push(`    why: ${f.why}`);
     lines.push(`    fix: ${f.fix}`);
   }
-  for (const id of result.unknownRules) lines.push(`${c.yellow('warning')}: lint settings name rule ${JSON.stringify(id)}, which does not exist (see \`warren lint --list-rules\`)`);
+  for (const id of result.unknownRules) lines.push(`${c.yellow('warning')}: lint settings name rule ${printable(JSON.stringify(id))}, which does not exist (see \`warren lint --list-rules\`)`);
   lines.push(summary(result));
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 // How `warren route` shows where a message goes.
 import type { DeadLetterPath, Hop, Message, RouteResult } from '../analyse/route.js';
+import { printable } from './format.js';
 
 function hopLine(h: Hop): string {
   switch (h.kind) {
@@ -24,7 +25,8 @@ export function renderRouteText(m: Message, r: RouteResult, dead: readonly DeadL
     lines.push(`  if rejected or expired in ${d.queue}: dead-lettered to exchange ${JSON.stringify(d.exchange)} with routing key ${JSON.stringify(d.routingKey)}, reaching ${d.route.queues.length > 0 ? d.route.queues.join(', ') : 'no queue'}`);
     for (const n of d.route.notes) lines.push(`    note: ${n}`);
   }
-  return `${lines.join('\n')}\n`;
+  // Names are user data: control characters print as visible escapes (see printable).
+  return `${lines.map(printable).join('\n')}\n`;
 }
 
 export function renderRouteJson(m: Message, r: RouteResult, dead: readonly DeadLetterPath[]): string {

@@ -105,3 +105,15 @@ test('graph: mermaid and dot name every object, with dead-letter links drawn apa
   assert.match(dot.stdout, /label="dead-letter, key card", style=dashed/);
   for (const name of ['orders.created', 'orders.audit.log', 'payments.manual-review']) assert.ok(dot.stdout.includes(`label="${name}\\n`), name);
 });
+
+test('names with control characters or bidi overrides print as visible escapes in route, explain and lint', async () => {
+  const dir = writeSpecDir({ 'c.yaml': `${HEAD}vhosts:\n  v:\n    exchanges: { "x\\e[31mred": { type: fanout } }\n    queues: { "q\\u202eevil": { arguments: { x-message-ttl: 1 } } }\n    bindings:\n      - { source: "x\\e[31mred", queue: "q\\u202eevil" }\n` });
+  const route = await runInProcess((io) => routeCommand({ ...base, paths: [dir], vhost: 'v', exchange: 'x\u001b[31mred', routingKey: '', headers: [], format: 'text' }, io));
+  const explain = await runInProcess((io) => explainCommand({ ...base, paths: [dir], object: 'v/q\u202eevil', format: 'text' }, io));
+  const lint = await runInProcess((io) => lintCommand({ ...base, paths: [dir] }, io));
+  for (const out of [route.stdout, explain.stdout, lint.stdout]) {
+    assert.doesNotMatch(out, /[\u001b\u202e]/);
+    assert.match(out, /q\\u202eevil/);
+  }
+  assert.match(route.stdout, /x\\u001b\[31mred -> queue q\\u202eevil/);
+});
