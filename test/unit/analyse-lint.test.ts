@@ -20,7 +20,7 @@ function lint(yaml: string, options: { brokerVersion?: string; live?: unknown } 
   const source = readSpecLintSource(spec.files.map((file) => ({ file, text: readFileSync(file, 'utf8') })));
   const resources = new Map(options.live ? readDefinitions(options.live, 'defs.json').model.resources : []);
   for (const [k, r] of spec.model.resources) resources.set(k, r);
-  return runLint({ model: { resources }, brokerVersion: options.brokerVersion, clearTextSecrets: source.clearTextSecrets }, source.settings);
+  return runLint({ model: { resources }, brokerVersion: options.brokerVersion, clearTextSecrets: source.clearTextSecrets, places: source.places }, source.settings);
 }
 
 function rulesOf(l: Linted): string[] {

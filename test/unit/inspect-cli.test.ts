@@ -29,7 +29,7 @@ test('lint: an error-severity finding exits 1 with E_LINT; text shows file:line:
   const dir = writeSpecDir({ 's.yaml': FINDINGS });
   const r = await runInProcess((io) => lintCommand({ ...base, paths: [dir] }, io));
   assert.equal(r.code, 1);
-  assert.match(r.stdout, /s\.yaml:5:15: warning queue-argument-immutable: queue v\/q: /);
+  assert.match(r.stdout, /s\.yaml:5:33: warning queue-argument-immutable: queue v\/q: /);
   assert.match(r.stdout, /s\.yaml:7:20: error password-clear-text: user app: users\.app\.password is written in the file\n {4}why: .*\n {4}fix: /);
   assert.doesNotMatch(r.stdout + r.stderr, /hunter2/, 'the password itself is never shown');
   assert.match(r.stderr, /error E_LINT: lint: 1 errors, 1 warnings, 0 notes/);
@@ -48,7 +48,7 @@ test('lint --format sarif: SARIF 2.1.0 with the rules and a region per result', 
 test('lint in GitHub Actions: annotations by default; json is versioned', async () => {
   const dir = writeSpecDir({ 's.yaml': FINDINGS });
   const gh = await runInProcess((io) => lintCommand({ ...base, paths: [dir] }, { ...io, env: { GITHUB_ACTIONS: 'true' } }));
-  assert.match(gh.stdout, /^::warning file=[^,]*s\.yaml,line=5,col=15,title=warren lint queue-argument-immutable::queue v\/q: .*%0Awhy: .*%0Afix: /m);
+  assert.match(gh.stdout, /^::warning file=[^,]*s\.yaml,line=5,col=33,title=warren lint queue-argument-immutable::queue v\/q: .*%0Awhy: .*%0Afix: /m);
   assert.match(gh.stdout, /^::error file=[^,]*s\.yaml,line=7,col=20,title=warren lint password-clear-text::/m);
   const json = await runInProcess((io) => lintCommand({ ...base, paths: [dir], format: 'json' }, io));
   const doc = JSON.parse(json.stdout) as { format_version: number; findings: { rule: string; line: number }[] };

@@ -43,7 +43,8 @@ export function runLint(input: LintInput, settings: LintSettings = NO_SETTINGS):
         suppressed++;
         return;
       }
-      findings.push({ ...f, rule: rule.id, severity: f.severity ?? rule.severity, why: rule.why, fix: rule.fix });
+      const place = f.field === undefined ? undefined : input.places?.get(`${f.object}\u0000${f.field}`);
+      findings.push({ ...f, origin: place ?? f.origin, rule: rule.id, severity: f.severity ?? rule.severity, why: rule.why, fix: rule.fix });
     });
   }
   const known = new Set(LINT_RULES.map((r) => r.id));

@@ -1,8 +1,8 @@
 // Rules about how queues and exchanges are declared.
 import { describeResource } from '../../model/keys.js';
-import type { Exchange, Policy, Queue, Resource } from '../../model/types.js';
+import type { Exchange, Policy, Queue } from '../../model/types.js';
 import { effectiveSettings, RESOLVERS } from '../effective.js';
-import type { LintInput, LintRule } from './types.js';
+import type { LintInput, LintRule, RawFinding } from './types.js';
 import { atLeast, versionLabel } from './version.js';
 
 /** Queue arguments a policy key can carry instead. As arguments they are part of the queue's identity. */
@@ -30,7 +30,7 @@ export const immutableArgument: LintRule = {
     for (const q of queuesOf(input)) {
       const args = Object.keys(q.arguments).filter((a) => POLICY_CAN_CARRY.has(a));
       if (args.length === 0) continue;
-      report({ object: describeResource(q), origin: q.origin, message: `${args.join(', ')} ${args.length === 1 ? 'is a queue argument' : 'are queue arguments'}; policy ${args.length === 1 ? 'key' : 'keys'} ${args.map((a) => a.slice(2)).join(', ')} could set the same without fixing ${args.length === 1 ? 'it' : 'them'} for the queue's lifetime` });
+      report({ object: describeResource(q), origin: q.origin, field: `arguments.${args[0]}`, message: `${args.join(', ')} ${args.length === 1 ? 'is a queue argument' : 'are queue arguments'}; policy ${args.length === 1 ? 'key' : 'keys'} ${args.map((a) => a.slice(2)).join(', ')} could set the same without fixing ${args.length === 1 ? 'it' : 'them'} for the queue's lifetime` });
     }
   },
 };
@@ -67,10 +67,10 @@ export const removedSetting: LintRule = {
         const ha = Object.keys(r.definition).filter((k) => HA_KEY.test(k));
         if (ha.length > 0) {
           const removed = atLeast(v, 4, 0);
-          report({ object: describeResource(r), origin: r.origin, severity: removed ? 'error' : 'warning', message: `${ha.join(', ')}: classic queue mirroring ${removed ? `is removed in ${on} (4.0 refuses the policy)` : 'is deprecated and removed in 4.0'}` });
+          report({ object: describeResource(r), origin: r.origin, field: `definition.${ha[0]}`, severity: removed ? 'error' : 'warning', message: `${ha.join(', ')}: classic queue mirroring ${removed ? `is removed in ${on} (4.0 refuses the policy)` : 'is deprecated and removed in 4.0'}` });
         }
-        if (r.definition['queue-mode'] !== undefined) report({ object: describeResource(r), origin: r.origin, message: `queue-mode ${atLeast(v, 3, 12) ? `is ignored by ${on} (since 3.12 classic queues always keep messages on disk)` : 'is ignored from 3.12 on'}` });
-        if (r.definition['queue-master-locator'] !== undefined) report({ object: describeResource(r), origin: r.origin, message: 'queue-master-locator is deprecated; use queue-leader-locator' });
+        if (r.definition['queue-mode'] !== undefined) report({ object: describeResource(r), origin: r.origin, field: 'definition.queue-mode', message: `queue-mode ${atLeast(v, 3, 12) ? `is ignored by ${on} (since 3.12 classic queues always keep messages on disk)` : 'is ignored from 3.12 on'}` });
+        if (r.definition['queue-master-locator'] !== undefined) report({ object: describeResource(r), origin: r.origin, field: 'definition.queue-master-locator', message: 'queue-master-locator is deprecated; use queue-leader-locator' });
         continue;
       }
       if (r.kind !== 'queue') continue;
@@ -79,15 +79,15 @@ export const removedSetting: LintRule = {
   },
 };
 
-function checkQueue(q: Queue, v: string | undefined, report: (f: { object: string; message: string; origin?: Resource['origin']; severity?: 'error' | 'warning' }) => void): void {
+function checkQueue(q: Queue, v: string | undefined, report: (f: RawFinding) => void): void {
   const on = versionLabel(v);
-  const say = (message: string): void => report({ object: describeResource(q), origin: q.origin, message });
-  if (q.arguments['x-queue-mode'] !== undefined) say(`x-queue-mode ${atLeast(v, 3, 12) ? `is ignored by ${on} (since 3.12 classic queues always keep messages on disk)` : 'is ignored from 3.12 on'}`);
-  if (q.arguments['x-queue-master-locator'] !== undefined) say('x-queue-master-locator is deprecated; use x-queue-leader-locator');
+  const say = (message: string, argument?: string): void => report({ object: describeResource(q), origin: q.origin, field: argument && `arguments.${argument}`, message });
+  if (q.arguments['x-queue-mode'] !== undefined) say(`x-queue-mode ${atLeast(v, 3, 12) ? `is ignored by ${on} (since 3.12 classic queues always keep messages on disk)` : 'is ignored from 3.12 on'}`, 'x-queue-mode');
+  if (q.arguments['x-queue-master-locator'] !== undefined) say('x-queue-master-locator is deprecated; use x-queue-leader-locator', 'x-queue-master-locator');
   for (const a of ['x-max-in-memory-length', 'x-max-in-memory-bytes']) {
-    if (q.arguments[a] !== undefined) say(`${a} ${atLeast(v, 3, 12) ? `is ignored by ${on}` : 'is ignored from 3.12 on'} (quorum queues no longer keep messages in memory)`);
+    if (q.arguments[a] !== undefined) say(`${a} ${atLeast(v, 3, 12) ? `is ignored by ${on}` : 'is ignored from 3.12 on'} (quorum queues no longer keep messages in memory)`, a);
   }
-  if (q.arguments['x-queue-version'] === 1 && atLeast(v, 4, 0)) say(`x-queue-version 1 is ignored by ${on}: every classic queue is version 2`);
+  if (q.arguments['x-queue-version'] === 1 && atLeast(v, 4, 0)) say(`x-queue-version 1 is ignored by ${on}: every classic queue is version 2`, 'x-queue-version');
   if (q.type === 'classic' && !q.durable && q.live?.exclusive !== true) say(`a transient (non-durable) classic queue: deprecated since 3.13 (transient_nonexcl_queues)`);
 }
 
@@ -119,7 +119,7 @@ export const policyKeyUnsupported: LintRule = {
     }
     for (const { policy, key, objects } of ignoredBy.values()) {
       const shown = objects.slice(0, 5).join(', ') + (objects.length > 5 ? ` and ${objects.length - 5} more` : '');
-      report({ object: describeResource(policy), origin: policy.origin, message: `${key} is ignored by what the policy applies to: ${shown}` });
+      report({ object: describeResource(policy), origin: policy.origin, field: `definition.${key}`, message: `${key} is ignored by what the policy applies to: ${shown}` });
     }
   },
 };

@@ -13,7 +13,16 @@ export interface SpecText {
 export interface SpecLintSource {
   clearTextSecrets: ClearTextSecret[];
   settings: LintSettings;
+  /** `queue v/q\u0000arguments.x-message-ttl` -> where that key is written, for findings about one setting. */
+  places: Map<string, Origin>;
 }
+
+const SETTING_MAPS: readonly [collection: string, kind: string, map: string][] = [
+  ['queues', 'queue', 'arguments'],
+  ['exchanges', 'exchange', 'arguments'],
+  ['policies', 'policy', 'definition'],
+  ['operator_policies', 'operator_policy', 'definition'],
+];
 
 /** `${A}` alone is safe; text around it, or a `${A:-default}` default, is written in the file. */
 export function writtenInClear(raw: string): boolean {
@@ -31,6 +40,7 @@ export function readSpecLintSource(texts: readonly SpecText[]): SpecLintSource {
   const clearTextSecrets: ClearTextSecret[] = [];
   const disable = new Set<string>();
   const ignore = new Map<string, Set<string>>();
+  const places = new Map<string, Origin>();
   for (const { file, text } of texts) {
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false });
@@ -69,6 +79,23 @@ export function readSpecLintSource(texts: readonly SpecText[]): SpecLintSource {
       const name = String(isScalar(item.key) ? item.key.value : item.key);
       if (isMap(item.value)) check(`user ${name}`, `users.${name}.password`, item.value.get('password', true));
     }
+    for (const vh of section('vhosts')?.items ?? []) {
+      const vhost = String(isScalar(vh.key) ? vh.key.value : vh.key);
+      if (!isMap(vh.value)) continue;
+      for (const [collection, kind, mapKey] of SETTING_MAPS) {
+        const objects = vh.value.get(collection, true);
+        if (!isMap(objects)) continue;
+        for (const o of objects.items) {
+          const name = String(isScalar(o.key) ? o.key.value : o.key);
+          const settings = isMap(o.value) ? o.value.get(mapKey, true) : undefined;
+          if (!isMap(settings)) continue;
+          for (const kv of settings.items) {
+            if (!isScalar(kv.key)) continue; // a `<<` merge or an alias: the object's own place is used
+            places.set(`${kind} ${vhost}/${name}\u0000${mapKey}.${String(kv.key.value)}`, origin(kv.key));
+          }
+        }
+      }
+    }
     const lint = section('lint');
     if (!lint) continue;
     const list = (node: unknown): string[] => (node && typeof node === 'object' && 'items' in node ? (node as { items: unknown[] }).items.map((i) => String(isScalar(i) ? i.value : i)) : []);
@@ -83,5 +110,5 @@ export function readSpecLintSource(texts: readonly SpecText[]): SpecLintSource {
       }
     }
   }
-  return { clearTextSecrets, settings: { disable, ignore } };
+  return { clearTextSecrets, settings: { disable, ignore }, places };
 }

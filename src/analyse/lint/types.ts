@@ -23,6 +23,8 @@ export interface RawFinding {
   object: string;
   message: string;
   origin?: Origin | undefined;
+  /** The setting the finding is about, e.g. `arguments.x-message-ttl`: its place in the file, when known, replaces `origin`. */
+  field?: string | undefined;
   /** Overrides the rule's severity (a removed setting is an error on the version that removed it). */
   severity?: LintSeverity | undefined;
 }
@@ -49,6 +51,8 @@ export interface LintInput {
   brokerVersion?: string | undefined;
   /** Found by the spec reader; empty when linting a live broker. */
   clearTextSecrets: readonly ClearTextSecret[];
+  /** `object\u0000field` -> where that setting is written (see spec-source.ts). */
+  places?: ReadonlyMap<string, Origin> | undefined;
 }
 
 export interface LintSettings {

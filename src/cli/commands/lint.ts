@@ -24,7 +24,7 @@ export async function lintCommand(options: LintOptions, io: CommandIo = processI
   }
   const topology = await loadTopology(options, (line) => io.progress(line));
   const source = readSpecLintSource(specTexts(topology.spec));
-  const result = runLint({ model: topology.model, brokerVersion: topology.brokerVersion, clearTextSecrets: source.clearTextSecrets }, source.settings);
+  const result = runLint({ model: topology.model, brokerVersion: topology.brokerVersion, clearTextSecrets: source.clearTextSecrets, places: source.places }, source.settings);
   const format: LintFormat = wantsGithub(options.format, io.env) ? 'github' : (options.format ?? 'text');
   switch (format) {
     case 'json':
