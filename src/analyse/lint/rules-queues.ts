@@ -38,15 +38,14 @@ export const immutableArgument: LintRule = {
 export const autoDelete: LintRule = {
   id: 'transient-object',
   severity: 'warning',
-  title: 'an exclusive or auto-delete queue, or an auto-delete exchange, in a declarative spec',
-  why: 'such objects vanish when their last consumer, connection or binding goes, so the broker drifts from the spec and the next plan re-creates them',
-  fix: 'let the application declare short-lived objects itself, or make it durable and not auto-delete',
+  title: 'an auto-delete queue or exchange in a declarative spec (exclusive queues the schema already refuses)',
+  why: 'such objects vanish when their last consumer or binding goes, so the broker drifts from the spec and the next plan re-creates them',
+  fix: 'let the application declare short-lived objects itself, or drop auto_delete',
   check(input, report) {
     for (const r of input.model.resources.values()) {
-      if (r.kind !== 'queue' && r.kind !== 'exchange') continue;
-      const exclusive = r.kind === 'queue' && r.live?.exclusive === true;
-      if (!r.auto_delete && !exclusive) continue;
-      report({ object: describeResource(r), origin: r.origin, message: `${r.kind} is ${exclusive ? 'exclusive' : 'auto-delete'}` });
+      // Only what the spec declares: applications' own short-lived objects on a broker are normal.
+      if ((r.kind !== 'queue' && r.kind !== 'exchange') || !r.origin || !r.auto_delete) continue;
+      report({ object: describeResource(r), origin: r.origin, message: `${r.kind} is auto-delete` });
     }
   },
 };
