@@ -142,7 +142,10 @@ describe('route agrees with the broker', { skip }, () => {
       const ch = await connection.createConfirmChannel();
       for (const m of messages) ch.publish(m.exchange, m.key, Buffer.from(m.id), { messageId: m.id, headers: m.headers });
       await ch.waitForConfirms();
-      await new Promise((resolve) => setTimeout(resolve, 300)); // dead-lettering happens after the confirm
+      // Dead-lettering happens after the confirm: wait (10 s at most) for what is due in `dead`; a
+      // shortfall then shows as a difference below.
+      const due = [...expected.values()].filter((qs) => qs.includes('dead')).length;
+      for (let i = 0; i < 100 && (await ch.checkQueue('dead')).messageCount < due; i++) await new Promise((resolve) => setTimeout(resolve, 100));
       for (const q of QUEUES) {
         for (;;) {
           const got = await ch.get(q, { noAck: true });
