@@ -92,6 +92,9 @@ test('route on the spec: exchange-to-exchange, headers and the dead-letter path'
   assert.deepEqual((JSON.parse(headers.stdout) as { queues: string[] }).queues, ['payments.card', 'payments.manual-review']);
   const bad = await runInProcess((io) => routeCommand({ ...base, paths: [EXAMPLES], vhost: 'payments', exchange: 'payments', routingKey: '', headers: ['oops'], format: 'text' }, io));
   assert.match(bad.stderr, /error E_USAGE: --header oops: write NAME=VALUE/);
+  const typo = await runInProcess((io) => routeCommand({ ...base, paths: [EXAMPLES], vhost: 'orders', exchange: 'order', routingKey: 'k', headers: [], format: 'text' }, io));
+  assert.equal(typo.code, 1);
+  assert.match(typo.stderr, /error E_USAGE: exchange "order" is not in vhost orders; did you mean "orders"\?/);
 });
 
 test('graph: mermaid and dot name every object, with dead-letter links drawn apart', async () => {

@@ -1,7 +1,8 @@
 // `warren route VHOST EXCHANGE ROUTING_KEY [--header k=v]... [PATH...]`: which queues a message
 // would reach, and where it goes when dead-lettered, simulated over the spec (and the broker's
 // objects when one is named).
-import { deadLetterPaths, routeMessage, topologyOf, type Message } from '../../analyse/route.js';
+import { deadLetterPaths, exchangeType, routeMessage, topologyOf, type Message } from '../../analyse/route.js';
+import { closest } from '../../spec/suggest.js';
 import type { HeaderValue } from '../../analyse/match.js';
 import { WarrenError } from '../../errors.js';
 import { renderRouteJson, renderRouteText } from '../../render/route.js';
@@ -47,6 +48,10 @@ export async function routeCommand(options: RouteOptions, io: CommandIo = proces
     throw new WarrenError('E_USAGE', `vhost ${JSON.stringify(options.vhost)} is not in the spec (it has: ${topology.spec.vhosts.join(', ') || 'none'})`);
   }
   const t = topologyOf(topology.model, options.vhost);
+  if (exchangeType(t, options.exchange) === undefined) {
+    const near = closest(options.exchange, t.exchanges.keys());
+    throw new WarrenError('E_USAGE', `exchange ${JSON.stringify(options.exchange)} is not in vhost ${options.vhost}${near !== undefined ? `; did you mean ${JSON.stringify(near)}?` : ''} (the broker would refuse the publish with 404)`);
+  }
   const message: Message = { vhost: options.vhost, exchange: options.exchange, routingKey: options.routingKey, headers };
   const result = routeMessage(t, message);
   const dead = deadLetterPaths(t, message, result.queues);
