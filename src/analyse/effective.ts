@@ -90,10 +90,11 @@ export function argumentFor(key: string): string {
   return `x-${key}`;
 }
 
-export function effectiveSettings(target: Queue | Exchange, policies: Iterable<Policy>): Effective {
+/** `brokerVersion` decides which policy keys a queue type refuses (see policy-match.ts); none: the newest. */
+export function effectiveSettings(target: Queue | Exchange, policies: Iterable<Policy>, brokerVersion?: string): Effective {
   const all = [...policies].filter((p) => p.vhost === target.vhost);
-  const user = judgePolicies(all.filter((p) => p.kind === 'policy'), target);
-  const operator = judgePolicies(all.filter((p) => p.kind === 'operator_policy'), target);
+  const user = judgePolicies(all.filter((p) => p.kind === 'policy'), target, brokerVersion);
+  const operator = judgePolicies(all.filter((p) => p.kind === 'operator_policy'), target, brokerVersion);
   const userWin = winnerOf(user)?.policy;
   const opWin = winnerOf(operator)?.policy;
   const resolvers = RESOLVERS[target.kind === 'exchange' ? 'exchange' : target.type];

@@ -44,11 +44,13 @@ export interface Topology {
   /** By source exchange. */
   bindings: Map<string, Binding[]>;
   policies: Policy[];
+  /** Decides which policy keys a queue type refuses; none: the newest RabbitMQ. */
+  brokerVersion?: string | undefined;
 }
 
 /** One vhost's objects, indexed for routing. */
-export function topologyOf(model: Model, vhost: string): Topology {
-  const t: Topology = { exchanges: new Map(), queues: new Map(), bindings: new Map(), policies: [] };
+export function topologyOf(model: Model, vhost: string, brokerVersion?: string): Topology {
+  const t: Topology = { exchanges: new Map(), queues: new Map(), bindings: new Map(), policies: [], brokerVersion };
   for (const r of model.resources.values()) {
     if (r.kind === 'vhost' || r.kind === 'user' || r.vhost !== vhost) continue;
     if (r.kind === 'exchange') t.exchanges.set(r.name, r);
@@ -73,7 +75,7 @@ export function exchangeType(t: Topology, name: string): string | undefined {
 export function alternateExchangeOf(t: Topology, exchange: string): string | undefined {
   const x = t.exchanges.get(exchange);
   if (!x) return undefined;
-  const ae = effectiveSettings(x, t.policies).settings.find((s) => s.key === 'alternate-exchange' && !s.ignored);
+  const ae = effectiveSettings(x, t.policies, t.brokerVersion).settings.find((s) => s.key === 'alternate-exchange' && !s.ignored);
   return typeof ae?.value === 'string' ? ae.value : undefined;
 }
 
@@ -114,7 +116,7 @@ export function deadLetterPaths(t: Topology, m: Message, reached: readonly strin
   for (const name of reached) {
     const q = t.queues.get(name);
     if (!q) continue;
-    const settings = effectiveSettings(q, t.policies).settings;
+    const settings = effectiveSettings(q, t.policies, t.brokerVersion).settings;
     const dlx = settings.find((s) => s.key === 'dead-letter-exchange' && !s.ignored)?.value;
     if (typeof dlx !== 'string') continue;
     const dlrk = settings.find((s) => s.key === 'dead-letter-routing-key' && !s.ignored)?.value;

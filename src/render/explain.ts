@@ -56,6 +56,7 @@ function verdictLine(v: Verdict): string {
     case 'loses':
       return v.reason === 'tie' ? `  ${head}: matches and ties with ${v.to.name}; shown losing only because of name order` : `  ${head}: matches, but ${v.to.name} has a higher priority (${v.to.priority})`;
     case 'no-match':
+      if (v.reason === 'unsupported') return `  ${head}: matches, but the broker skips it: this queue type does not support ${v.keys.join(', ')}`;
       return `  ${head}: does not apply (${v.reason === 'pattern' ? 'the pattern does not match the name' : 'apply_to does not cover this object'})`;
   }
 }
@@ -93,7 +94,7 @@ export function renderExplainText(e: Effective, comparison: Comparison | undefin
 }
 
 export function renderExplainJson(e: Effective, comparison: Comparison | undefined): string {
-  const verdict = (v: Verdict) => ({ policy: v.policy.name, priority: v.policy.priority, pattern: v.policy.pattern, apply_to: v.policy.apply_to, outcome: v.outcome, ...(v.outcome === 'wins' ? { tied_with: v.tiedWith.map((p) => p.name) } : v.outcome === 'loses' ? { reason: v.reason, to: v.to.name } : { reason: v.reason }) });
+  const verdict = (v: Verdict) => ({ policy: v.policy.name, priority: v.policy.priority, pattern: v.policy.pattern, apply_to: v.policy.apply_to, outcome: v.outcome, ...(v.outcome === 'wins' ? { tied_with: v.tiedWith.map((p) => p.name) } : v.outcome === 'loses' ? { reason: v.reason, to: v.to.name } : v.reason === 'unsupported' ? { reason: v.reason, keys: v.keys } : { reason: v.reason }) });
   const out = {
     format_version: 1,
     object: { kind: e.target.kind, vhost: e.target.vhost, name: e.target.name, type: e.target.type },

@@ -37,7 +37,7 @@ export async function explainObject(request: ExplainRequest, progress: (line: st
   const topology = await loadTopology(request, progress);
   const target = findObject(topology.model, request.object, request.kind);
   const policies = [...topology.model.resources.values()].filter((r): r is Policy => r.kind === 'policy' || r.kind === 'operator_policy');
-  const effective = effectiveSettings(target, policies);
+  const effective = effectiveSettings(target, policies, topology.brokerVersion);
   const broker = topology.client ? await readEffectivePolicy(topology.client, target.kind, target.vhost, target.name) : undefined;
   return { effective, broker };
 }

@@ -33,10 +33,13 @@ describe('explain against a live broker', { skip }, () => {
           queues: {
             'orders.a': { type: 'classic' },
             'orders.b': { type: 'classic', arguments: { 'x-max-length': 10, 'x-dead-letter-exchange': 'dlx.arg' } },
+            'log.s': { type: 'stream' },
           },
           policies: {
             'p-low': { pattern: '^orders\\.', apply_to: 'queues', priority: 1, definition: { 'message-ttl': 600000, 'max-length': 500, 'dead-letter-exchange': 'dlx' } },
             'p-high': { pattern: '^orders\\.a$', apply_to: 'queues', priority: 5, definition: { 'max-length': 2000 } },
+            's-high': { pattern: '^log\\.s$', apply_to: 'queues', priority: 9, definition: { 'max-length': 5 } },
+            's-low': { pattern: '^log\\.s$', apply_to: 'queues', priority: 1, definition: { 'max-length-bytes': 100000 } },
           },
           operator_policies: {
             'op-cap': { pattern: '.*', apply_to: 'queues', definition: { 'max-length': 100 } },
@@ -57,7 +60,7 @@ describe('explain against a live broker', { skip }, () => {
 
   test('two policies of different priorities: the higher one applies, as the broker says', async () => {
     const doc = await explain('ex/orders.a');
-    assert.deepEqual(doc.policies.map((p) => [p.policy, p.outcome, p.reason ?? '']), [['p-high', 'wins', ''], ['p-low', 'loses', 'priority']]);
+    assert.deepEqual(doc.policies.filter((p) => p.policy.startsWith('p-')).map((p) => [p.policy, p.outcome, p.reason ?? '']), [['p-high', 'wins', ''], ['p-low', 'loses', 'priority']]);
     assert.deepEqual(doc.broker?.agrees, true, doc.broker?.details.join('\n'));
     const reported = await suite.api.get<{ policy: string; operator_policy: string }>(['queues', 'ex', 'orders.a']);
     assert.equal(reported?.policy, 'p-high');
@@ -76,7 +79,7 @@ describe('explain against a live broker', { skip }, () => {
   test('an argument overrides a policy: the lesser length, the argument\'s dead-letter exchange', async () => {
     const doc = await explain('ex/orders.b');
     assert.deepEqual(doc.broker?.agrees, true, doc.broker?.details.join('\n'));
-    assert.deepEqual(doc.policies.map((p) => [p.policy, p.outcome]), [['p-low', 'wins'], ['p-high', 'no-match']]);
+    assert.deepEqual(doc.policies.filter((p) => p.policy.startsWith('p-')).map((p) => [p.policy, p.outcome]), [['p-low', 'wins'], ['p-high', 'no-match']]);
     const maxLength = setting(doc, 'max-length');
     assert.deepEqual([maxLength?.value, maxLength?.source], [10, { from: 'argument', argument: 'x-max-length' }]);
     const dlx = setting(doc, 'dead-letter-exchange');
@@ -86,6 +89,16 @@ describe('explain against a live broker', { skip }, () => {
     assert.deepEqual(reported?.effective_policy_definition, { 'dead-letter-exchange': 'dlx', 'max-length': 100, 'message-ttl': 600000 });
     await publishMany('orders.b', 25);
     assert.equal(await queueDepth(suite.broker, 'ex', 'orders.b'), 10);
+  });
+
+  test('a policy whose key the queue type refuses is skipped whole, as the broker does: a stream and max-length', async () => {
+    const doc = await explain('ex/log.s');
+    assert.deepEqual(doc.broker?.agrees, true, doc.broker?.details.join('\n'));
+    assert.deepEqual(doc.policies.filter((p) => p.policy.startsWith('s-')).map((p) => [p.policy, p.outcome, p.reason ?? '']), [['s-low', 'wins', ''], ['s-high', 'no-match', 'unsupported']]);
+    assert.deepEqual(doc.operator_policies.map((p) => [p.policy, p.outcome]), [['op-cap', 'no-match']]);
+    assert.deepEqual(doc.effective_policy_definition, { 'max-length-bytes': 100000 });
+    const reported = await suite.api.get<{ policy: string; operator_policy: string | null }>(['queues', 'ex', 'log.s']);
+    assert.deepEqual([reported?.policy, reported?.operator_policy], ['s-low', null]);
   });
 
   test('explain says when the broker differs from the topology (a policy changed outside warren)', async () => {

@@ -103,11 +103,22 @@ test('merge: operator limits take the lesser value, other operator keys yield, a
   assert.equal(get('delivery-limit')?.value, 3);
 });
 
-test('merge: a stream takes the policy over the argument; a classic queue ignores delivery-limit', () => {
+test('merge: a stream takes the policy over the argument; a key no type reads is kept and ignored', () => {
   const stream = effectiveSettings(q('s', { 'x-max-age': '1D' }, 'stream'), [pol('p', '^s$', { 'max-age': '7D' })]);
   assert.deepEqual(stream.settings.find((s) => s.key === 'max-age')?.value, '7D');
-  const classic = effectiveSettings(q('c'), [pol('p', '^c$', { 'delivery-limit': 3 })]);
-  assert.equal(classic.settings.find((s) => s.key === 'delivery-limit')?.ignored, true);
+  const classic = effectiveSettings(q('c'), [pol('p', '^c$', { 'alternate-exchange': 'ae' })]);
+  assert.equal(classic.settings.find((s) => s.key === 'alternate-exchange')?.ignored, true);
+});
+
+test('a policy with a key the queue type refuses is skipped whole, and the next one applies (as RabbitMQ 3.10.8 does)', () => {
+  const policies = [pol('high', '^s', { 'max-length': 5 }, 5), pol('low', '^s', { 'max-length-bytes': 1000 }, 1)];
+  const stream = effectiveSettings(q('s1', {}, 'stream'), policies, '3.10.8');
+  assert.deepEqual(stream.policies.map((v) => [v.policy.name, v.outcome, v.outcome === 'no-match' ? v.reason : '']), [['low', 'wins', ''], ['high', 'no-match', 'unsupported']]);
+  assert.deepEqual(stream.effectivePolicyDefinition, { 'max-length-bytes': 1000 });
+  // queue-leader-locator: refused by classic queues before 4.0, accepted from 4.0.
+  const locator = [pol('loc', '^c$', { 'queue-leader-locator': 'balanced' })];
+  assert.equal(effectiveSettings(q('c'), locator, '3.10.8').policies[0]?.outcome, 'no-match');
+  assert.equal(effectiveSettings(q('c'), locator, '4.0.5').policies[0]?.outcome, 'wins');
 });
 
 test('merge (4.x): target-group-size takes the greater, a flag set by both takes the operator\'s', () => {

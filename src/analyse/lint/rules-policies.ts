@@ -1,7 +1,7 @@
 // Rules about which policy applies where.
 import { describeResource } from '../../model/keys.js';
 import type { Policy } from '../../model/types.js';
-import { appliesToKind, patternRegExp, policyMatches, type Target } from '../policy-match.js';
+import { appliesToKind, patternMatches, patternRegExp, policyMatches, type Target } from '../policy-match.js';
 import { exchangesOf, queuesOf } from './rules-queues.js';
 import type { LintInput, LintRule } from './types.js';
 
@@ -38,7 +38,7 @@ export const priorityTie: LintRule = {
         const a = policies[i] as Policy;
         const b = policies[j] as Policy;
         if (a.vhost !== b.vhost || a.kind !== b.kind || a.priority !== b.priority || !kindsOverlap(a, b)) continue;
-        const shared = targets.find((t) => t.vhost === a.vhost && policyMatches(a, t) && policyMatches(b, t));
+        const shared = targets.find((t) => t.vhost === a.vhost && policyMatches(a, t, input.brokerVersion) && policyMatches(b, t, input.brokerVersion));
         let why: string | undefined;
         if (shared) why = `both match ${shared.kind} ${shared.name}`;
         else if (a.pattern === b.pattern) why = `both have the pattern ${JSON.stringify(a.pattern)}`;
@@ -60,7 +60,8 @@ export const unusedPolicy: LintRule = {
   check(input, report) {
     const targets = targetsOf(input);
     for (const p of policiesOf(input)) {
-      if (targets.some((t) => policyMatches(p, t))) continue;
+      // By name and apply_to only: a policy some queue type refuses is policy-key-unsupported's finding.
+      if (targets.some((t) => t.vhost === p.vhost && appliesToKind(p, t) && patternMatches(p.pattern, t.name))) continue;
       const kinds = targets.filter((t) => t.vhost === p.vhost && appliesToKind(p, t)).length;
       report({ object: describeResource(p), origin: p.origin, message: `pattern ${JSON.stringify(p.pattern)} (apply_to ${p.apply_to}) matches none of the ${kinds} ${p.apply_to === 'all' ? 'queues and exchanges' : p.apply_to} declared in vhost ${p.vhost}` });
     }

@@ -3,7 +3,7 @@ import { describeResource } from '../../model/keys.js';
 import type { Exchange, Policy, Queue } from '../../model/types.js';
 import { effectiveSettings, RESOLVERS } from '../effective.js';
 import type { LintInput, LintRule, RawFinding } from './types.js';
-import { atLeast, versionLabel } from './version.js';
+import { atLeast, versionLabel } from '../version.js';
 
 /** Queue arguments a policy key can carry instead. As arguments they are part of the queue's identity. */
 const POLICY_CAN_CARRY: ReadonlySet<string> = new Set([
@@ -96,29 +96,40 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set(Object.values(RESOLVERS).flatMap
 export const policyKeyUnsupported: LintRule = {
   id: 'policy-key-unsupported',
   severity: 'warning',
-  title: 'a policy key the matched queue type or exchange never reads',
-  why: 'the broker keeps the key and silently ignores it (a max-length on a stream, a delivery-limit on a classic queue, queue keys on exchanges), so the limit you meant is not there',
-  fix: 'narrow the policy with apply_to or its pattern, or use the key this type reads (streams: max-length-bytes, max-age)',
+  title: 'a policy the broker skips for some queues because their type refuses one of its keys, or a key the matched object never reads',
+  why: 'a queue type that refuses a key (max-length on a stream, delivery-limit on a classic queue) makes the broker skip the whole policy for that queue and apply the next one, or none; a key nothing reads (queue keys on exchanges) does nothing',
+  fix: 'split the policy by queue type (apply_to, or the pattern), or use the key the type reads (streams: max-length-bytes, max-age)',
   check(input, report) {
     const policies = [...input.model.resources.values()].filter((r): r is Policy => r.kind === 'policy' || r.kind === 'operator_policy');
-    // policy key -> the objects whose type ignores it, reported once per policy and key.
-    const ignoredBy = new Map<string, { policy: Policy; key: string; objects: string[] }>();
+    // One finding per policy and key, naming the objects concerned.
+    const found = new Map<string, { policy: Policy; key: string; what: string; objects: string[] }>();
+    const note = (policy: Policy, key: string, what: string, object: string): void => {
+      const id = `${describeResource(policy)}\u0000${key}\u0000${what}`;
+      const entry = found.get(id) ?? { policy, key, what, objects: [] };
+      entry.objects.push(object);
+      found.set(id, entry);
+    };
     for (const r of input.model.resources.values()) {
       if (r.kind !== 'queue' && r.kind !== 'exchange') continue;
-      const effective = effectiveSettings(r, policies.filter((p) => p.vhost === r.vhost));
+      const label = r.kind === 'exchange' ? `exchange ${r.name}` : `${r.type === 'stream' ? 'stream' : `${r.type} queue`} ${r.name}`;
+      const effective = effectiveSettings(r, policies.filter((p) => p.vhost === r.vhost), input.brokerVersion);
+      for (const verdicts of [effective.policies, effective.operatorPolicies]) {
+        const instead = verdicts.find((v) => v.outcome === 'wins')?.policy.name;
+        for (const v of verdicts) {
+          if (v.outcome === 'no-match' && v.reason === 'unsupported') note(v.policy, v.keys.join(', '), 'skipped', `${label} (${instead ? `gets ${instead} instead` : 'gets no policy of this kind'})`);
+        }
+      }
       for (const s of effective.settings) {
         if (!s.ignored || !KNOWN_KEYS.has(s.key) || s.source.from === 'argument') continue;
-        const policy = policies.find((p) => p.vhost === r.vhost && p.name === (s.source as { policy: string }).policy && p.kind === s.source.from);
-        if (!policy) continue;
-        const id = `${describeResource(policy)}\u0000${s.key}`;
-        const entry = ignoredBy.get(id) ?? { policy, key: s.key, objects: [] };
-        entry.objects.push(`${r.kind === 'exchange' ? 'exchange' : r.type === 'stream' ? 'stream' : `${r.type} queue`} ${r.name}`);
-        ignoredBy.set(id, entry);
+        const source = s.source;
+        const policy = policies.find((p) => p.vhost === r.vhost && p.name === source.policy && p.kind === source.from);
+        if (policy) note(policy, s.key, 'ignored', label);
       }
     }
-    for (const { policy, key, objects } of ignoredBy.values()) {
+    for (const { policy, key, what, objects } of found.values()) {
       const shown = objects.slice(0, 5).join(', ') + (objects.length > 5 ? ` and ${objects.length - 5} more` : '');
-      report({ object: describeResource(policy), origin: policy.origin, field: `definition.${key}`, message: `${key} is ignored by what the policy applies to: ${shown}` });
+      const message = what === 'skipped' ? `${key}: not supported by the type of ${shown}, so the broker skips this whole policy there` : `${key} is ignored by what the policy applies to: ${shown}`;
+      report({ object: describeResource(policy), origin: policy.origin, field: `definition.${key.split(', ')[0] ?? key}`, message });
     }
   },
 };

@@ -28,7 +28,7 @@ export const missingDeadLetterExchange: LintRule = {
   check(input, report) {
     const policies = policiesOf(input.model);
     for (const q of queuesOf(input)) {
-      const s = effectiveSettings(q, policies).settings.find((x) => x.key === 'dead-letter-exchange' && !x.ignored);
+      const s = effectiveSettings(q, policies, input.brokerVersion).settings.find((x) => x.key === 'dead-letter-exchange' && !x.ignored);
       if (typeof s?.value !== 'string' || exchangeExists(input.model, q.vhost, s.value)) continue;
       const from = s.source.from === 'argument' ? 'its x-dead-letter-exchange argument' : `${s.source.from === 'policy' ? 'policy' : 'operator policy'} ${s.source.policy}`;
       report({ object: describeResource(q), origin: q.origin, message: `dead-letter exchange ${JSON.stringify(s.value)} (from ${from}) is not declared in vhost ${q.vhost}` });
@@ -45,7 +45,7 @@ export const missingAlternateExchange: LintRule = {
   check(input, report) {
     const policies = policiesOf(input.model);
     for (const x of exchangesOf(input)) {
-      const s = effectiveSettings(x, policies).settings.find((v) => v.key === 'alternate-exchange' && !v.ignored);
+      const s = effectiveSettings(x, policies, input.brokerVersion).settings.find((v) => v.key === 'alternate-exchange' && !v.ignored);
       if (typeof s?.value !== 'string' || exchangeExists(input.model, x.vhost, s.value)) continue;
       report({ object: describeResource(x), origin: x.origin, message: `alternate exchange ${JSON.stringify(s.value)} is not declared in vhost ${x.vhost}` });
     }

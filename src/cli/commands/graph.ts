@@ -22,7 +22,7 @@ export async function graphCommand(options: GraphOptions, io: CommandIo = proces
   for (const v of options.vhosts) {
     if (!topology.spec.vhosts.includes(v) && !topology.live) throw new WarrenError('E_USAGE', `--vhost ${v}: the spec has no such vhost (it has: ${topology.spec.vhosts.join(', ')})`);
   }
-  const graph = buildGraph(topology.model, only);
+  const graph = buildGraph(topology.model, only, topology.brokerVersion);
   const text = options.format === 'html' ? renderGraphHtml(graph, `warren: ${topology.spec.stack ?? 'topology'}`) : options.format === 'dot' ? renderDot(graph) : renderMermaid(graph);
   if (options.output !== undefined) {
     writeFileSync(options.output, text);

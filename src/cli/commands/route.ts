@@ -47,7 +47,7 @@ export async function routeCommand(options: RouteOptions, io: CommandIo = proces
   if (!topology.spec.vhosts.includes(options.vhost) && !topology.live) {
     throw new WarrenError('E_USAGE', `vhost ${JSON.stringify(options.vhost)} is not in the spec (it has: ${topology.spec.vhosts.join(', ') || 'none'})`);
   }
-  const t = topologyOf(topology.model, options.vhost);
+  const t = topologyOf(topology.model, options.vhost, topology.brokerVersion);
   if (exchangeType(t, options.exchange) === undefined) {
     const near = closest(options.exchange, t.exchanges.keys());
     throw new WarrenError('E_USAGE', `exchange ${JSON.stringify(options.exchange)} is not in vhost ${options.vhost}${near !== undefined ? `; did you mean ${JSON.stringify(near)}?` : ''} (the broker would refuse the publish with 404)`);

@@ -45,7 +45,7 @@ export function nodeId(vhost: string, kind: 'exchange' | 'queue', name: string):
   return `${kind === 'exchange' ? 'x' : 'q'}:${JSON.stringify([vhost, name])}`;
 }
 
-export function buildGraph(model: Model, onlyVhosts?: ReadonlySet<string>): TopologyGraph {
+export function buildGraph(model: Model, onlyVhosts?: ReadonlySet<string>, brokerVersion?: string): TopologyGraph {
   const keep = (vhost: string): boolean => !onlyVhosts || onlyVhosts.has(vhost);
   const nodes = new Map<string, GraphNode>();
   const edges: GraphEdge[] = [];
@@ -76,7 +76,7 @@ export function buildGraph(model: Model, onlyVhosts?: ReadonlySet<string>): Topo
   };
   for (const r of model.resources.values()) {
     if ((r.kind !== 'exchange' && r.kind !== 'queue') || !keep(r.vhost)) continue;
-    const e = effectiveSettings(r, policiesByVhost.get(r.vhost) ?? []);
+    const e = effectiveSettings(r, policiesByVhost.get(r.vhost) ?? [], brokerVersion);
     const id = nodeId(r.vhost, r.kind, r.name);
     nodes.set(id, { id, vhost: r.vhost, kind: r.kind, name: r.name, type: r.type, arguments: r.arguments, policy: winnerOf(e.policies)?.policy.name, operatorPolicy: winnerOf(e.operatorPolicies)?.policy.name });
     vh(r.vhost);

@@ -1,5 +1,5 @@
 // Broker versions for version-dependent rules. No version (a spec alone) means the newest RabbitMQ.
-import { parseVersion } from '../../model/compat.js';
+import { parseVersion } from '../model/compat.js';
 
 /** True when `version` is at least major.minor; an unknown version counts as the newest. */
 export function atLeast(version: string | undefined, major: number, minor: number): boolean {
