@@ -26,6 +26,7 @@ export const CODES = {
   E_REGEX: 'a regular expression that does not compile',
   E_QUEUE_TYPE: 'queue properties its type does not allow',
   E_CONFLICT: 'settings that exclude each other',
+  E_LINT: 'lint found a problem of severity error',
   W_REFERENCE: 'a reference to an object outside the spec',
   W_TLS_VERIFY: 'TLS verification is switched off',
   W_TLS_EXPIRY: 'a TLS certificate expires soon or has expired',

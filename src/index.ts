@@ -14,6 +14,7 @@ export { BrokerWriter } from './apply/broker-writer.js';
 export { AmqpWriter } from './apply/amqp-writer.js';
 export * from './plan/index.js';
 export * from './render/index.js';
+export * from './analyse/index.js';
 export { applyPlan, refuseDataLoss, type ApplyOptions, type ApplyTarget } from './apply/apply.js';
 export { BrokerApplyTarget } from './apply/broker-target.js';
 export { planSpec, type PlanRequest, type PreparedPlan } from './workflow/plan-spec.js';
@@ -22,3 +23,5 @@ export { applySavedPlan, type SavedPlanRequest } from './workflow/apply-saved-pl
 export type { ApplyHooks, ApplyOptions as ApplyRunOptions, ApplyResult } from './workflow/apply-hooks.js';
 export { exportLive, type ExportRequest } from './workflow/export-live.js';
 export { resolveTarget, type ConnectionFlags, type Env } from './workflow/resolve-target.js';
+export { loadTopology, type TopologyRequest, type Topology } from './workflow/load-topology.js';
+export { explainObject, findObject, type ExplainRequest, type Explained } from './workflow/explain-object.js';

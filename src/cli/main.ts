@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { WARREN_VERSION as VERSION } from '../version.js';
 import { EXIT_ERROR, exitCodeFor, reportFailure, type Outcome } from './exit.js';
+import { addInspectCommands } from './inspect-commands.js';
 
 export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void>): Command {
   const program = new Command('warren')
@@ -14,7 +15,8 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
     .command('validate [paths...]')
     .description('check spec files offline: YAML, schema and semantic rules (default: the *.yaml/*.yml files of the current folder)')
     .option('--for-version <version>', "also check what this RabbitMQ version refuses, ignores or deprecates (e.g. 4.0)")
-    .action((paths: string[], o: { forVersion?: string }) => run(async () => (await import('./commands/validate.js')).validateCommand(paths, undefined, { forVersion: o.forVersion })));
+    .addOption(new Option('--format <format>', 'text, or github: also annotations for GitHub Actions (the default there)').choices(['text', 'github']))
+    .action((paths: string[], o: { forVersion?: string; format?: 'text' | 'github' }) => run(async () => (await import('./commands/validate.js')).validateCommand(paths, undefined, { forVersion: o.forVersion, format: o.format })));
   program
     .command('schema')
     .description('print the JSON Schema of the spec format (for editors)')
@@ -22,7 +24,7 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
   const planCmd = connectionOptions(program.command('plan [paths...]'))
     .description('diff the spec against the broker and show what apply would change')
     .option('--live <definitions.json>', 'plan against an exported definitions file instead of a broker')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .addOption(new Option('--format <format>', 'output format (github: annotations for GitHub Actions)').choices(['text', 'json', 'markdown', 'github']).default('text'))
     .option('--detailed-exitcode', 'exit 0 when there is nothing to do, 2 when there are changes, 1 on error')
     .option('-o, --out <plan.json>', 'also save the plan to this file, for `warren apply <plan.json>`');
   planCmd.action((paths: string[], o: CommandOptions) =>
@@ -30,7 +32,7 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
       (await import('./commands/plan.js')).planCommand({
         ...planRequest(paths, o),
         liveFile: o.live,
-        format: o.format as 'text' | 'json' | 'markdown',
+        format: o.format as 'text' | 'json' | 'markdown' | 'github',
         detailedExitCode: o.detailedExitcode === true,
         output: o.out,
       }),
@@ -85,6 +87,7 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
     .action((paths: string[], o: { format: string; output?: string }) =>
       run(async () => (await import('./commands/render.js')).renderCommand({ paths, env: process.env, format: o.format as 'definitions', output: o.output })),
     );
+  addInspectCommands(program, run);
   return program;
 }
 

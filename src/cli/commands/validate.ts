@@ -4,6 +4,7 @@ import { WarrenError, errorsOf, formatDiagnostic, type Diagnostic } from '../../
 import { adaptToVersion } from '../../model/compat.js';
 import { parseVersion } from '../../model/version-rules.js';
 import { palette, useColor } from '../../render/color.js';
+import { diagnosticAnnotation, wantsGithub } from '../../render/github.js';
 import { assertValidSpec, loadSpec } from '../../spec/index.js';
 import type { Outcome } from '../exit.js';
 
@@ -17,12 +18,17 @@ export interface ValidateIo {
 export interface ValidateOptions {
   /** Also check the spec against this RabbitMQ version's rules (model/version-rules.ts), offline. */
   forVersion?: string | undefined;
+  /** github: also print annotations for GitHub Actions (the default inside GitHub Actions). */
+  format?: 'text' | 'github' | undefined;
 }
 
 /** With no path, the current folder's *.yaml and *.yml files. */
 export async function validateCommand(paths: readonly string[], io: ValidateIo = defaultIo(), options: ValidateOptions = {}): Promise<Outcome> {
   if (options.forVersion !== undefined && !parseVersion(options.forVersion)) throw new WarrenError('E_USAGE', `--for-version ${options.forVersion}: expected a RabbitMQ version such as 4.0`);
   const spec = loadSpec(paths.length > 0 ? paths : [io.cwd], io.env);
+  if (wantsGithub(options.format, io.env)) {
+    for (const d of spec.diagnostics) io.stdout.write(diagnosticAnnotation(d));
+  }
   assertValidSpec(spec); // throws with every diagnostic, warnings included
   const diagnostics = [...spec.diagnostics];
   if (options.forVersion !== undefined) {
