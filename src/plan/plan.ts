@@ -8,6 +8,7 @@ import { compareResources } from './compare.js';
 import { markDataLoss } from './data-loss.js';
 import { orderChanges } from './order.js';
 import { pruneVerdict } from './prune.js';
+import { featureFlagProblem, shovelWarning, superStreamProblem } from './runtime-checks.js';
 import type { Change, Owners, Plan, PlanInput, PlanSummary } from './types.js';
 
 export function planChanges(input: PlanInput): Plan {
@@ -15,6 +16,7 @@ export function planChanges(input: PlanInput): Plan {
   const ownerOf = ownersLookup(input.ownership);
   const changes: Change[] = [];
   let unchanged = 0;
+  const liveListsFlags = [...input.live.values()].some((r) => r.kind === 'feature_flag');
 
   for (const [key, desired] of input.desired) {
     const owner = otherOwner(ownerOf, key, input.stack);
@@ -28,6 +30,11 @@ export function planChanges(input: PlanInput): Plan {
       continue;
     }
     const live = input.live.get(key);
+    const problem = kindProblem(desired, live, liveListsFlags, input.brokerVersion);
+    if (problem) {
+      diagnostics.push(problem);
+      if (problem.severity === 'error' || (desired.kind === 'feature_flag' && !live)) continue;
+    }
     if (!live) {
       changes.push({ action: 'create', key, kind: desired.kind, title: describeResource(desired), after: desired, fields: [], forcedBy: [] });
       continue;
@@ -65,6 +72,20 @@ export function planChanges(input: PlanInput): Plan {
     ownershipChanged: owned.length !== previous.size || owned.some((k) => !previous.has(k)),
     diagnostics,
   };
+}
+
+/** The rules some kinds add to "compare and change": see runtime-checks.ts. */
+function kindProblem(desired: Resource, live: Resource | undefined, liveListsFlags: boolean, version: string | undefined): Diagnostic | undefined {
+  switch (desired.kind) {
+    case 'super_stream':
+      return live?.kind === 'super_stream' ? superStreamProblem(live, desired) : undefined;
+    case 'feature_flag':
+      return featureFlagProblem(desired, live, liveListsFlags, version);
+    case 'shovel':
+      return shovelWarning(desired, live);
+    default:
+      return undefined;
+  }
 }
 
 

@@ -1,0 +1,59 @@
+// Broker writes for runtime parameters (federation upstreams and sets, shovels, any component),
+// global parameters, feature flags and super streams. Each is safe to repeat: parameter PUTs
+// replace the whole value, enabling an enabled flag changes nothing, and a super stream's parts
+// are declared with PUTs and idempotent binding POSTs.
+import type { ManagementClient } from '../live/management-client.js';
+import { superStreamParts } from '../model/super-stream.js';
+import type { FeatureFlag, GlobalParameter, SuperStream, VhostParameter } from '../model/types.js';
+import type { BrokerWriter } from './broker-writer.js';
+
+export class RuntimeWriter {
+  readonly #client: ManagementClient;
+  readonly #http: BrokerWriter;
+
+  constructor(http: BrokerWriter) {
+    this.#http = http;
+    this.#client = http.client;
+  }
+
+  /** PUT /api/parameters/{component}/{vhost}/{name}: the broker validates the value (unknown keys are refused). */
+  async putParameter(p: VhostParameter): Promise<void> {
+    await this.#client.put(['parameters', p.component, p.vhost, p.name], { component: p.component, vhost: p.vhost, name: p.name, value: p.value });
+  }
+
+  async deleteParameter(p: VhostParameter): Promise<void> {
+    await this.#client.delete(['parameters', p.component, p.vhost, p.name]);
+  }
+
+  async putGlobalParameter(g: GlobalParameter): Promise<void> {
+    await this.#http.putGlobalParameter(g.name, g.value);
+  }
+
+  async deleteGlobalParameter(g: GlobalParameter): Promise<void> {
+    await this.#http.deleteGlobalParameter(g.name);
+  }
+
+  /** PUT /api/feature-flags/{name}/enable. There is no way back, and warren never asks for one. */
+  async enableFeatureFlag(f: FeatureFlag): Promise<void> {
+    await this.#client.put(['feature-flags', f.name, 'enable'], {});
+  }
+
+  /**
+   * The exchange, then each partition's stream, then the bindings in partition order (as
+   * rabbit_stream_manager does it). For a super stream that grows, the existing parts are declared
+   * again with the same properties, which changes nothing.
+   */
+  async putSuperStream(s: SuperStream): Promise<void> {
+    const parts = superStreamParts(s);
+    await this.#http.putExchange(parts.exchange);
+    for (const q of parts.streams) await this.#http.putQueue(q);
+    for (const b of parts.bindings) await this.#http.createBinding(b);
+  }
+
+  /** The exchange first (producers stop routing to it), then the streams, which takes their bindings. */
+  async deleteSuperStream(s: SuperStream): Promise<void> {
+    const parts = superStreamParts(s);
+    await this.#http.deleteExchange(s.vhost, s.name);
+    for (const q of parts.streams) await this.#http.deleteQueue(q.vhost, q.name);
+  }
+}
