@@ -2,6 +2,7 @@
 // a super stream only grows, a feature flag is only ever enabled (and must exist on the target),
 // and a shovel's live state is reported, never compared.
 import type { Diagnostic } from '../errors.js';
+import { redactText } from '../model/redact.js';
 import type { FeatureFlag, Resource, SuperStream, VhostParameter } from '../model/types.js';
 
 /**
@@ -52,5 +53,5 @@ export function shovelWarning(desired: VhostParameter, live: Resource | undefine
   if (live?.kind !== 'shovel' || !live.live) return undefined;
   const { state, reason } = live.live;
   if (state === 'running') return undefined;
-  return { severity: 'warning', code: 'W_SHOVEL', message: `shovel ${desired.vhost}/${desired.name} is ${state}${reason ? `: ${reason}` : ''}`, origin: desired.origin };
+  return { severity: 'warning', code: 'W_SHOVEL', message: `shovel ${desired.vhost}/${desired.name} is ${state}${reason ? `: ${redactText(reason)}` : ''}`, origin: desired.origin };
 }
