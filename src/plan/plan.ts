@@ -16,7 +16,7 @@ export function planChanges(input: PlanInput): Plan {
   const ownerOf = ownersLookup(input.ownership);
   const changes: Change[] = [];
   let unchanged = 0;
-  const liveListsFlags = [...input.live.values()].some((r) => r.kind === 'feature_flag');
+  const liveListsFlags = listsFeatureFlags(input.live);
 
   for (const [key, desired] of input.desired) {
     const owner = otherOwner(ownerOf, key, input.stack);
@@ -72,6 +72,12 @@ export function planChanges(input: PlanInput): Plan {
     ownershipChanged: owned.length !== previous.size || owned.some((k) => !previous.has(k)),
     diagnostics,
   };
+}
+
+/** Whether the live side lists feature flags at all (a broker does; a definitions file does not). */
+function listsFeatureFlags(live: ReadonlyMap<string, Resource>): boolean {
+  for (const r of live.values()) if (r.kind === 'feature_flag') return true;
+  return false;
 }
 
 /** The rules some kinds add to "compare and change": see runtime-checks.ts. */

@@ -115,7 +115,7 @@ describe('conformance: the definitions corpus round-trips through export, plan, 
       for (const secret of Object.values(secrets)) {
         for (const f of readdirSync(dir)) assert.ok(!readFileSync(join(dir, f), 'utf8').includes(`:${secret}@`), `${f} holds a URI password`);
       }
-      const valid = await capture((io) => validateCommand([dir], { ...io, cwd: '.' }));
+      const valid = await capture((io) => validateCommand([dir], { ...io, env: { ...io.env, ...secrets }, cwd: '.' }));
       assert.equal(valid.code, 0, valid.stderr);
       const planRequest = (broker: BrokerHandle) => ({ paths: [dir], env: envFor(broker, secrets), connection: {}, prune: 'managed' as const, format: 'json' as const, detailedExitCode: true });
       const atSource = await capture((io) => planCommand(planRequest(source), io));
