@@ -24,6 +24,7 @@ export interface ModelSink {
   readonly model: Model;
   str(o: Obj, field: string, path: string): string;
   add(r: Resource): void;
+  warnUnmanaged(message: string): void;
 }
 
 /** One row of GET /api/parameters or of a definitions file's `parameters`. */
@@ -52,6 +53,8 @@ export function addGlobalParameterObject(b: ModelSink, name: string, value: Json
 export function addShovelStatus(b: ModelSink, rows: Obj[]): void {
   const state = new Map<string, { state: string; reason?: string }>();
   for (const row of rows) {
+    // Static shovels live in the broker's configuration file, out of any API's reach.
+    if (row['type'] === 'static') b.warnUnmanaged(`static shovel ${String(row['name'])} comes from the broker's configuration file: warren does not manage it`);
     if (row['type'] !== 'dynamic' || typeof row['vhost'] !== 'string' || typeof row['name'] !== 'string') continue;
     const reason = typeof row['reason'] === 'string' ? row['reason'] : undefined;
     state.set(JSON.stringify([row['vhost'], row['name']]), { state: typeof row['state'] === 'string' ? row['state'] : 'unknown', ...(reason !== undefined ? { reason } : {}) });
