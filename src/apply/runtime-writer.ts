@@ -3,9 +3,34 @@
 // replace the whole value, enabling an enabled flag changes nothing, and a super stream's parts
 // are declared with PUTs and idempotent binding POSTs.
 import type { ManagementClient } from '../live/management-client.js';
+import { WarrenError } from '../errors.js';
+import { redactText, uriCredentials } from '../model/redact.js';
+import { SECRET_MASK } from '../model/secret.js';
 import { superStreamParts } from '../model/super-stream.js';
 import type { FeatureFlag, GlobalParameter, SuperStream, VhostParameter } from '../model/types.js';
 import type { BrokerWriter } from './broker-writer.js';
+
+/**
+ * The broker quotes a value it refuses (`"amqp://u:pw@h" not a valid URI`): its URIs are masked,
+ * and the exact credentials too, wherever else they appear, before the error goes anywhere.
+ */
+function withoutCredentials(e: unknown, p: VhostParameter): unknown {
+  if (!(e instanceof WarrenError)) return e;
+  let message = redactText(e.message);
+  for (const userInfo of uriCredentials(p.value)) {
+    const password = userInfo.slice(userInfo.indexOf(':') + 1);
+    for (const secret of [userInfo, password, safeDecode(password)]) if (secret.length >= 4) message = message.split(secret).join(SECRET_MASK);
+  }
+  return message === e.message ? e : new WarrenError(e.code, message, { endpoint: e.endpoint });
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
 
 export class RuntimeWriter {
   readonly #client: ManagementClient;
@@ -18,7 +43,11 @@ export class RuntimeWriter {
 
   /** PUT /api/parameters/{component}/{vhost}/{name}: the broker validates the value (unknown keys are refused). */
   async putParameter(p: VhostParameter): Promise<void> {
-    await this.#client.put(['parameters', p.component, p.vhost, p.name], { component: p.component, vhost: p.vhost, name: p.name, value: p.value });
+    try {
+      await this.#client.put(['parameters', p.component, p.vhost, p.name], { component: p.component, vhost: p.vhost, name: p.name, value: p.value });
+    } catch (e) {
+      throw withoutCredentials(e, p);
+    }
   }
 
   async deleteParameter(p: VhostParameter): Promise<void> {

@@ -51,7 +51,7 @@ async function flagState(broker: BrokerHandle, name: string): Promise<string | u
 describe('super streams and feature flags', { skip }, () => {
   let broker: BrokerHandle;
   before(async () => {
-    broker = await startBroker({ plugins: ['stream'], env: { RABBITMQ_FEATURE_FLAGS: ENABLED_AT_BOOT.join(',') } });
+    broker = await startBroker({ plugins: ['stream', 'shovel'], env: { RABBITMQ_FEATURE_FLAGS: ENABLED_AT_BOOT.join(',') } });
   });
   after(async () => {
     await broker?.stop();
@@ -158,5 +158,14 @@ describe('super streams and feature flags', { skip }, () => {
     const refused = await stack.plan();
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /E_NAME: global_parameters\.internal_cluster_id: internal_cluster_id is RabbitMQ's internal parameter/);
+  });
+
+  test('a shovel the broker refuses fails apply without its URI password in the error', async () => {
+    const stack = new SpecStack(broker, 'bad-shovel', { BAD_PW: 'refused-secret-pw' });
+    stack.write({ vhosts: { billing: { shovels: { broken: { 'src-uri': 'amqp://u:${BAD_PW}@host:notaport', 'src-queue': 'q', 'dest-uri': 'amqp://', 'dest-queue': 'd' } } } } });
+    const r = await stack.apply();
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /E_APPLY: apply stopped at create shovel billing\/broken/);
+    assert.doesNotMatch(r.stdout + r.stderr, /refused-secret-pw/);
   });
 });
