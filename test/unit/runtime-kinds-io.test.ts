@@ -54,6 +54,30 @@ describe('the new kinds in a spec', () => {
     assert.deepEqual(ss?.kind === 'super_stream' && ss.partitions, ['emea', 'amer']);
   });
 
+  it('take AMQP 1.0 shovels with every key of that protocol', () => {
+    const spec = load(`${HEAD}vhosts:
+  v:
+    shovels:
+      to-broker-b:
+        src-protocol: amqp10
+        src-uri: amqp://localhost
+        src-address: orders
+        src-prefetch-count: 100
+        src-delete-after: queue-length
+        dest-protocol: amqp10
+        dest-uri: ['amqp://u:\${PW}@b1', 'amqp://u:\${PW}@b2']
+        dest-address: orders.copy
+        dest-add-forward-headers: true
+        dest-add-timestamp-header: true
+        dest-application-properties: { origin: a }
+        dest-message-annotations: { x-opt: 1 }
+        dest-properties: { content_type: text/plain }
+        ack-mode: on-publish
+        reconnect-delay: 5
+`, { PW: 'pw-of-b' });
+    assert.deepEqual(briefs(spec), []);
+  });
+
   it('are checked by the schema: unknown shovel keys (with a suggestion), partitions or binding_keys', () => {
     const spec = load(`${HEAD}vhosts:
   v:
