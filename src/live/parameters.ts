@@ -2,18 +2,14 @@
 // into the model. Components the model holds elsewhere (vhost limits, operator policies, policies)
 // are not read again here; RabbitMQ's internal global parameters and warren's ownership records
 // never become objects.
-import type { Json, JsonMap, Model, ParameterKind, Resource, SuperStream, VhostParameter } from '../model/types.js';
+import type { Json, JsonMap, Model, ParameterKind, Resource, SuperStream } from '../model/types.js';
 import { PARAMETER_COMPONENTS } from '../model/types.js';
 import { resourceKey } from '../model/keys.js';
 import { PARTITION_ORDER_ARG, SUPER_STREAM_ARG, partitionStreamName } from '../model/super-stream.js';
-import { isRecord } from '../model/json.js';
-import { OWNERSHIP_PREFIX } from '../model/ownership-record.js';
+import { internalGlobalParameter } from '../model/internal-parameters.js';
 
 /** Components that are read into other kinds (vhost limits, operator policies) or that the API lists apart (policies). */
 const MODELLED_ELSEWHERE = new Set(['vhost-limits', 'operator_policy', 'policy']);
-
-/** Global parameters RabbitMQ keeps for itself: never read into the model, never written. */
-export const INTERNAL_GLOBAL_PARAMETERS: ReadonlySet<string> = new Set(['internal_cluster_id']);
 
 const KIND_OF_COMPONENT = new Map<string, ParameterKind>(Object.entries(PARAMETER_COMPONENTS).map(([kind, component]) => [component, kind as ParameterKind]));
 
@@ -36,13 +32,9 @@ export function addVhostParameter(b: ModelSink, o: Obj, path: string, vhost: str
   b.add({ kind, vhost, component, name: b.str(o, 'name', path), value });
 }
 
-export function isInternalGlobalParameter(name: string): boolean {
-  return INTERNAL_GLOBAL_PARAMETERS.has(name) || name.startsWith(OWNERSHIP_PREFIX);
-}
-
 /** A global parameter as an object, unless it is RabbitMQ's or warren's own. */
 export function addGlobalParameterObject(b: ModelSink, name: string, value: Json): void {
-  if (!isInternalGlobalParameter(name)) b.add({ kind: 'global_parameter', name, value });
+  if (internalGlobalParameter(name) === undefined) b.add({ kind: 'global_parameter', name, value });
 }
 
 /**
@@ -129,13 +121,4 @@ function sorted(m: JsonMap): [string, Json][] {
   return Object.keys(m)
     .sort()
     .map((k) => [k, m[k] ?? null]);
-}
-
-/** For a caller that wants the parameter's raw row shape back (render, writers). */
-export function parameterRow(p: VhostParameter): JsonMap {
-  return { vhost: p.vhost, component: p.component, name: p.name, value: p.value };
-}
-
-export function isObjRow(v: unknown): v is Obj {
-  return isRecord(v);
 }

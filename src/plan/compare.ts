@@ -71,8 +71,8 @@ export function compareResources(live: Resource, desired: Resource): Comparison 
 const IDENTITY_SETS = Object.fromEntries(Object.entries(IDENTITY_FIELDS).map(([kind, fields]) => [kind, new Set(fields)])) as unknown as Record<Kind, ReadonlySet<string>>;
 
 /**
- * A parameter's value with URI passwords masked on both sides, plus a sensitive `uri_credentials`
- * entry when the passwords differ: the diff shows that a password changed, never what it is.
+ * A parameter's value with URI credentials masked on both sides, plus a sensitive `uri_credentials`
+ * entry when they differ: the diff shows that a password changed, never what it is.
  */
 function valueDiffs(before: Json, after: Json): FieldDiff[] {
   const out: FieldDiff[] = [];

@@ -1,6 +1,6 @@
 // The planner: pure and synchronous. Two models in, one ordered plan out. It never mutates its
 // inputs and touches no I/O, so every rule here is tested with literal models.
-import type { Diagnostic } from '../errors.js';
+import { unreachable, type Diagnostic } from '../errors.js';
 import { describeResource } from '../model/keys.js';
 import type { Resource } from '../model/types.js';
 import { carryOverBindings } from './cascade.js';
@@ -89,8 +89,22 @@ function kindProblem(desired: Resource, live: Resource | undefined, liveListsFla
       return featureFlagProblem(desired, live, liveListsFlags, version);
     case 'shovel':
       return shovelWarning(desired, live);
-    default:
+    case 'vhost':
+    case 'user':
+    case 'permission':
+    case 'topic_permission':
+    case 'exchange':
+    case 'queue':
+    case 'binding':
+    case 'policy':
+    case 'operator_policy':
+    case 'parameter':
+    case 'federation_upstream':
+    case 'federation_upstream_set':
+    case 'global_parameter':
       return undefined;
+    default:
+      return unreachable(desired, 'kind');
   }
 }
 

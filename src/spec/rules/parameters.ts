@@ -3,7 +3,7 @@
 // object), RabbitMQ's internal global parameters are never declared, a shovel needs one source and
 // at most one destination of its protocol, and a super stream's exchange and streams must not
 // collide with the spec's own exchanges and queues.
-import { OWNERSHIP_PREFIX } from '../../model/ownership-record.js';
+import { internalGlobalParameter } from '../../model/internal-parameters.js';
 import { partitionStreamName, numberedPartitions } from '../../model/super-stream.js';
 import { child, displayPath, entry, itemsOf, numberOf, stringOf, type PathSegment, type SpecNode } from '../tree.js';
 import type { Report, Rule } from './report.js';
@@ -19,14 +19,10 @@ const OWN_SECTIONS: Record<string, string> = {
   'vhost-limits': 'limits',
 };
 
-/** Global parameters RabbitMQ keeps for itself. */
-export const INTERNAL_GLOBAL_PARAMETERS: readonly string[] = ['internal_cluster_id'];
-
 export const parameterRules: Rule = (spec, report) => {
   for (const g of spec.globalParameters.values()) {
-    if (INTERNAL_GLOBAL_PARAMETERS.includes(g.name) || g.name.startsWith(OWNERSHIP_PREFIX)) {
-      report.error('E_NAME', g.origin, `${displayPath(g.path)}: ${g.name} is ${g.name.startsWith(OWNERSHIP_PREFIX) ? "warren's own ownership record" : "RabbitMQ's internal parameter"} and cannot be declared`);
-    }
+    const internal = internalGlobalParameter(g.name);
+    if (internal !== undefined) report.error('E_NAME', g.origin, `${displayPath(g.path)}: ${g.name} is ${internal} and cannot be declared`);
   }
   for (const vhost of spec.vhosts.values()) {
     for (const p of vhost.parameters.values()) {
