@@ -71,7 +71,9 @@ export class BrokerApplyTarget implements ApplyTarget {
       case 'feature_flag':
         return this.#runtime.enableFeatureFlag(r);
       case 'super_stream':
-        return this.#runtime.putSuperStream(r);
+        // Growing: only the new partitions, so an exchange some other tool declared (without
+        // x-super-stream, as older client libraries do) is left as it is.
+        return this.#runtime.putSuperStream(r, change.action === 'update' && change.before.kind === 'super_stream' ? change.before.partitions.length : 0);
       default:
         return unreachable(r, 'kind');
     }

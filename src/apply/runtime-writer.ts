@@ -69,14 +69,14 @@ export class RuntimeWriter {
 
   /**
    * The exchange, then each partition's stream, then the bindings in partition order (as
-   * rabbit_stream_manager does it). For a super stream that grows, the existing parts are declared
-   * again with the same properties, which changes nothing.
+   * rabbit_stream_manager does it). `existing` partitions (a super stream that grows) are left
+   * alone: only the streams and bindings after them are declared.
    */
-  async putSuperStream(s: SuperStream): Promise<void> {
+  async putSuperStream(s: SuperStream, existing = 0): Promise<void> {
     const parts = superStreamParts(s);
-    await this.#http.putExchange(parts.exchange);
-    for (const q of parts.streams) await this.#http.putQueue(q);
-    for (const b of parts.bindings) await this.#http.createBinding(b);
+    if (existing === 0) await this.#http.putExchange(parts.exchange);
+    for (const q of parts.streams.slice(existing)) await this.#http.putQueue(q);
+    for (const b of parts.bindings.slice(existing)) await this.#http.createBinding(b);
   }
 
   /** The exchange first (producers stop routing to it), then the streams, which takes their bindings. */
