@@ -52,7 +52,7 @@ export interface Topology {
 export function topologyOf(model: Model, vhost: string, brokerVersion?: string): Topology {
   const t: Topology = { exchanges: new Map(), queues: new Map(), bindings: new Map(), policies: [], brokerVersion };
   for (const r of model.resources.values()) {
-    if (r.kind === 'vhost' || r.kind === 'user' || r.vhost !== vhost) continue;
+    if (!('vhost' in r) || r.vhost !== vhost) continue;
     if (r.kind === 'exchange') t.exchanges.set(r.name, r);
     else if (r.kind === 'queue') t.queues.set(r.name, r);
     else if (r.kind === 'binding') {

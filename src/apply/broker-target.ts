@@ -10,6 +10,7 @@ import { ownershipParameterName, ownershipValue } from '../model/ownership-recor
 import type { Binding, Exchange, Queue, Resource } from '../model/types.js';
 import type { Change } from '../plan/types.js';
 import type { ApplyTarget } from './apply.js';
+import { RuntimeWriter } from './runtime-writer.js';
 
 export class BrokerApplyTarget implements ApplyTarget {
   readonly #http: BrokerWriter;
@@ -17,9 +18,12 @@ export class BrokerApplyTarget implements ApplyTarget {
   /** Vhosts whose AMQP connection was refused: the rest of the apply uses HTTP there. */
   readonly #httpOnly = new Set<string>();
 
+  readonly #runtime: RuntimeWriter;
+
   constructor(http: BrokerWriter, amqp: AmqpWriter | undefined) {
     this.#http = http;
     this.#amqp = amqp;
+    this.#runtime = new RuntimeWriter(http);
   }
 
   async recordOwnership(stack: string, keys: readonly string[]): Promise<void> {
@@ -57,6 +61,19 @@ export class BrokerApplyTarget implements ApplyTarget {
         return this.#http.putPolicy(r);
       case 'operator_policy':
         return this.#http.putOperatorPolicy(r);
+      case 'parameter':
+      case 'federation_upstream':
+      case 'federation_upstream_set':
+      case 'shovel':
+        return this.#runtime.putParameter(r);
+      case 'global_parameter':
+        return this.#runtime.putGlobalParameter(r);
+      case 'feature_flag':
+        return this.#runtime.enableFeatureFlag(r);
+      case 'super_stream':
+        // Growing: only the new partitions, so an exchange some other tool declared (without
+        // x-super-stream, as older client libraries do) is left as it is.
+        return this.#runtime.putSuperStream(r, change.action === 'update' && change.before.kind === 'super_stream' ? change.before.partitions.length : 0);
       default:
         return unreachable(r, 'kind');
     }
@@ -82,6 +99,18 @@ export class BrokerApplyTarget implements ApplyTarget {
         return this.#http.deletePolicy(r.vhost, r.name);
       case 'operator_policy':
         return this.#http.deleteOperatorPolicy(r.vhost, r.name);
+      case 'parameter':
+      case 'federation_upstream':
+      case 'federation_upstream_set':
+      case 'shovel':
+        return this.#runtime.deleteParameter(r);
+      case 'global_parameter':
+        return this.#runtime.deleteGlobalParameter(r);
+      case 'feature_flag':
+        // Prune never deletes a flag (prune.ts) and a flag has no replace: reaching here is a bug.
+        throw new WarrenError('E_FEATURE_FLAG', `feature_flag ${r.name}: warren never disables a feature flag`);
+      case 'super_stream':
+        return this.#runtime.deleteSuperStream(r);
       default:
         return unreachable(r, 'kind');
     }

@@ -36,11 +36,17 @@ export interface ExportResult {
   rewrites: string[];
   /** "RabbitMQ 4.0" when rewritten for a version. */
   forVersion?: string | undefined;
+  /** Environment variables the export's URIs read their passwords from: set them before planning it. */
+  variables: string[];
+  /** What the live source holds that warren does not manage, one line each (also in warnings). */
+  unmanaged: string[];
 }
 
 export type ExportLayout = 'single' | 'split';
 
 export const USERS_FILE = 'users.yaml';
+/** Broker-wide settings of a split export: global parameters and feature flags. */
+export const BROKER_FILE = 'broker.yaml';
 
 export function exportSpec(live: LiveState, options: ExportOptions, layout: ExportLayout): ExportResult {
   const selection = selectExportable(live, { vhosts: options.vhosts });
@@ -51,6 +57,11 @@ export function exportSpec(live: LiveState, options: ExportOptions, layout: Expo
   const warnings: string[] = [];
   for (const v of options.vhosts ?? []) if (!docs.vhosts.has(v)) warnings.push(`--vhost ${v}: no such vhost in ${live.source}`);
   warnings.push(...ownershipWarnings(live, [...selection.kept.keys()], options.stack));
+  const unmanaged = live.warnings.filter((d) => d.code === 'W_UNMANAGED').map((d) => d.message);
+  warnings.push(...unmanaged);
+  if (docs.variables.length > 0) {
+    warnings.push(`URI passwords are not written: the export reads them from ${docs.variables.join(', ')}; set ${docs.variables.length === 1 ? 'it' : 'them'} before planning the export`);
+  }
 
   const header = [`Exported by warren ${WARREN_VERSION} from ${live.source} (RabbitMQ ${live.brokerVersion})${target ? ` for ${target}` : ''}.`];
   if (target) header.push(rewrites.length > 0 ? `Rewritten for ${target}:` : `Nothing needed rewriting for ${target}.`, ...rewrites.map((r) => `  ${r}`));
@@ -65,6 +76,7 @@ export function exportSpec(live: LiveState, options: ExportOptions, layout: Expo
     const root = head();
     if (docs.vhosts.size > 0) root.set('vhosts', docs.vhosts);
     if (docs.users.size > 0) root.set('users', docs.users);
+    for (const [k, v] of docs.broker) root.set(k, v);
     files.push({ name: 'spec.yaml', text: toYaml(root, docs.users.size > 0 ? withUsers : header) });
   } else {
     const names = vhostFileNames([...docs.vhosts.keys()]);
@@ -78,8 +90,13 @@ export function exportSpec(live: LiveState, options: ExportOptions, layout: Expo
       root.set('users', docs.users);
       files.push({ name: USERS_FILE, text: toYaml(root, withUsers) });
     }
+    if (docs.broker.size > 0) {
+      const root = head();
+      for (const [k, v] of docs.broker) root.set(k, v);
+      files.push({ name: BROKER_FILE, text: toYaml(root, header) });
+    }
   }
-  return { files, exported: upgraded?.resources.size ?? selection.kept.size, leftOut: selection.leftOut, warnings, rewrites, forVersion: target };
+  return { files, exported: upgraded?.resources.size ?? selection.kept.size, leftOut: selection.leftOut, warnings, rewrites, forVersion: target, variables: docs.variables, unmanaged };
 }
 
 /**

@@ -43,6 +43,7 @@ export function selectExportable(live: Pick<LiveState, 'model' | 'unmanagedReaso
   for (const [key, r] of resources) {
     if (wanted && 'vhost' in r && !wanted.has(r.vhost)) continue;
     if (wanted && r.kind === 'vhost' && !wanted.has(r.name)) continue;
+    if (wanted && (r.kind === 'global_parameter' || r.kind === 'feature_flag')) continue; // broker-wide: not part of a vhost export
     if (r.kind === 'binding' || r.kind === 'user') continue; // decided below, once the ends are known
     const why = reasonOf(key, r);
     if (why !== undefined) {

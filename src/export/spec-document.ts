@@ -6,16 +6,21 @@
 import { unreachable } from '../errors.js';
 import { DEFAULT_HASHING_ALGORITHM } from '../model/types.js';
 import { canonicalJson } from '../model/keys.js';
-import type { Binding, Exchange, Json, JsonMap, Permission, Policy, Queue, Resource, TopicPermission, User, Vhost } from '../model/types.js';
+import type { Binding, Exchange, FeatureFlag, GlobalParameter, JsonMap, Permission, Policy, Queue, Resource, SuperStream, TopicPermission, User, Vhost, VhostParameter } from '../model/types.js';
+import { jsonToDoc, type DocMap, type DocValue } from './doc-value.js';
+import { featureFlagsDoc, globalParametersDoc, parameterValueDoc, superStreamDoc, uriPasswordVariables, type UriPassword } from './runtime-documents.js';
 
-export type DocValue = string | number | boolean | null | DocValue[] | DocMap;
-export type DocMap = Map<string, DocValue>;
+export type { DocMap, DocValue } from './doc-value.js';
 
 export interface SpecDocuments {
   /** vhost name -> its body under `vhosts:`. */
   vhosts: Map<string, DocMap>;
   /** user name -> its body under `users:`. */
   users: Map<string, DocMap>;
+  /** Broker-wide sections: `global_parameters`, `feature_flags`. */
+  broker: DocMap;
+  /** The `${VARIABLE}`s that stand for URI passwords, sorted: the user must set them. */
+  variables: string[];
 }
 
 interface VhostParts {
@@ -25,6 +30,8 @@ interface VhostParts {
   bindings: Binding[];
   policies: Policy[];
   operatorPolicies: Policy[];
+  parameters: VhostParameter[];
+  superStreams: SuperStream[];
 }
 
 interface UserParts {
@@ -36,9 +43,11 @@ interface UserParts {
 export function specDocuments(kept: ReadonlyMap<string, Resource>): SpecDocuments {
   const vhosts = new Map<string, VhostParts>();
   const users = new Map<string, UserParts>();
+  const globals: GlobalParameter[] = [];
+  const flags: FeatureFlag[] = [];
   const vhostParts = (name: string): VhostParts | undefined => vhosts.get(name);
   for (const r of kept.values()) {
-    if (r.kind === 'vhost') vhosts.set(r.name, { vhost: r, exchanges: [], queues: [], bindings: [], policies: [], operatorPolicies: [] });
+    if (r.kind === 'vhost') vhosts.set(r.name, { vhost: r, exchanges: [], queues: [], bindings: [], policies: [], operatorPolicies: [], parameters: [], superStreams: [] });
     if (r.kind === 'user') users.set(r.name, { user: r, permissions: [], topicPermissions: [] });
   }
   const listOf = (r: Resource): Resource[] | undefined => {
@@ -50,6 +59,14 @@ export function specDocuments(kept: ReadonlyMap<string, Resource>): SpecDocument
       case 'operator_policy': return vhostParts(r.vhost)?.operatorPolicies;
       case 'permission': return users.get(r.user)?.permissions;
       case 'topic_permission': return users.get(r.user)?.topicPermissions;
+      case 'parameter':
+      case 'federation_upstream':
+      case 'federation_upstream_set':
+      case 'shovel':
+        return vhostParts(r.vhost)?.parameters;
+      case 'super_stream': return vhostParts(r.vhost)?.superStreams;
+      case 'global_parameter': return globals;
+      case 'feature_flag': return flags;
       case 'vhost':
       case 'user':
         return undefined; // indexed above
@@ -58,16 +75,23 @@ export function specDocuments(kept: ReadonlyMap<string, Resource>): SpecDocument
     }
   };
   for (const r of kept.values()) listOf(r)?.push(r);
+  const passwords = uriPasswordVariables([...vhosts.values()].flatMap((p) => p.parameters));
+  const broker: DocMap = new Map();
+  if (globals.length > 0) broker.set('global_parameters', globalParametersDoc(globals));
+  const required = featureFlagsDoc(flags);
+  if (required.length > 0) broker.set('feature_flags', required);
   return {
-    vhosts: new Map(sortedBy([...vhosts.values()], (p) => p.vhost.name).map((p) => [p.vhost.name, vhostDoc(p)])),
+    vhosts: new Map(sortedBy([...vhosts.values()], (p) => p.vhost.name).map((p) => [p.vhost.name, vhostDoc(p, passwords)])),
     users: new Map(sortedBy([...users.values()], (p) => p.user.name).map((p) => [p.user.name, userDoc(p)])),
+    broker,
+    variables: [...passwords.values()].flatMap((m) => [...m.values()].map((v) => v.variable)).sort(),
   };
 }
 
 /** What a fresh RabbitMQ gives the vhost "/". */
 const DEFAULT_VHOST_DESCRIPTION = 'Default virtual host';
 
-function vhostDoc(p: VhostParts): DocMap {
+function vhostDoc(p: VhostParts, passwords: ReadonlyMap<string, ReadonlyMap<string, UriPassword>>): DocMap {
   const v = p.vhost;
   const doc: DocMap = new Map();
   // Settings the spec leaves out are not managed. A vhost warren creates starts with an empty
@@ -83,6 +107,26 @@ function vhostDoc(p: VhostParts): DocMap {
   if (p.bindings.length > 0) doc.set('bindings', sortedBy(p.bindings, bindingOrder).map(bindingDoc));
   setNamed(doc, 'policies', p.policies, (x) => x.name, policyDoc);
   setNamed(doc, 'operator_policies', p.operatorPolicies, (x) => x.name, policyDoc);
+  const value = (x: VhostParameter): DocValue => parameterValueDoc(x, passwords.get(JSON.stringify([x.kind, x.vhost, x.name])));
+  for (const [kind, section] of [
+    ['federation_upstream', 'federation_upstreams'],
+    ['federation_upstream_set', 'federation_upstream_sets'],
+    ['shovel', 'shovels'],
+  ] as const) {
+    const items = sortedBy(p.parameters.filter((x) => x.kind === kind), (x) => x.name);
+    if (items.length > 0) doc.set(section, new Map(items.map((x) => [x.name, value(x)])));
+  }
+  setNamed(doc, 'super_streams', p.superStreams, (x) => x.name, superStreamDoc);
+  const generic = sortedBy(p.parameters.filter((x) => x.kind === 'parameter'), (x) => JSON.stringify([x.component, x.name]));
+  if (generic.length > 0) {
+    const byComponent: DocMap = new Map();
+    for (const x of generic) {
+      const names = (byComponent.get(x.component) as DocMap | undefined) ?? new Map<string, DocValue>();
+      names.set(x.name, value(x));
+      byComponent.set(x.component, names);
+    }
+    doc.set('parameters', byComponent);
+  }
   return doc;
 }
 
@@ -168,15 +212,6 @@ function setMap(doc: DocMap, field: string, map: JsonMap, always = false): void 
   doc.set(field, jsonToDoc(map));
 }
 
-export function jsonToDoc(value: Json): DocValue {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(jsonToDoc);
-  return new Map(
-    Object.keys(value)
-      .sort(compareText)
-      .map((k): [string, DocValue] => [k, jsonToDoc(value[k] ?? null)]),
-  );
-}
 
 function bindingOrder(b: Binding): string {
   return JSON.stringify([b.source, b.destination_type, b.destination, b.routing_key, canonicalJson(b.arguments)]);

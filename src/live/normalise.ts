@@ -9,6 +9,7 @@ import type { ApplyTo, HashingAlgorithm, Json, JsonMap, Model, Policy, QueueType
 import { APPLY_TO, DEFAULT_HASHING_ALGORITHM, HASHING_ALGORITHMS, QUEUE_TYPES } from '../model/types.js';
 import { isRecord, toJsonMap } from '../model/json.js';
 import { readOwnership } from '../model/ownership-record.js';
+import { addGlobalParameterObject, foldSuperStreams } from './parameters.js';
 import type { LiveState } from './types.js';
 
 
@@ -41,6 +42,11 @@ export class LiveBuilder {
 
   warn(message: string): void {
     this.warnings.push({ severity: 'warning', code: 'W_VERSION', message, endpoint: this.raw.isEndpoint ? this.raw.source : undefined });
+  }
+
+  /** Something the broker holds that warren does not manage: plan warns, export names it. */
+  warnUnmanaged(message: string): void {
+    this.warnings.push({ severity: 'warning', code: 'W_UNMANAGED', message, endpoint: this.raw.isEndpoint ? this.raw.source : undefined });
   }
 
   add(r: Resource, unmanagedReason?: string): void {
@@ -223,10 +229,17 @@ export class LiveBuilder {
 
   addGlobalParameter(o: Obj, path: string): void {
     const name = this.str(o, 'name', path);
-    if (!this.globalParameters.has(name)) this.globalParameters.set(name, (o['value'] ?? null) as Json);
+    if (this.globalParameters.has(name)) return;
+    this.globalParameters.set(name, (o['value'] ?? null) as Json);
+    // rabbitmqctl writes an Erlang map or proplist value as a list of pairs, the HTTP API as an
+    // object: both are the one value the broker holds, so they read the same.
+    const value = (o['value'] ?? null) as Json;
+    const pairs = Array.isArray(value) && value.length > 0 ? toJsonMap(value) : undefined;
+    addGlobalParameterObject(this, name, pairs ?? value);
   }
 
   build(brokerVersion: string): LiveState {
+    foldSuperStreams(this.model);
     return {
       model: this.model,
       brokerVersion,

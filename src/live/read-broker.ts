@@ -5,6 +5,7 @@ import type { JsonMap } from '../model/types.js';
 import { isRecord } from '../model/json.js';
 import type { ManagementClient } from './management-client.js';
 import { LiveBuilder } from './normalise.js';
+import { addFeatureFlag, addShovelStatus, addVhostParameter } from './parameters.js';
 import type { LiveState } from './types.js';
 
 // Columns keep 10,000-queue answers small; disable_stats + enable_queue_totals (3.8+) skip the
@@ -33,7 +34,7 @@ export async function readBroker(client: ManagementClient, options: ReadOptions 
   const get = (path: string[], query?: Record<string, string>) => client.get(path, query);
   const vhostList = get(['vhosts']);
   const perVhost = (kind: 'queues' | 'bindings', query: Record<string, string>) => listPerVhost(client, vhostList, kind, query);
-  const [overview, vhosts, users, permissions, topicPermissions, exchanges, queues, bindings, policies, operatorPolicies, vhostLimits, userLimits, globalParameters, deprecatedUsed] = await Promise.all([
+  const [overview, vhosts, users, permissions, topicPermissions, exchanges, queues, bindings, policies, operatorPolicies, vhostLimits, userLimits, globalParameters, parameters, shovels, featureFlags, deprecatedUsed] = await Promise.all([
     get(['overview'], { columns: 'rabbitmq_version,product_version,management_version' }),
     vhostList,
     get(['users']),
@@ -52,6 +53,10 @@ export async function readBroker(client: ManagementClient, options: ReadOptions 
     get(['vhost-limits']),
     get(['user-limits']),
     get(['global-parameters']),
+    get(['parameters']),
+    // The shovel management plugin may be off: then there are no shovel states to show.
+    optional(get(['shovels'])),
+    optional(get(['feature-flags'])),
     readDeprecatedFeaturesUsed(client),
   ]);
 
@@ -90,6 +95,9 @@ export async function readBroker(client: ManagementClient, options: ReadOptions 
     b.addPolicy('operator_policy', o, `operator-policies[${i}]`, b.str(o, 'vhost', `operator-policies[${i}]`), b.str(o, 'name', `operator-policies[${i}]`)),
   );
   b.list(globalParameters, 'global-parameters').forEach((o, i) => b.addGlobalParameter(o, `global-parameters[${i}]`));
+  b.list(parameters, 'parameters').forEach((o, i) => addVhostParameter(b, o, `parameters[${i}]`, b.str(o, 'vhost', `parameters[${i}]`)));
+  if (shovels !== undefined) addShovelStatus(b, b.list(shovels, 'shovels'));
+  if (featureFlags !== undefined) b.list(featureFlags, 'feature-flags').forEach((o, i) => addFeatureFlag(b, o, `feature-flags[${i}]`));
 
   const o = isRecord(overview) ? overview : {};
   const version = [o['rabbitmq_version'], o['product_version'], o['management_version']].find((v): v is string => typeof v === 'string') ?? 'unknown';
@@ -114,6 +122,16 @@ async function readDeprecatedFeaturesUsed(client: ManagementClient): Promise<unk
     return await client.get(['deprecated-features', 'used']);
   } catch (e) {
     if (e instanceof WarrenError && / HTTP 404/.test(e.message)) return [];
+    throw e;
+  }
+}
+
+/** A listing a plugin provides: undefined (not there) when the plugin is off and the API answers 404. */
+async function optional(request: Promise<unknown>): Promise<unknown> {
+  try {
+    return await request;
+  } catch (e) {
+    if (e instanceof WarrenError && / HTTP 404/.test(e.message)) return undefined;
     throw e;
   }
 }

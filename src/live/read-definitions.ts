@@ -9,6 +9,7 @@ import type { JsonMap } from '../model/types.js';
 import { hashPassword } from '../model/passwords.js';
 import { isRecord, toJsonMap } from '../model/json.js';
 import { LiveBuilder } from './normalise.js';
+import { addVhostParameter } from './parameters.js';
 import type { LiveState } from './types.js';
 
 export interface ReadDefinitionsOptions {
@@ -44,6 +45,7 @@ export function readDefinitions(json: unknown, source: string, options: ReadDefi
   // Parameters: vhost limits and operator policies live here (component vhost-limits / operator_policy).
   const vhostLimits = new Map<string, JsonMap>();
   const operatorPolicies: { o: Record<string, unknown>; path: string; vhost: string; name: string }[] = [];
+  const otherParameters: { p: Record<string, unknown>; path: string }[] = [];
   b.list(d['parameters'], 'parameters').forEach((p, i) => {
     const path = `parameters[${i}]`;
     const component = p['component'];
@@ -53,6 +55,8 @@ export function readDefinitions(json: unknown, source: string, options: ReadDefi
     } else if (component === 'operator_policy') {
       const value = toJsonMap(p['value']) ?? b.fail(`${path}.value`, 'expected an object');
       operatorPolicies.push({ o: value, path: `${path}.value`, vhost: vhostOf(p, path), name: b.str(p, 'name', path) });
+    } else {
+      otherParameters.push({ p, path });
     }
   });
   b.list(d['operator_policies'], 'operator_policies').forEach((o, i) => {
@@ -92,8 +96,43 @@ export function readDefinitions(json: unknown, source: string, options: ReadDefi
   });
   for (const p of operatorPolicies) b.addPolicy('operator_policy', p.o, p.path, p.vhost, p.name);
   b.list(d['global_parameters'], 'global_parameters').forEach((o, i) => b.addGlobalParameter(o, `global_parameters[${i}]`));
+  // After the vhosts: a parameter's vhost comes from the row, or the file's own for a vhost export.
+  for (const { p, path } of otherParameters) addVhostParameter(b, p, path, vhostOf(p, path));
+  for (const key of Object.keys(d)) {
+    if (!KNOWN_SECTIONS.has(key)) b.warnUnmanaged(`${source}: section "${key}" is not read: warren does not manage it`);
+  }
   return b.build(version);
 }
+
+/** Top-level keys of definitions files that warren reads (or that only describe the file). */
+const KNOWN_SECTIONS = new Set([
+  'rabbit_version',
+  'rabbitmq_version',
+  'product_name',
+  'product_version',
+  'rabbitmq_definition_format',
+  'explanation',
+  'original_vhost_name',
+  'original_cluster_name',
+  'users',
+  'vhosts',
+  'permissions',
+  'topic_permissions',
+  'parameters',
+  'global_parameters',
+  'policies',
+  'operator_policies',
+  'queues',
+  'exchanges',
+  'bindings',
+  // A single-vhost export describes its vhost at the top level.
+  'name',
+  'description',
+  'tags',
+  'metadata',
+  'default_queue_type',
+  'limits',
+]);
 
 /** A fixed salt per user, so that reading the same hand-written file twice gives equal hashes. */
 function stableSalt(name: string): Buffer {

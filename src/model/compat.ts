@@ -3,6 +3,7 @@
 // cannot apply is dropped from the desired model with a warning (W_VERSION), so it never shows as
 // a diff that survives an apply; one it ignores, and a deprecated one, are warnings. With `upgrade`,
 // what 4.x refuses is first rewritten as upgrade.ts does, each rewrite listed (W_UPGRADE).
+import { unreachable } from '../errors.js';
 import type { Diagnostic } from '../errors.js';
 import { resourceKey } from './keys.js';
 import type { Resource } from './types.js';
@@ -106,5 +107,21 @@ export function objectPath(r: Resource): string[] {
       return ['vhosts', r.vhost, 'operator_policies', r.name];
     case 'binding':
       return ['vhosts', r.vhost, 'bindings', resourceKey(r)];
+    case 'federation_upstream':
+      return ['vhosts', r.vhost, 'federation_upstreams', r.name];
+    case 'federation_upstream_set':
+      return ['vhosts', r.vhost, 'federation_upstream_sets', r.name];
+    case 'shovel':
+      return ['vhosts', r.vhost, 'shovels', r.name];
+    case 'parameter':
+      return ['vhosts', r.vhost, 'parameters', r.component, r.name];
+    case 'super_stream':
+      return ['vhosts', r.vhost, 'super_streams', r.name];
+    case 'global_parameter':
+      return ['global_parameters', r.name];
+    case 'feature_flag':
+      return ['feature_flags', r.name];
+    default:
+      return unreachable(r, 'kind');
   }
 }

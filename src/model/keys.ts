@@ -19,17 +19,29 @@ export function resourceKey(r: Resource): string {
       return key(r.kind, r.vhost, r.name);
     case 'binding':
       return key(r.kind, r.vhost, r.source, r.destination_type, r.destination, r.routing_key, canonicalJson(r.arguments));
+    case 'parameter':
+      return key(r.kind, r.vhost, r.component, r.name);
+    case 'federation_upstream':
+    case 'federation_upstream_set':
+    case 'shovel':
+    case 'super_stream':
+      return key(r.kind, r.vhost, r.name);
+    case 'global_parameter':
+    case 'feature_flag':
+      return key(r.kind, r.name);
     default:
       return unreachable(r, 'kind');
   }
 }
 
-/** The vhost an object lives in; a vhost's is its own name, a user's is none (''). */
+/** The vhost an object lives in; a vhost's is its own name, a broker-wide object's (user, global parameter, feature flag) is none (''). */
 export function vhostNameOf(r: Resource): string {
   switch (r.kind) {
     case 'vhost':
       return r.name;
     case 'user':
+    case 'global_parameter':
+    case 'feature_flag':
       return '';
     case 'permission':
     case 'topic_permission':
@@ -38,6 +50,11 @@ export function vhostNameOf(r: Resource): string {
     case 'binding':
     case 'policy':
     case 'operator_policy':
+    case 'parameter':
+    case 'federation_upstream':
+    case 'federation_upstream_set':
+    case 'shovel':
+    case 'super_stream':
       return r.vhost;
     default:
       return unreachable(r, 'kind');
@@ -78,6 +95,13 @@ export const IDENTITY_FIELDS: Record<Resource['kind'], readonly string[]> = {
   binding: ['vhost', 'source', 'destination_type', 'destination', 'routing_key', 'arguments'],
   policy: ['vhost', 'name'],
   operator_policy: ['vhost', 'name'],
+  parameter: ['vhost', 'component', 'name'],
+  federation_upstream: ['vhost', 'component', 'name'],
+  federation_upstream_set: ['vhost', 'component', 'name'],
+  shovel: ['vhost', 'component', 'name'],
+  global_parameter: ['name'],
+  super_stream: ['vhost', 'name'],
+  feature_flag: ['name'],
 };
 
 /** A short human name for plans and errors: `queue orders/orders.created`. */
@@ -99,6 +123,16 @@ export function describeResource(r: Resource): string {
       const args = Object.keys(r.arguments).length ? ` ${canonicalJson(r.arguments)}` : '';
       return `binding ${r.vhost}/${r.source} -> ${r.destination_type} ${r.destination} [${r.routing_key}]${args}`;
     }
+    case 'parameter':
+      return `parameter ${r.vhost}/${r.component}/${r.name}`;
+    case 'federation_upstream':
+    case 'federation_upstream_set':
+    case 'shovel':
+    case 'super_stream':
+      return `${r.kind} ${r.vhost}/${r.name}`;
+    case 'global_parameter':
+    case 'feature_flag':
+      return `${r.kind} ${r.name}`;
     default:
       return unreachable(r, 'kind');
   }

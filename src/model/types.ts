@@ -119,7 +119,71 @@ export interface Policy extends Base {
   definition: JsonMap;
 }
 
-export type Resource = Vhost | User | Permission | TopicPermission | Exchange | Queue | Binding | Policy;
+/**
+ * A vhost-scoped runtime parameter (PUT /api/parameters/{component}/{vhost}/{name}). Federation
+ * upstreams, upstream sets and dynamic shovels are kinds of their own (their spec sections, rules
+ * and plan lines differ); every other component is the generic `parameter`. `value` keeps
+ * RabbitMQ's own keys. URIs in it may carry credentials: every output goes through redact.ts.
+ */
+export interface VhostParameter extends Base {
+  kind: ParameterKind;
+  vhost: string;
+  component: string;
+  name: string;
+  value: Json;
+  /** Shovels, live side only: the worker's state from /api/shovels. Never compared. */
+  live?: ShovelLiveState | undefined;
+}
+
+export type ParameterKind = 'parameter' | 'federation_upstream' | 'federation_upstream_set' | 'shovel';
+
+/** The component each dedicated kind is stored under; `parameter` names its own. */
+export const PARAMETER_COMPONENTS: Readonly<Record<Exclude<ParameterKind, 'parameter'>, string>> = {
+  federation_upstream: 'federation-upstream',
+  federation_upstream_set: 'federation-upstream-set',
+  shovel: 'shovel',
+};
+
+export interface ShovelLiveState {
+  /** running, starting, terminated; `unknown` when /api/shovels does not list it (yet). */
+  state: string;
+  reason?: string | undefined;
+}
+
+/** PUT /api/global-parameters/{name}: cluster_name and the like. RabbitMQ's internal ones never reach the model. */
+export interface GlobalParameter extends Base {
+  kind: 'global_parameter';
+  name: string;
+  value: Json;
+}
+
+/**
+ * A super stream as RabbitMQ's own tooling (rabbitmq-streams add_super_stream) makes it: a durable
+ * direct exchange `name` with x-super-stream: true, one stream `name-<key>` per partition, bound
+ * with routing key `<key>` and x-stream-partition-order = its index. `partitions` are the binding
+ * keys in partition order. Partitions may only be added at the end (see plan/super-stream.ts).
+ */
+export interface SuperStream extends Base {
+  kind: 'super_stream';
+  vhost: string;
+  name: string;
+  partitions: string[];
+  /** The partition streams' arguments (x-max-age, x-max-length-bytes...), without x-queue-type. */
+  arguments: JsonMap;
+  /** Live side only: messages in all partitions, to judge a delete or replace. */
+  live?: { messages: number } | undefined;
+}
+
+/** A feature flag the spec requires. Enabling one cannot be undone, so warren never disables one. */
+export interface FeatureFlag extends Base {
+  kind: 'feature_flag';
+  name: string;
+  state: 'enabled' | 'disabled';
+  /** Live side only: stable, experimental, required... as the broker reports it. */
+  live?: { stability: string } | undefined;
+}
+
+export type Resource = Vhost | User | Permission | TopicPermission | Exchange | Queue | Binding | Policy | VhostParameter | GlobalParameter | SuperStream | FeatureFlag;
 export type Kind = Resource['kind'];
 
 /**
@@ -128,7 +192,27 @@ export type Kind = Resource['kind'];
  * the broker re-match every queue, about half a second per policy; written first, each queue picks
  * its policy up when it is declared. Deleted last, a policy has fewer queues left to re-match.
  */
-const KIND_RANK: Record<Kind, number> = { vhost: 0, user: 1, permission: 2, topic_permission: 3, policy: 4, operator_policy: 5, exchange: 6, queue: 7, binding: 8 };
+// Feature flags come first (a stream needs stream_queue), federation upstreams before the policies
+// that point at them (else links start and fail until the upstream appears), shovels after the
+// queues and exchanges they move between (and, deleted first, they stop before those go).
+const KIND_RANK: Record<Kind, number> = {
+  feature_flag: 0,
+  vhost: 1,
+  user: 2,
+  permission: 3,
+  topic_permission: 4,
+  global_parameter: 5,
+  parameter: 6,
+  federation_upstream: 7,
+  federation_upstream_set: 8,
+  policy: 9,
+  operator_policy: 10,
+  exchange: 11,
+  queue: 12,
+  binding: 13,
+  super_stream: 14,
+  shovel: 15,
+};
 /** Every kind in dependency order. Built from a Record over Kind, so a new kind must be given a place. */
 export const KIND_ORDER: readonly Kind[] = (Object.keys(KIND_RANK) as Kind[]).sort((a, b) => KIND_RANK[a] - KIND_RANK[b]);
 

@@ -5,6 +5,7 @@ import { isJsonMap } from '../model/json.js';
 import { IDENTITY_FIELDS, canonicalJson, jsonEqual } from '../model/keys.js';
 import type { Json, Kind, Resource } from '../model/types.js';
 import type { FieldDiff } from './types.js';
+import { redactJson, uriCredentials } from '../model/redact.js';
 
 /** Fields never compared: identity, bookkeeping, and the live-only facts. */
 const NOT_ATTRIBUTES = new Set(['kind', 'origin', 'live', 'password']);
@@ -22,7 +23,18 @@ const REPLACE_ON: Record<Kind, ReadonlySet<string>> = {
   topic_permission: NOTHING,
   policy: NOTHING,
   operator_policy: NOTHING,
+  parameter: NOTHING,
+  federation_upstream: NOTHING,
+  federation_upstream_set: NOTHING,
+  shovel: NOTHING,
+  global_parameter: NOTHING,
+  feature_flag: NOTHING,
+  // A stream's arguments are fixed when it is declared, so are those of every partition.
+  super_stream: new Set(['arguments']),
 };
+
+/** Kinds whose `value` may hold URIs with credentials: compared whole, shown redacted (valueDiffs). */
+const VALUE_KINDS: ReadonlySet<Kind> = new Set(['parameter', 'federation_upstream', 'federation_upstream_set', 'shovel', 'global_parameter']);
 
 const SENSITIVE = new Set(['password_hash']);
 
@@ -44,6 +56,10 @@ export function compareResources(live: Resource, desired: Resource): Comparison 
     if (after === undefined) continue;
     const before = fieldOf(live, field);
     if (jsonEqual(before, after)) continue;
+    if (field === 'value' && VALUE_KINDS.has(desired.kind)) {
+      fields.push(...valueDiffs(before ?? null, after));
+      continue;
+    }
     fields.push(SENSITIVE.has(field) ? { field, before, after, sensitive: true } : { field, before, after });
     if (replaceOn.has(field)) forcedBy.push(...forcingPaths(field, before, after));
   }
@@ -53,6 +69,19 @@ export function compareResources(live: Resource, desired: Resource): Comparison 
 }
 
 const IDENTITY_SETS = Object.fromEntries(Object.entries(IDENTITY_FIELDS).map(([kind, fields]) => [kind, new Set(fields)])) as unknown as Record<Kind, ReadonlySet<string>>;
+
+/**
+ * A parameter's value with URI credentials masked on both sides, plus a sensitive `uri_credentials`
+ * entry when they differ: the diff shows that a password changed, never what it is.
+ */
+function valueDiffs(before: Json, after: Json): FieldDiff[] {
+  const out: FieldDiff[] = [];
+  const shownBefore = redactJson(before);
+  const shownAfter = redactJson(after);
+  if (!jsonEqual(shownBefore, shownAfter)) out.push({ field: 'value', before: shownBefore, after: shownAfter });
+  if (!jsonEqual(uriCredentials(before), uriCredentials(after))) out.push({ field: 'uri_credentials', before: null, after: null, sensitive: true });
+  return out;
+}
 
 function fieldOf(r: Resource, field: string): Json | undefined {
   return (r as unknown as Record<string, Json | undefined>)[field];

@@ -5,15 +5,15 @@ import type { Change } from './types.js';
 
 /**
  * Marks each change that would drop messages, counted from `live` (the broker as it is now):
- * deleting or replacing a queue with messages, or deleting a vhost that holds such queues. A queue
+ * deleting or replacing a queue (or a super stream) with messages, or deleting a vhost that holds such queues. A queue
  * the plan deletes or replaces carries its own mark, so a vhost counts only the others: each
  * message is counted once. Marks already on the changes are replaced.
  */
 export function markDataLoss(changes: readonly Change[], live: ReadonlyMap<string, Resource>): Change[] {
-  const markedOnTheirOwn = new Set(changes.filter((c) => c.kind === 'queue' && (c.action === 'delete' || c.action === 'replace')).map((c) => c.key));
+  const markedOnTheirOwn = new Set(changes.filter((c) => (c.kind === 'queue' || c.kind === 'super_stream') && (c.action === 'delete' || c.action === 'replace')).map((c) => c.key));
   const messagesByVhost = new Map<string, number>();
   for (const [key, r] of live) {
-    if (r.kind === 'queue' && r.live && r.live.messages > 0 && !markedOnTheirOwn.has(key)) {
+    if ((r.kind === 'queue' || r.kind === 'super_stream') && r.live && r.live.messages > 0 && !markedOnTheirOwn.has(key)) {
       messagesByVhost.set(r.vhost, (messagesByVhost.get(r.vhost) ?? 0) + r.live.messages);
     }
   }
@@ -22,7 +22,8 @@ export function markDataLoss(changes: readonly Change[], live: ReadonlyMap<strin
     if (c.action !== 'delete' && c.action !== 'replace') return c.dataLoss ? (change as Change) : c;
     const current = live.get(c.key);
     let messages = 0;
-    if (current?.kind === 'queue') messages = current.live?.messages ?? 0;
+    // A super stream's partitions are streams: deleting or replacing it drops what they hold.
+    if (current?.kind === 'queue' || current?.kind === 'super_stream') messages = current.live?.messages ?? 0;
     if (current?.kind === 'vhost' && c.action === 'delete') messages = messagesByVhost.get(current.name) ?? 0;
     return messages > 0 ? { ...(change as Change), dataLoss: { messages } } : (change as Change);
   });

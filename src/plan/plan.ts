@@ -1,6 +1,6 @@
 // The planner: pure and synchronous. Two models in, one ordered plan out. It never mutates its
 // inputs and touches no I/O, so every rule here is tested with literal models.
-import type { Diagnostic } from '../errors.js';
+import { unreachable, type Diagnostic } from '../errors.js';
 import { describeResource } from '../model/keys.js';
 import type { Resource } from '../model/types.js';
 import { carryOverBindings } from './cascade.js';
@@ -8,6 +8,7 @@ import { compareResources } from './compare.js';
 import { markDataLoss } from './data-loss.js';
 import { orderChanges } from './order.js';
 import { pruneVerdict } from './prune.js';
+import { featureFlagProblem, shovelWarning, superStreamProblem } from './runtime-checks.js';
 import type { Change, Owners, Plan, PlanInput, PlanSummary } from './types.js';
 
 export function planChanges(input: PlanInput): Plan {
@@ -15,6 +16,7 @@ export function planChanges(input: PlanInput): Plan {
   const ownerOf = ownersLookup(input.ownership);
   const changes: Change[] = [];
   let unchanged = 0;
+  const liveListsFlags = listsFeatureFlags(input.live);
 
   for (const [key, desired] of input.desired) {
     const owner = otherOwner(ownerOf, key, input.stack);
@@ -28,6 +30,11 @@ export function planChanges(input: PlanInput): Plan {
       continue;
     }
     const live = input.live.get(key);
+    const problem = kindProblem(desired, live, liveListsFlags, input.brokerVersion);
+    if (problem) {
+      diagnostics.push(problem);
+      if (problem.severity === 'error' || (desired.kind === 'feature_flag' && !live)) continue;
+    }
     if (!live) {
       changes.push({ action: 'create', key, kind: desired.kind, title: describeResource(desired), after: desired, fields: [], forcedBy: [] });
       continue;
@@ -65,6 +72,40 @@ export function planChanges(input: PlanInput): Plan {
     ownershipChanged: owned.length !== previous.size || owned.some((k) => !previous.has(k)),
     diagnostics,
   };
+}
+
+/** Whether the live side lists feature flags at all (a broker does; a definitions file does not). */
+function listsFeatureFlags(live: ReadonlyMap<string, Resource>): boolean {
+  for (const r of live.values()) if (r.kind === 'feature_flag') return true;
+  return false;
+}
+
+/** The rules some kinds add to "compare and change": see runtime-checks.ts. */
+function kindProblem(desired: Resource, live: Resource | undefined, liveListsFlags: boolean, version: string | undefined): Diagnostic | undefined {
+  switch (desired.kind) {
+    case 'super_stream':
+      return live?.kind === 'super_stream' ? superStreamProblem(live, desired) : undefined;
+    case 'feature_flag':
+      return featureFlagProblem(desired, live, liveListsFlags, version);
+    case 'shovel':
+      return shovelWarning(desired, live);
+    case 'vhost':
+    case 'user':
+    case 'permission':
+    case 'topic_permission':
+    case 'exchange':
+    case 'queue':
+    case 'binding':
+    case 'policy':
+    case 'operator_policy':
+    case 'parameter':
+    case 'federation_upstream':
+    case 'federation_upstream_set':
+    case 'global_parameter':
+      return undefined;
+    default:
+      return unreachable(desired, 'kind');
+  }
 }
 
 

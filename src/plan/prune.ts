@@ -1,6 +1,6 @@
 // Which live objects that the spec does not declare are deleted, and why (DESIGN.md, "Ownership").
 import { unreachable } from '../errors.js';
-import { describeResource, resourceKey } from '../model/keys.js';
+import { describeResource, resourceKey, vhostNameOf } from '../model/keys.js';
 import type { Resource } from '../model/types.js';
 import type { Owners, PlanInput } from './types.js';
 
@@ -38,8 +38,16 @@ export function isProtected(r: Resource, input: Pick<PlanInput, 'connectingUser'
     case 'topic_permission':
     case 'user':
       return input.connectingUser !== undefined && ('user' in r ? r.user : r.name) === input.connectingUser;
+    case 'feature_flag':
+      return true; // enabling one cannot be undone: warren never disables a flag
     case 'policy':
     case 'operator_policy':
+    case 'parameter':
+    case 'federation_upstream':
+    case 'federation_upstream_set':
+    case 'shovel':
+    case 'global_parameter':
+    case 'super_stream':
       return false;
     default:
       return unreachable(r, 'kind');
@@ -57,7 +65,7 @@ export function isProtected(r: Resource, input: Pick<PlanInput, 'connectingUser'
 function vhostVerdict(vhost: string, input: PlanInput, ownerOf: Owners): PruneVerdict {
   const others: string[] = [];
   for (const r of input.live.values()) {
-    if (r.kind === 'vhost' || r.kind === 'user' || r.kind === 'permission' || r.kind === 'topic_permission' || r.vhost !== vhost) continue;
+    if (r.kind === 'vhost' || r.kind === 'permission' || r.kind === 'topic_permission' || vhostNameOf(r) !== vhost) continue;
     if (r.kind === 'exchange' && (r.name === '' || r.name.startsWith('amq.'))) continue; // every vhost has them
     if (ownerOf.get(resourceKey(r))?.includes(input.stack) && !isProtected(r, input)) continue; // deleted by this plan
     others.push(describeResource(r));
@@ -74,6 +82,7 @@ function vhostVerdict(vhost: string, input: PlanInput, ownerOf: Owners): PruneVe
 
 function inSpecVhost(r: Resource, specVhosts: ReadonlySet<string>): boolean {
   // Vhosts and users live outside any vhost: `--prune all` only reaches inside the spec's vhosts.
-  if (r.kind === 'vhost' || r.kind === 'user') return false;
-  return specVhosts.has(r.vhost);
+  if (r.kind === 'vhost') return false;
+  const vhost = vhostNameOf(r);
+  return vhost !== '' && specVhosts.has(vhost);
 }

@@ -77,6 +77,8 @@ export interface PlanInput {
   prune: PruneMode;
   /** The vhosts the spec declares: `--prune all` only deletes inside these. */
   specVhosts: ReadonlySet<string>;
+  /** The live broker's version, for messages ("unknown feature flag on 3.10.8"). */
+  brokerVersion?: string | undefined;
   /** The user warren connects as: prune never removes its permissions (that would lock warren out). */
   connectingUser?: string | undefined;
 }

@@ -3,7 +3,8 @@
 import { IDENTITY_FIELDS } from '../model/keys.js';
 import { Secret } from '../model/secret.js';
 import type { Json, Resource } from '../model/types.js';
-import type { FieldDiff } from '../plan/types.js';
+import type { Change, FieldDiff } from '../plan/types.js';
+import { redactJson, redactText } from '../model/redact.js';
 
 /** Bookkeeping, not attributes: `origin` is shown as a source location, `live` as data loss. */
 const NOT_SHOWN = new Set(['kind', 'origin', 'live']);
@@ -23,7 +24,15 @@ export function attributesOf(r: Resource): Attribute[] {
   const fields = Object.entries(r as unknown as Record<string, unknown>)
     .filter(([field, value]) => !NOT_SHOWN.has(field) && !identity.has(field) && value !== undefined)
     .sort(([a], [b]) => compareText(a, b));
-  return fields.map(([field, value]) => (isSensitive(field, value) ? { field, sensitive: true } : { field, sensitive: false, value: value as Json }));
+  // URI passwords inside parameter values are masked here, before any renderer sees the value.
+  return fields.map(([field, value]) => (isSensitive(field, value) ? { field, sensitive: true } : { field, sensitive: false, value: redactJson(value as Json) }));
+}
+
+/** A shovel's worker state as the broker reported it (`running`, `terminated: reason`), for display beside its change. */
+export function liveStateOf(c: Change): string | undefined {
+  const r = c.before;
+  if (r?.kind !== 'shovel' || !r.live) return undefined;
+  return r.live.reason ? `${r.live.state}: ${redactText(r.live.reason)}` : r.live.state;
 }
 
 /** The identity fields in their documented order: what a JSON consumer addresses the object by. */

@@ -14,7 +14,10 @@
 import { unreachable } from '../errors.js';
 import { DEFAULT_HASHING_ALGORITHM } from '../model/types.js';
 import { ownershipParameterName, ownershipValue } from '../model/ownership-record.js';
-import { resourceKey } from '../model/keys.js';
+import { describeResource, resourceKey } from '../model/keys.js';
+import { hasUriCredentials, redactJson } from '../model/redact.js';
+import { SECRET_MASK } from '../model/secret.js';
+import { superStreamParts } from '../model/super-stream.js';
 import type { Json, JsonMap, Resource } from '../model/types.js';
 
 /** What a fresh RabbitMQ gives the vhost "/". */
@@ -22,10 +25,15 @@ const DEFAULT_VHOST_DESCRIPTION = 'Default virtual host';
 
 export interface DefinitionsOptions {
   stack: string;
+  /** What the file cannot carry is said here (URI passwords, feature flags). */
+  warnings?: string[] | undefined;
 }
 
 export function renderDefinitions(desired: ReadonlyMap<string, Resource>, options: DefinitionsOptions): string {
   const d: Record<string, JsonMap[]> = { users: [], vhosts: [], permissions: [], topic_permissions: [], parameters: [], global_parameters: [], policies: [], queues: [], exchanges: [], bindings: [] };
+  const warn = (message: string): void => {
+    options.warnings?.push(message);
+  };
   const push = (section: string, entry: JsonMap): void => {
     (d[section] as JsonMap[]).push(entry);
   };
@@ -69,6 +77,29 @@ export function renderDefinitions(desired: ReadonlyMap<string, Resource>, option
         break;
       case 'operator_policy':
         push('parameters', { vhost: r.vhost, component: 'operator_policy', name: r.name, value: { pattern: r.pattern, 'apply-to': r.apply_to, definition: r.definition, priority: r.priority } });
+        break;
+      case 'parameter':
+      case 'federation_upstream':
+      case 'federation_upstream_set':
+      case 'shovel':
+        if (hasUriCredentials(r.value)) warn(`${describeResource(r)}: its URI credentials are written masked, as ${SECRET_MASK} (secrets never go into files); set the real ones on the broker after loading, or apply the spec with warren`);
+        push('parameters', { vhost: r.vhost, component: r.component, name: r.name, value: redactJson(r.value) });
+        break;
+      case 'global_parameter':
+        push('global_parameters', { name: r.name, value: redactJson(r.value) });
+        break;
+      case 'super_stream': {
+        // The parts, as rabbitmq-streams add_super_stream makes them: the importer has no super stream section.
+        const parts = superStreamParts(r);
+        const e = parts.exchange;
+        push('exchanges', { name: e.name, vhost: e.vhost, type: e.type, durable: e.durable, auto_delete: e.auto_delete, internal: e.internal, arguments: e.arguments });
+        for (const q of parts.streams) push('queues', { name: q.name, vhost: q.vhost, durable: q.durable, auto_delete: q.auto_delete, arguments: { ...q.arguments, 'x-queue-type': q.type } });
+        for (const b of parts.bindings) push('bindings', { source: b.source, vhost: b.vhost, destination: b.destination, destination_type: b.destination_type, routing_key: b.routing_key, arguments: b.arguments });
+        break;
+      }
+      case 'feature_flag':
+        // Definitions files have no feature flags; a broker that loads them enables flags by its own configuration.
+        warn(`feature_flag ${r.name}: definitions files cannot carry feature flags; enable it with \`rabbitmqctl enable_feature_flag ${r.name}\` or the broker's forced_feature_flags_on_init`);
         break;
       default:
         unreachable(r, 'kind');

@@ -4,7 +4,7 @@ import { formatOrigin, type Diagnostic } from '../errors.js';
 import { SECRET_MASK } from '../model/secret.js';
 import type { Json, JsonMap, Resource } from '../model/types.js';
 import type { Change, FieldDiff, Plan } from '../plan/types.js';
-import { attributesOf, compareText, identityOf, isSensitiveDiff } from './attributes.js';
+import { attributesOf, compareText, identityOf, isSensitiveDiff, liveStateOf } from './attributes.js';
 
 /** Additive changes keep this; removing, renaming or retyping anything bumps it. */
 export const PLAN_JSON_FORMAT_VERSION = '1';
@@ -37,6 +37,7 @@ function changeJson(c: Change): Record<string, unknown> {
     forced_by: c.forcedBy,
     ...(c.reason !== undefined ? { reason: c.reason } : {}),
     ...(c.dataLoss ? { data_loss: { messages: c.dataLoss.messages } } : {}),
+    ...(liveStateOf(c) !== undefined ? { live_state: liveStateOf(c) } : {}),
     ...(c.before ? { before: attributesJson(c.before) } : {}),
     ...(c.after ? { after: attributesJson(c.after) } : {}),
   };

@@ -3,7 +3,7 @@
 import { isJsonMap, isRecord } from '../model/json.js';
 import { formatDiagnostic } from '../errors.js';
 import type { Action, Change, Plan } from '../plan/types.js';
-import { attributesOf, isSensitiveDiff } from './attributes.js';
+import { attributesOf, isSensitiveDiff, liveStateOf } from './attributes.js';
 import { SENSITIVE_TEXT, dataLossLine, dataLossTotal, errorCountLine, formatCount, formatValue, matchesLine, ownershipNote, plural, summaryCounts, summaryLine } from './format.js';
 import { mapDiff } from './map-diff.js';
 import { fenced, htmlCode, inlineCode } from './markdown-escape.js';
@@ -54,6 +54,8 @@ function details(c: Change): string[] {
   const items: string[] = [];
   if (c.dataLoss) items.push(`**${dataLossLine(c.dataLoss.messages, false)}**`);
   if (c.reason !== undefined) items.push(`why: ${inlineCode(c.reason)}`);
+  const state = liveStateOf(c);
+  if (state !== undefined) items.push(`live state: ${inlineCode(state)}`);
   if (c.action === 'replace' && c.forcedBy.length > 0) items.push(`forces replacement: ${c.forcedBy.map(inlineCode).join(', ')}`);
   if (c.action === 'create' && c.after) {
     for (const a of attributesOf(c.after)) {

@@ -4,7 +4,7 @@ import { unreachable } from '../errors.js';
 import { isJsonMap } from '../model/json.js';
 import type { Json } from '../model/types.js';
 import type { Action, Change, FieldDiff } from '../plan/types.js';
-import { attributesOf, isSensitiveDiff, type Attribute } from './attributes.js';
+import { attributesOf, isSensitiveDiff, liveStateOf, type Attribute } from './attributes.js';
 import type { Palette } from './color.js';
 import { SENSITIVE_TEXT, dataLossLine, formatValue, printable } from './format.js';
 import { mapDiff, mapLines, type MapLine } from './map-diff.js';
@@ -20,6 +20,8 @@ export function changeBlock(c: Change, p: Palette): string[] {
   const pad = ' '.repeat(3 - SYMBOLS[c.action].length);
   const lines = [`${pad}${symbol(c.action, p)} ${p.bold(printable(c.title))}`];
   if (c.reason !== undefined) lines.push(`${BODY}# ${printable(c.reason)}`);
+  const state = liveStateOf(c);
+  if (state !== undefined) lines.push(`${BODY}# live state: ${printable(state)}`);
   if (c.action === 'replace' && c.forcedBy.length > 0) lines.push(`${BODY}${p.red(`${FORCES}: ${c.forcedBy.map(printable).join(', ')}`)}`);
   if (c.action === 'create' && c.after) lines.push(...createdLines(attributesOf(c.after), p));
   if (c.action === 'update' || c.action === 'replace') lines.push(...changedLines(c.fields, new Set(c.forcedBy), p));

@@ -5,12 +5,14 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../model/keys.js';
 import type { Json, JsonMap, Resource } from '../model/types.js';
+import { redactJson } from '../model/redact.js';
 
 /** Fields that are not part of an object as the broker holds it. */
 const NOT_STATE = new Set(['origin', 'live', 'password']);
 
+/** URI passwords are masked first: a digest of a short password is a guessable digest, and it goes into the file. */
 export function objectFingerprint(r: Resource | undefined, owner: string | undefined): string {
-  return digest({ object: r === undefined ? null : stateOf(r), owner: owner ?? null });
+  return digest({ object: r === undefined ? null : redactJson(stateOf(r)), owner: owner ?? null });
 }
 
 export function ownershipFingerprint(owned: ReadonlySet<string> | undefined): string {

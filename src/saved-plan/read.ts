@@ -11,7 +11,9 @@ import type { Action, Change, FieldDiff, Plan, PruneMode } from '../plan/types.j
 import { PLAN_FILE_VERSION, looksLikePlanFile, type SavedPlan, type SavedTarget } from './format.js';
 
 type Obj = Record<string, unknown>;
-type FieldType = 'string' | 'boolean' | 'number' | 'tags' | 'map' | 'queue_type' | 'apply_to' | 'destination_type' | '?string' | '?queue_type' | '?tags' | '?map';
+type FieldType = 'string' | 'boolean' | 'number' | 'tags' | 'map' | 'json' | 'queue_type' | 'apply_to' | 'destination_type' | 'flag_state' | '?string' | '?queue_type' | '?tags' | '?map';
+
+const PARAMETER_FIELDS: Record<string, FieldType> = { vhost: 'string', component: 'string', name: 'string', value: 'json' };
 
 const FIELDS: Record<Kind, Record<string, FieldType>> = {
   vhost: { name: 'string', description: '?string', tags: '?tags', default_queue_type: '?queue_type', limits: '?map' },
@@ -23,6 +25,13 @@ const FIELDS: Record<Kind, Record<string, FieldType>> = {
   binding: { vhost: 'string', source: 'string', destination_type: 'destination_type', destination: 'string', routing_key: 'string', arguments: 'map' },
   policy: { vhost: 'string', name: 'string', pattern: 'string', apply_to: 'apply_to', priority: 'number', definition: 'map' },
   operator_policy: { vhost: 'string', name: 'string', pattern: 'string', apply_to: 'apply_to', priority: 'number', definition: 'map' },
+  parameter: PARAMETER_FIELDS,
+  federation_upstream: PARAMETER_FIELDS,
+  federation_upstream_set: PARAMETER_FIELDS,
+  shovel: PARAMETER_FIELDS,
+  global_parameter: { name: 'string', value: 'json' },
+  super_stream: { vhost: 'string', name: 'string', partitions: 'tags', arguments: 'map' },
+  feature_flag: { name: 'string', state: 'flag_state' },
 };
 const ACTIONS: readonly Action[] = ['create', 'update', 'replace', 'delete'];
 const PRUNE: readonly PruneMode[] = ['none', 'managed', 'all'];
@@ -207,6 +216,10 @@ function fits(value: unknown, type: FieldType): boolean {
       return typeof value === 'string'; // newer brokers' values pass through, as on read
     case 'destination_type':
       return value === 'queue' || value === 'exchange';
+    case 'json':
+      return value !== undefined;
+    case 'flag_state':
+      return value === 'enabled' || value === 'disabled';
     default:
       return false;
   }

@@ -3,6 +3,8 @@ import { withoutCredentials } from '../model/url-credentials.js';
 import { WarrenError } from '../errors.js';
 import type { LiveState } from '../live/types.js';
 import { SECRET_MASK, Secret } from '../model/secret.js';
+import { hasUriCredentials, redactJson } from '../model/redact.js';
+import { describeResource } from '../model/keys.js';
 import type { Json, JsonMap, Resource } from '../model/types.js';
 import type { Target } from '../model/target.js';
 import type { Change, FieldDiff, Plan } from '../plan/types.js';
@@ -70,6 +72,11 @@ function changeJson(c: Change, fingerprint: string): Record<string, unknown> {
  */
 function resourceJson(r: Resource, keepHash: boolean): JsonMap {
   const out = stateOf(r);
+  if (hasUriCredentials(out)) {
+    // What apply writes (`after`) cannot go without its password, and the password cannot go into the file.
+    if (keepHash) throw new WarrenError('E_SECRET', `${describeResource(r)}: its URI holds a password, which never goes into a saved plan; apply the spec directly (warren apply SPEC) instead of a saved plan`);
+    return { ...(redactJson(out) as JsonMap), ...(r.origin ? { origin: { file: r.origin.file, line: r.origin.line, col: r.origin.col } } : {}) };
+  }
   if (r.kind === 'user' && !keepHash) delete out['password_hash'];
   if (r.origin) out['origin'] = { file: r.origin.file, line: r.origin.line, col: r.origin.col };
   return out;

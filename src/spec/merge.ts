@@ -13,16 +13,19 @@ export interface FileTree {
   root: MapNode;
 }
 
-const VHOST_COLLECTIONS = ['exchanges', 'queues', 'policies', 'operator_policies'] as const;
+const VHOST_COLLECTIONS = ['exchanges', 'queues', 'policies', 'operator_policies', 'federation_upstreams', 'shovels', 'super_streams'] as const;
 const KIND_LABEL: Record<string, string> = {
   exchanges: 'exchange',
   queues: 'queue',
   policies: 'policy',
   operator_policies: 'operator policy',
+  federation_upstreams: 'federation upstream',
+  shovels: 'shovel',
+  super_streams: 'super stream',
 };
 
 export function mergeFiles(files: readonly FileTree[], diagnostics: Diagnostic[]): SpecIndex {
-  const index: SpecIndex = { files: files.map((f) => f.file), targets: new Map(), vhosts: new Map(), users: new Map() };
+  const index: SpecIndex = { files: files.map((f) => f.file), targets: new Map(), vhosts: new Map(), users: new Map(), globalParameters: new Map(), featureFlags: new Map() };
   const twice = (what: string, here: Origin, first: Origin): void => {
     diagnostics.push({ severity: 'error', code: 'E_DUPLICATE', message: `${what} is defined twice: here and at ${formatOrigin(first)}`, origin: here });
   };
@@ -35,6 +38,16 @@ export function mergeFiles(files: readonly FileTree[], diagnostics: Diagnostic[]
     }
     for (const [name, e] of entriesOf(child(root, 'vhosts'))) mergeVhost(index, name, e, file, twice);
     for (const [name, e] of entriesOf(child(root, 'users'))) mergeUser(index, name, e, file, twice);
+    for (const [name, e] of entriesOf(child(root, 'global_parameters'))) {
+      const first = index.globalParameters.get(name);
+      if (first) twice(`global parameter \`${name}\``, e.keyOrigin, first.origin);
+      else index.globalParameters.set(name, { name, origin: e.keyOrigin, value: e.value, path: ['global_parameters', name] });
+    }
+    // A flag required by several files is required once: a set, not a declaration.
+    for (const item of itemsOf(child(root, 'feature_flags'))) {
+      const name = stringOf(item);
+      if (name !== undefined && !index.featureFlags.has(name)) index.featureFlags.set(name, item.origin);
+    }
   }
   return index;
 }
@@ -79,7 +92,15 @@ function mergeVhost(index: SpecIndex, vhost: string, e: Entry, file: string, twi
   const node = e.value as MapNode;
   let decl: VhostDecl | undefined = index.vhosts.get(vhost);
   if (!decl) {
-    decl = { name: vhost, origin: e.keyOrigin, fields: { entries: new Map(), paths: new Map() }, exchanges: new Map(), queues: new Map(), bindings: [], policies: new Map(), operator_policies: new Map() };
+    decl = { name: vhost, origin: e.keyOrigin, fields: { entries: new Map(), paths: new Map() }, exchanges: new Map(), queues: new Map(), bindings: [],
+      policies: new Map(),
+      operator_policies: new Map(),
+      federation_upstreams: new Map(),
+      federation_upstream_sets: new Map(),
+      shovels: new Map(),
+      super_streams: new Map(),
+      parameters: new Map(),
+    };
     index.vhosts.set(vhost, decl);
   }
   const path: PathSegment[] = ['vhosts', vhost];
@@ -90,6 +111,19 @@ function mergeVhost(index: SpecIndex, vhost: string, e: Entry, file: string, twi
       const first = target.get(name);
       if (first) twice(`${KIND_LABEL[collection]} \`${name}\` in vhost \`${vhost}\``, item.keyOrigin, first.origin);
       else target.set(name, declared(name, item, [...path, collection, name], file));
+    }
+  }
+  for (const [name, item] of entriesOf(child(node, 'federation_upstream_sets'))) {
+    const first = decl.federation_upstream_sets.get(name);
+    if (first) twice(`federation upstream set \`${name}\` in vhost \`${vhost}\``, item.keyOrigin, first.origin);
+    else decl.federation_upstream_sets.set(name, { name, origin: item.keyOrigin, value: item.value, path: [...path, 'federation_upstream_sets', name] });
+  }
+  for (const [component, byName] of entriesOf(child(node, 'parameters'))) {
+    for (const [name, item] of entriesOf(byName.value)) {
+      const id = JSON.stringify([component, name]);
+      const first = decl.parameters.get(id);
+      if (first) twice(`parameter \`${component}/${name}\` in vhost \`${vhost}\``, item.keyOrigin, first.origin);
+      else decl.parameters.set(id, { component, name, origin: item.keyOrigin, value: item.value, path: [...path, 'parameters', component, name] });
     }
   }
   const seen = new Map(decl.bindings.map((b) => [b.identity, b] as const));

@@ -15,9 +15,17 @@ export function isSecretPath(path: readonly PathSegment[]): boolean {
   return false;
 }
 
-/** `targets.<t>.management` or `.amqp`, as one string or as an item of a list. */
+/**
+ * `targets.<t>.management` or `.amqp`, a federation upstream's `uri`, a shovel's `src-uri` or
+ * `dest-uri`: as one string or as an item of a list.
+ */
 export function isUriPath(path: readonly PathSegment[]): boolean {
-  return path[0] === 'targets' && (path.length === 3 || path.length === 4) && (path[2] === 'management' || path[2] === 'amqp');
+  if (path[0] === 'targets') return (path.length === 3 || path.length === 4) && (path[2] === 'management' || path[2] === 'amqp');
+  if (path[0] !== 'vhosts' || (path.length !== 5 && path.length !== 6)) return false;
+  if (path.length === 6 && typeof path[5] !== 'number') return false;
+  if (path[2] === 'federation_upstreams') return path[4] === 'uri';
+  if (path[2] === 'shovels') return path[4] === 'src-uri' || path[4] === 'dest-uri';
+  return false;
 }
 
 /**

@@ -2,7 +2,7 @@
 // its tree node so that rules can point at the exact value they object to.
 import type { Origin } from '../errors.js';
 import type { Binding } from '../model/types.js';
-import type { Entry, MapNode, PathSegment } from './tree.js';
+import type { Entry, MapNode, PathSegment, SpecNode } from './tree.js';
 
 /** A declaration keyed by name (exchange, queue, policy, target, permission...). */
 export interface Declared {
@@ -13,6 +13,19 @@ export interface Declared {
   /** Where it sits in its file, for messages: ['vhosts', 'orders', 'queues', 'q1']. */
   path: PathSegment[];
   file: string;
+}
+
+/** A declaration whose value may be any node (a parameter's value, an upstream set's list). */
+export interface DeclaredValue {
+  name: string;
+  origin: Origin;
+  value: SpecNode;
+  path: PathSegment[];
+}
+
+/** A generic runtime parameter: `vhosts.<v>.parameters.<component>.<name>`. */
+export interface ParameterDecl extends DeclaredValue {
+  component: string;
 }
 
 export interface BindingDecl {
@@ -49,6 +62,12 @@ export interface VhostDecl {
   bindings: BindingDecl[];
   policies: Map<string, Declared>;
   operator_policies: Map<string, Declared>;
+  federation_upstreams: Map<string, Declared>;
+  federation_upstream_sets: Map<string, DeclaredValue>;
+  shovels: Map<string, Declared>;
+  super_streams: Map<string, Declared>;
+  /** By JSON.stringify([component, name]). */
+  parameters: Map<string, ParameterDecl>;
 }
 
 export interface UserDecl {
@@ -66,6 +85,9 @@ export interface SpecIndex {
   targets: Map<string, Declared>;
   vhosts: Map<string, VhostDecl>;
   users: Map<string, UserDecl>;
+  globalParameters: Map<string, DeclaredValue>;
+  /** Required feature flags, by name, where each is first listed. */
+  featureFlags: Map<string, Origin>;
 }
 
 export function field(fields: Fields, name: string): Entry | undefined {

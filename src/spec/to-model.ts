@@ -1,9 +1,11 @@
 // Stage 6: the merged spec -> the desired Model, with every default filled in, so a spec that
 // states a default and one that leaves it out give equal models (and plan to no changes).
-import type { Exchange, HashingAlgorithm, Model, Policy, Queue, Resource, User, Vhost } from '../model/types.js';
-import { DEFAULT_HASHING_ALGORITHM, emptyModel } from '../model/types.js';
+import type { Origin } from '../errors.js';
+import { numberedPartitions } from '../model/super-stream.js';
+import type { Exchange, HashingAlgorithm, Model, ParameterKind, Policy, Queue, Resource, SuperStream, User, Vhost, VhostParameter } from '../model/types.js';
+import { DEFAULT_HASHING_ALGORITHM, PARAMETER_COMPONENTS, emptyModel } from '../model/types.js';
 import { resourceKey } from '../model/keys.js';
-import { toJsonMap } from './json.js';
+import { toJson, toJsonMap } from './json.js';
 import { asQueueType, queueTypeOf } from './queue-type.js';
 import { field, type Declared, type SpecIndex, type UserDecl, type VhostDecl } from './spec-index.js';
 import { booleanOf, child, itemsOf, numberOf, secretOf, stringOf, type SpecNode } from './tree.js';
@@ -21,7 +23,14 @@ export function toModel(spec: SpecIndex): Model {
     for (const b of vhost.bindings) model.resources.set(b.identity, b.resource);
     for (const p of vhost.policies.values()) add(policyOf('policy', vhost.name, p));
     for (const p of vhost.operator_policies.values()) add(policyOf('operator_policy', vhost.name, p));
+    for (const u of vhost.federation_upstreams.values()) add(parameterOf('federation_upstream', vhost.name, PARAMETER_COMPONENTS.federation_upstream, u.name, u.node, u.origin));
+    for (const u of vhost.federation_upstream_sets.values()) add(parameterOf('federation_upstream_set', vhost.name, PARAMETER_COMPONENTS.federation_upstream_set, u.name, u.value, u.origin));
+    for (const sh of vhost.shovels.values()) add(parameterOf('shovel', vhost.name, PARAMETER_COMPONENTS.shovel, sh.name, sh.node, sh.origin));
+    for (const p of vhost.parameters.values()) add(parameterOf('parameter', vhost.name, p.component, p.name, p.value, p.origin));
+    for (const ss of vhost.super_streams.values()) add(superStreamOf(vhost.name, ss));
   }
+  for (const g of spec.globalParameters.values()) add({ kind: 'global_parameter', name: g.name, value: toJson(g.value), origin: g.origin });
+  for (const [name, origin] of spec.featureFlags) add({ kind: 'feature_flag', name, state: 'enabled', origin });
   for (const user of spec.users.values()) {
     add(userOf(user));
     for (const p of user.permissions.values()) {
@@ -101,6 +110,21 @@ function policyOf(kind: Policy['kind'], vhost: string, d: Declared): Policy {
     definition: toJsonMap(child(d.node, 'definition')),
     origin: d.origin,
   };
+}
+
+function parameterOf(kind: ParameterKind, vhost: string, component: string, name: string, node: SpecNode, origin: Origin): VhostParameter {
+  return { kind, vhost, component, name, value: toJson(node), origin };
+}
+
+function superStreamOf(vhost: string, d: Declared): SuperStream {
+  const count = numberOf(child(d.node, 'partitions'));
+  const keys = itemsOf(child(d.node, 'binding_keys')).flatMap((n) => {
+    const s = stringOf(n);
+    return s === undefined ? [] : [s];
+  });
+  const args = toJsonMap(child(d.node, 'arguments'));
+  delete args['x-queue-type']; // always stream
+  return { kind: 'super_stream', vhost, name: d.name, partitions: count !== undefined ? numberedPartitions(count) : keys, arguments: args, origin: d.origin };
 }
 
 function userOf(decl: UserDecl): User {

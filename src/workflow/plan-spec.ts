@@ -66,7 +66,7 @@ export async function planSpec(request: PlanRequest, progress: (line: string) =>
   const adapted = adaptToVersion(spec.model.resources, live.model.resources, live.brokerVersion, { upgrade: request.upgrade });
   const desired = resolveCredentials(adapted.desired, live.model.resources);
   const planAgainst = (resources: ReadonlyMap<string, Resource>) =>
-    planChanges({ stack, desired, live: resources, ownership: live.ownership, prune: request.prune, specVhosts: new Set(spec.vhosts), connectingUser: target?.username });
+    planChanges({ stack, desired, live: resources, ownership: live.ownership, prune: request.prune, specVhosts: new Set(spec.vhosts), connectingUser: target?.username, brokerVersion: live.brokerVersion });
   let plan = planAgainst(live.model.resources);
   // The broker was read without message counts (asking 10,000 queues their length is half of a
   // read): every queue counted as holding messages. Only the queues this plan deletes or replaces

@@ -12,10 +12,10 @@ import { brokerInstall, testBrokerVersion, type BrokerInstall, type BrokerVersio
 
 export { testBrokerVersion, type BrokerVersion } from './versions.js';
 
-export type Plugin = 'management' | 'shovel' | 'federation' | 'auth_mechanism_ssl';
+export type Plugin = 'management' | 'shovel' | 'federation' | 'stream' | 'auth_mechanism_ssl';
 
 export interface StartOptions {
-  /** rabbitmq_management is always on; shovel and federation (with their management parts) on request. */
+  /** rabbitmq_management is always on; shovel and federation (with their management parts) and stream on request. */
   plugins?: Plugin[];
   /** Contents of a rabbitmq.conf (TLS listeners and the like). */
   config?: string;
@@ -155,6 +155,7 @@ const PLUGIN_APPS: Record<Plugin, string[]> = {
   management: ['rabbitmq_management'],
   shovel: ['rabbitmq_shovel', 'rabbitmq_shovel_management'],
   federation: ['rabbitmq_federation', 'rabbitmq_federation_management'],
+  stream: ['rabbitmq_stream'],
   auth_mechanism_ssl: ['rabbitmq_auth_mechanism_ssl'],
 };
 

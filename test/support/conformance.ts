@@ -3,6 +3,7 @@
 // in-process with their output captured.
 import { canonicalJson } from '../../src/model/keys.js';
 import type { Json } from '../../src/model/types.js';
+import { redactJson } from '../../src/model/redact.js';
 import type { CommandIo } from '../../src/cli/io.js';
 import type { Outcome } from '../../src/cli/exit.js';
 import { runInProcess } from './warren-stack.js';
@@ -62,14 +63,14 @@ export async function wipe(broker: BrokerHandle): Promise<void> {
  * objects left out by the same rules), live facts dropped, the suite's administrator left out.
  * key -> canonical JSON of the object.
  */
-export function topology(live: LiveState, options: { hashes: boolean } = { hashes: true }): Map<string, string> {
+export function topology(live: LiveState, options: { hashes: boolean; maskUriCredentials?: boolean } = { hashes: true }): Map<string, string> {
   const out = new Map<string, string>();
   for (const [key, r] of selectExportable(live).kept) {
     if ((r.kind === 'user' && r.name === ADMIN.user) || ((r.kind === 'permission' || r.kind === 'topic_permission') && r.user === ADMIN.user)) continue;
     const state = stateOf(r);
     // The same password hashes differently with every salt: compare hashes only where they were copied.
     if (!options.hashes) delete state['password_hash'];
-    out.set(key, canonicalJson(state as Json));
+    out.set(key, canonicalJson(options.maskUriCredentials ? redactJson(state as Json) : (state as Json)));
   }
   return out;
 }

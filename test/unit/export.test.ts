@@ -1,6 +1,7 @@
 // warren export, without a broker: a live model -> YAML -> the spec loader gives back the same
 // objects, so planning the export against its source finds nothing to do. Odd names, every
 // non-default field, what is left out and why, the per-vhost layout, and the whole corpus.
+import { uriPasswordsOf } from '../support/uri-passwords.js';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -162,7 +163,7 @@ test('every corpus definitions file exports to a spec that plans to no changes a
   for (const name of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
     const live = await readDefinitionsFile(join(dir, name));
     const result = exportSpec(live, { stack: 'exported' }, 'single');
-    const spec = loadSpec([writeSpecDir({ 'spec.yaml': result.files[0]?.text ?? '' })], {});
+    const spec = loadSpec([writeSpecDir({ 'spec.yaml': result.files[0]?.text ?? '' })], uriPasswordsOf(live));
     const errors = spec.diagnostics.filter((d) => d.severity === 'error');
     // Two files hold what 3.10.8 itself refuses to import (SOURCES.md): the spec refuses it too.
     if (/case13a|vhost\.definitions\.1/.test(name)) {

@@ -157,3 +157,17 @@ test('re-checked, a saved plan counts each message once, as the fresh plan does 
   assert.equal(lost(withCurrentDataLoss(plan, live)), 5);
   assert.deepEqual(withCurrentDataLoss(plan, live).changes, plan.changes);
 });
+
+test('a saved plan never holds a URI password: writing one is refused, deleting one keeps it masked', () => {
+  const upstream = (uri: string): Resource => ({ kind: 'federation_upstream', vhost: 'v', component: 'federation-upstream', name: 'origin', value: { uri } });
+  const secretUri = 'amqp://fed:uri-secret-never-saved@host/v';
+  const live = liveOf([vhost('v'), upstream(secretUri)], new Map([['s', keysOf(vhost('v'), upstream(secretUri))]]));
+  const plan = (desired: Resource[]) => planChanges({ stack: 's', desired: modelOf(...desired), live: live.model.resources, ownership: live.ownership, prune: 'managed', specVhosts: new Set(['v']) });
+  assert.throws(
+    () => planFileText({ plan: plan([vhost('v'), upstream('amqp://fed:another-secret@host/v')]), live, specVhosts: ['v'] }),
+    (e: unknown) => e instanceof WarrenError && e.code === 'E_SECRET' && /federation_upstream v\/origin: its URI holds a password/.test(e.message) && !e.message.includes('secret@'),
+  );
+  const text = planFileText({ plan: plan([vhost('v')]), live, specVhosts: ['v'] });
+  assert.doesNotMatch(text, /uri-secret-never-saved/);
+  assert.match(text, /"uri": "amqp:\/\/\(sensitive\)@host\/v"/);
+});

@@ -53,6 +53,9 @@ async function confirm(plan: Plan, endpoint: string, io: CommandIo): Promise<voi
   if (!io.ask) {
     throw new WarrenError('E_USAGE', 'apply needs confirmation and there is no terminal to ask on: pass --auto-approve (as CI does) after reviewing the plan');
   }
-  const answer = await io.ask(`\nApply ${plan.changes.length} changes to ${endpoint} (stack ${plan.stack})? Only 'yes' is accepted: `);
+  const flags = plan.changes.filter((c) => c.kind === 'feature_flag').map((c) => c.title.replace(/^feature_flag /, ''));
+  // Enabling a feature flag is the one change no later apply can undo: say so in the question itself.
+  const oneWay = flags.length > 0 ? `\nThis enables feature flag${flags.length === 1 ? '' : 's'} ${flags.join(', ')}, which cannot be disabled again.` : '';
+  const answer = await io.ask(`${oneWay}\nApply ${plan.changes.length} changes to ${endpoint} (stack ${plan.stack})? Only 'yes' is accepted: `);
   if (answer.trim() !== 'yes') throw new WarrenError('E_ABORTED', 'apply cancelled; nothing was changed');
 }

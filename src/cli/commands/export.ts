@@ -64,5 +64,7 @@ function writeFolder(dir: string, result: ExportResult): void {
 function summary(result: ExportResult, where: string): string {
   const left = [...result.leftOut].map(([why, n]) => `${n} ${why}`).join('; ');
   const rewritten = result.rewrites.length > 0 ? ` ${result.rewrites.length} rewrite${result.rewrites.length === 1 ? '' : 's'} for ${result.forVersion}, listed above and in the files' header.` : '';
-  return `Exported ${result.exported} objects to ${where}${left ? ` (left out: ${left})` : ''}.${rewritten}`;
+  const notManaged = result.unmanaged.length > 0 ? ` Not managed by warren, so not exported: ${result.unmanaged.join('; ')}.` : '';
+  const variables = result.variables.length > 0 ? ` Set ${result.variables.join(', ')} (URI passwords) before planning it.` : '';
+  return `Exported ${result.exported} objects to ${where}${left ? ` (left out: ${left})` : ''}.${rewritten}${notManaged}${variables}`;
 }

@@ -25,7 +25,9 @@ export async function renderCommand(options: RenderCommandOptions, io: CommandIo
   assertValidSpec(spec);
   for (const d of spec.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
   const desired = resolveCredentials(spec.model.resources, new Map());
-  const text = renderDefinitions(desired, { stack: spec.stack as string });
+  const warnings: string[] = [];
+  const text = renderDefinitions(desired, { stack: spec.stack as string, warnings });
+  for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
   if (options.output === undefined) io.stdout.write(text);
   else {
     writeFileSync(options.output, text);

@@ -1,0 +1,20 @@
+// The export's document tree: YAML-ready values, maps in the order they are written.
+import type { Json } from '../model/types.js';
+
+export type DocValue = string | number | boolean | null | DocValue[] | DocMap;
+export type DocMap = Map<string, DocValue>;
+
+/** A broker map as a document value, keys sorted in code-point order so exports are byte-stable. */
+export function jsonToDoc(value: Json): DocValue {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(jsonToDoc);
+  return new Map(
+    Object.keys(value)
+      .sort(byCodePoint)
+      .map((k): [string, DocValue] => [k, jsonToDoc(value[k] ?? null)]),
+  );
+}
+
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
