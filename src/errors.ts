@@ -42,6 +42,7 @@ export const CODES = {
   // planning and applying
   E_OWNERSHIP: 'an object another stack owns',
   E_DATA_LOSS: 'the plan would lose messages',
+  E_MIGRATION: 'a queue migration that cannot run safely',
   E_LOCKED: 'another apply holds the lock',
   E_STALE_PLAN: 'the live state changed since the plan was made',
   E_PLAN_FILE: 'a saved plan that cannot be used',

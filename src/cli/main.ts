@@ -38,7 +38,8 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
   connectionOptions(program.command('apply [paths...]'))
     .description('lock the stack, plan, ask for confirmation, and apply the changes; or run a plan saved with `plan -o`')
     .option('--auto-approve', 'apply without asking (for CI, after the plan was reviewed)')
-    .option('--allow-data-loss', 'allow deleting or replacing queues that hold messages')
+    .option('--allow-data-loss', 'allow deleting or replacing queues that hold messages (a replace then drops them instead of migrating)')
+    .option('--no-migrate', "do not migrate the messages of queues the broker cannot change in place: refuse such replaces (or drop, with --allow-data-loss)")
     .option('--concurrency <n>', 'requests in flight at once', parseCount, 32)
     .action((paths: string[], o: CommandOptions) =>
       run(async () =>
@@ -46,6 +47,7 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
           ...planRequest(paths, o),
           autoApprove: o.autoApprove === true,
           allowDataLoss: o.allowDataLoss === true,
+          migrate: o.migrate !== false,
           concurrency: o.concurrency ?? 32,
         }),
       ),
@@ -109,6 +111,7 @@ interface CommandOptions {
   out?: string;
   autoApprove?: boolean;
   allowDataLoss?: boolean;
+  migrate?: boolean;
   concurrency?: number;
 }
 
