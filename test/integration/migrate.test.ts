@@ -15,7 +15,9 @@ const N = 10_000;
 
 /** Every message 0..count-1 of `batch` exactly once, in order, with the properties it was published with. */
 export function assertAllInOrder(seen: SeenMessage[], batch: string, count: number): void {
-  assert.equal(seen.length, count, `expected ${count} messages, got ${seen.length}`);
+  const marked = seen.filter((m) => m.headers['x-warren-redelivered'] === true).length;
+  const distinct = new Set(seen.map((m) => m.id)).size;
+  assert.equal(seen.length, count, `${batch}: expected ${count} messages, got ${seen.length} (${distinct} distinct, ${marked} marked redelivered)`);
   seen.forEach((m, i) => {
     const p = propertiesOf(batch, i);
     if (m.id !== p.messageId) assert.fail(`message ${i}: expected ${p.messageId}, got ${m.id}`);
@@ -81,6 +83,7 @@ describe('migrate: queues the broker cannot change in place keep every message',
     assert.equal(c2q.data_loss, undefined);
 
     const applied = await stack.applyOk();
+    if (process.env['DEBUG_MIGRATE']) console.log(applied.stderr);
     assert.match(applied.stderr, /Migrating queue mig\/c2q: moved 10000 of 10000 messages from c2q to warren\.migrate\.c2q/);
     assert.match(applied.stderr, /Migrating queue mig\/c2q: done/);
 

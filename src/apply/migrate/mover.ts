@@ -142,13 +142,15 @@ export async function moveMessages(connection: ChannelModel, from: string, to: s
     for (;;) {
       await sleep(IDLE_POLL_MS);
       if (failure) throw failure;
+      // Cancel only with nothing in flight: cancelling a quorum queue's consumer while it holds
+      // unacked messages led to some of them being delivered again (seen under load on 3.10).
+      if (inFlight.length > 0) continue;
       if (options.untilCaughtUp && (await probe.checkQueue(from)).messageCount <= CAUGHT_UP) {
         await consumer.cancel(tag);
         while (inFlight.length > 0 && !failure) await sleep(5);
         if (failure) throw failure;
         break;
       }
-      if (inFlight.length > 0) continue;
       if ((await probe.checkQueue(from)).messageCount > 0) continue;
       if (options.deleteSource !== undefined) {
         if (!(await deleteSource(options.deleteSource))) continue;
