@@ -8,7 +8,7 @@ import { before, describe, test } from 'node:test';
 import { REDELIVERED_HEADER } from '../../src/apply/migrate/mover.js';
 import { type BrokerHandle, skipUnlessBroker } from '../harness/broker.js';
 import { BrokerSuite } from '../support/broker-suite.js';
-import { bindingsOf, type Api } from '../support/management.js';
+import { bindingsOf, connectAmqp, type Api } from '../support/management.js';
 import { drainQueue, propertiesOf, publishNumbered, type SeenMessage } from '../support/messages.js';
 import { changeHeaders, type SpecStack } from '../support/warren-stack.js';
 
@@ -118,12 +118,19 @@ describe('migrate: crash safety', { skip }, () => {
     const vhost = 'nodecrash';
     const stack = await prepare(vhost);
     const applying = stack.cli(['apply', '{dir}', '--auto-approve']);
-    // Kill the node once the holding queue has taken some messages.
-    for (let i = 0; i < 400; i++) {
-      const held = await a.get<{ messages?: number }>(['queues', vhost, 'warren.migrate.q']).catch(() => undefined);
-      if (held) break;
-      await new Promise((r) => setTimeout(r, 25));
+    // Kill the node once the move has begun: the holding queue holds messages (asked over AMQP,
+    // which answers at once; the management API's counts lag by seconds).
+    const connection = await connectAmqp(broker, vhost);
+    let seen = false;
+    for (let i = 0; i < 2400 && !seen; i++) {
+      const ch = await connection.createChannel();
+      ch.on('error', () => undefined);
+      seen = await ch.checkQueue('warren.migrate.q').then((ok) => ok.messageCount > 0, () => false);
+      await ch.close().catch(() => undefined);
+      if (!seen) await new Promise((r) => setTimeout(r, 10));
     }
+    await connection.close().catch(() => undefined);
+    assert.ok(seen, 'the migration never started moving messages');
     await broker.kill();
     const failed = await applying;
     assert.notEqual(failed.code, 0, 'apply cannot succeed without its broker');
