@@ -108,6 +108,18 @@ export async function moveMessages(connection: ChannelModel, from: string, to: s
     }
   };
 
+  // The broker confirms many publishes in one frame and amqplib runs their callbacks one after the
+  // other: settling once after the whole batch sends one ack (multiple) instead of one per message.
+  let settleScheduled = false;
+  const scheduleSettle = (): void => {
+    if (settleScheduled) return;
+    settleScheduled = true;
+    queueMicrotask(() => {
+      settleScheduled = false;
+      settle();
+    });
+  };
+
   const onMessage = (msg: ConsumeMessage | null): void => {
     if (msg === null) {
       if (sourceGone) return; // our own delete cancelled the consumer
@@ -118,7 +130,7 @@ export async function moveMessages(connection: ChannelModel, from: string, to: s
     inFlight.push(entry);
     publisher.publish('', to, msg.content, publishOptions(msg), (err: unknown) => {
       entry.state = err ? 'nacked' : 'ok';
-      settle();
+      scheduleSettle();
     });
   };
 
