@@ -7,23 +7,13 @@
 // procedure is in src/apply/migrate/). A holding queue found on the broker means a migration an
 // earlier apply did not finish: the plan says so and apply finishes it.
 // A stream cannot be drained (reading does not remove its messages): its replace stays data loss.
+import { HOLDING_QUEUE_PREFIX, holdingQueueName, originalOfHolding } from '../model/holding-queue.js';
 import { describeResource, resourceKey } from '../model/keys.js';
 import type { Binding, Json, Policy, Queue, Resource } from '../model/types.js';
 import type { Change, Migration, PlanInput } from './types.js';
 
-export const HOLDING_QUEUE_PREFIX = 'warren.migrate.';
+export { HOLDING_QUEUE_PREFIX, holdingQueueName, originalOfHolding };
 const MAX_NAME_BYTES = 255;
-
-/** The holding queue of a queue; undefined when the name would not fit AMQP's 255 bytes. */
-export function holdingQueueName(queue: string): string | undefined {
-  const name = `${HOLDING_QUEUE_PREFIX}${queue}`;
-  return new TextEncoder().encode(name).length <= MAX_NAME_BYTES ? name : undefined;
-}
-
-/** The queue a holding queue holds messages for; undefined for any other name. */
-export function originalOfHolding(name: string): string | undefined {
-  return name.startsWith(HOLDING_QUEUE_PREFIX) && name.length > HOLDING_QUEUE_PREFIX.length ? name.slice(HOLDING_QUEUE_PREFIX.length) : undefined;
-}
 
 /**
  * Policy keys that would limit or expire what the holding queue holds. A policy matching the
