@@ -65,9 +65,9 @@ interface InFlight {
  * still add to the source afterwards: the caller decides whether that matters (it deletes the
  * source only with if-empty, and moves again when that fails).
  */
-export async function moveMessages(connection: ChannelModel, from: string, to: string, options: MoveOptions): Promise<MoveResult> {
+export async function moveMessages(connection: ChannelModel, from: string, to: string, options: MoveOptions, publishing: ChannelModel = connection): Promise<MoveResult> {
   const consumer = await connection.createChannel();
-  const publisher = await connection.createConfirmChannel();
+  const publisher = await publishing.createConfirmChannel();
   let probe = await connection.createChannel();
   for (const ch of [consumer, publisher, probe]) ch.on('error', () => undefined);
   /** Set once the source is deleted: what is still in flight is confirmed, and there is nothing left to ack. */

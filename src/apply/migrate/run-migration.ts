@@ -41,6 +41,8 @@ export async function runMigration(change: Change, ctx: MigrationContext): Promi
   const holdingType = before?.type === 'quorum' ? 'quorum' : 'classic';
   const connection = await ctx.connect(vhost);
   connection.on('error', () => undefined);
+  const publishing = await ctx.connect(vhost);
+  publishing.on('error', () => undefined);
   const moved = { out: 0, back: 0 };
   const say = (line: string): void => ctx.progress(`Migrating queue ${vhost}/${name}: ${line}`);
   try {
@@ -90,6 +92,7 @@ export async function runMigration(change: Change, ctx: MigrationContext): Promi
     throw new WarrenError('E_APPLY', `${change.title}: the migration did not finish after ${MAX_ROUNDS} rounds (is something publishing straight to ${name} faster than it can be moved?); run apply again to continue it`);
   } finally {
     await connection.close().catch(() => undefined);
+    await publishing.close().catch(() => undefined);
   }
 
   async function move(direction: 'out' | 'back', from: string, to: string, deleteSource?: 'if-empty' | 'plain', untilCaughtUp = false): Promise<void> {
@@ -103,7 +106,7 @@ export async function runMigration(change: Change, ctx: MigrationContext): Promi
       const drops = dropped > 0 ? `, ${dropped} refused by ${to} and dropped` : '';
       say(`moved ${n} of ${Math.max(total, n)} messages from ${from} to ${to} (${rate} msg/s${drops})`);
     };
-    const result = await moveMessages(connection, from, to, { allowDrops: ctx.allowDrops, onProgress: report, phase: `move-${direction}`, movedBefore: moved[direction], deleteSource, untilCaughtUp });
+    const result = await moveMessages(connection, from, to, { allowDrops: ctx.allowDrops, onProgress: report, phase: `move-${direction}`, movedBefore: moved[direction], deleteSource, untilCaughtUp }, publishing);
     moved[direction] += result.moved;
   }
 }
