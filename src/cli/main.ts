@@ -142,6 +142,13 @@ function parseCount(value: string): number {
 
 export async function main(argv: string[]): Promise<void> {
   let exitCode = 0;
+  // Node exits 0 when nothing is left to wait for, even if a command never finished (a promise
+  // waiting on a connection that died without a word): that must not pass for success.
+  let finished = false;
+  process.exitCode = EXIT_ERROR;
+  process.once('exit', () => {
+    if (!finished) process.stderr.write('error E_INTERNAL: warren stopped before the command finished (a broker connection was lost?); run it again\n');
+  });
   const run = async (load: () => Promise<Outcome>): Promise<void> => {
     try {
       exitCode = exitCodeFor(await load());
@@ -159,5 +166,6 @@ export async function main(argv: string[]): Promise<void> {
       exitCode = reportFailure(err, (line) => process.stderr.write(`${line}\n`));
     }
   }
+  finished = true;
   process.exitCode = exitCode;
 }

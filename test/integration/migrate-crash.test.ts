@@ -70,22 +70,22 @@ describe('migrate: crash safety', { skip }, () => {
   let a: Api;
   before(() => ({ broker, api: a } = suite));
 
-  async function prepare(name: string): Promise<SpecStack> {
+  async function prepare(name: string, count = N): Promise<SpecStack> {
     const stack = suite.stack(name);
     stack.write(spec(name, 'classic'));
     await stack.applyOk();
-    await publishNumbered(broker, name, 'x', 'k', 'q', N);
+    await publishNumbered(broker, name, 'x', 'k', 'q', count);
     stack.write(spec(name, 'quorum'));
     return stack;
   }
 
-  async function assertFinished(stack: SpecStack, vhost: string): Promise<{ duplicates: number }> {
+  async function assertFinished(stack: SpecStack, vhost: string, count = N): Promise<{ duplicates: number }> {
     await stack.applyOk();
     assert.equal(await a.get(['queues', vhost, 'warren.migrate.q']), undefined, 'the holding queue is gone');
     assert.equal(((await a.get<Record<string, unknown>>(['queues', vhost, 'q'])) ?? {})['type'], 'quorum');
     assert.deepEqual(await bindingsOf(a, vhost), ['x -> queue:q [k]']);
     await stack.assertPlanEmpty();
-    return assertNothingLost(await drainQueue(broker, vhost, 'q'), N);
+    return assertNothingLost(await drainQueue(broker, vhost, 'q'), count);
   }
 
   for (const [i, point] of KILL_POINTS.entries()) {
@@ -115,8 +115,10 @@ describe('migrate: crash safety', { skip }, () => {
   }
 
   test('the broker node killed in the middle of a move: after it is back, apply finishes the migration', async () => {
+    // More messages than elsewhere, so the move is still going when the node is killed.
     const vhost = 'nodecrash';
-    const stack = await prepare(vhost);
+    const count = 20_000;
+    const stack = await prepare(vhost, count);
     const applying = stack.cli(['apply', '{dir}', '--auto-approve']);
     // Kill the node once the move has begun: the holding queue holds messages (asked over AMQP,
     // which answers at once; the management API's counts lag by seconds).
@@ -133,10 +135,10 @@ describe('migrate: crash safety', { skip }, () => {
     assert.ok(seen, 'the migration never started moving messages');
     await broker.kill();
     const failed = await applying;
-    assert.notEqual(failed.code, 0, 'apply cannot succeed without its broker');
+    assert.notEqual(failed.code, 0, `apply cannot succeed without its broker:\n${failed.stdout}\n${failed.stderr}`);
     await broker.restart();
     const plan = await stack.plan();
     assert.match(plan.stdout, /migration in progress/);
-    await assertFinished(stack, vhost);
+    await assertFinished(stack, vhost, count);
   });
 });

@@ -32,7 +32,8 @@ export async function runMigration(change: Change, ctx: MigrationContext): Promi
   const m = change.migration;
   if (desired?.kind !== 'queue' || !m) throw new WarrenError('E_INTERNAL', `${change.title}: not a queue migration`);
   if (m.blocked !== undefined) throw new WarrenError('E_APPLY', `cannot migrate ${change.title}: ${m.blocked}`);
-  const { vhost, name } = desired;
+  const wanted: Queue = desired; // narrowed, for the functions below
+  const { vhost, name } = wanted;
   const holding = m.holdingQueue;
   const http = new BrokerWriter(ctx.client);
   const before = change.before?.kind === 'queue' ? change.before : undefined;
@@ -43,11 +44,26 @@ export async function runMigration(change: Change, ctx: MigrationContext): Promi
   connection.on('error', () => undefined);
   const publishing = await ctx.connect(vhost);
   publishing.on('error', () => undefined);
+  // A connection that dies takes its pending calls with it, and some never answer: the
+  // migration stops as soon as either connection closes, and the next apply resumes it.
+  let lost: ((e: Error) => void) | undefined;
+  const connectionLost = new Promise<never>((_, reject) => (lost = reject));
+  connectionLost.catch(() => undefined);
+  let closing = false;
+  for (const c of [connection, publishing]) c.on('close', () => closing || lost?.(new WarrenError('E_APPLY', `${change.title}: the AMQP connection closed during the migration; run apply again to resume it`)));
   const moved = { out: 0, back: 0 };
   const say = (line: string): void => ctx.progress(`Migrating queue ${vhost}/${name}: ${line}`);
   try {
+    await Promise.race([rounds(), connectionLost]);
+  } finally {
+    closing = true;
+    await connection.close().catch(() => undefined);
+    await publishing.close().catch(() => undefined);
+  }
+
+  async function rounds(): Promise<void> {
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const observed: Observed = await observe(ctx.client, vhost, name, holding, desired);
+      const observed: Observed = await observe(ctx.client, vhost, name, holding, wanted);
       const step = nextStep(observed);
       switch (step.step) {
         case 'done':
@@ -60,7 +76,7 @@ export async function runMigration(change: Change, ctx: MigrationContext): Promi
           break;
         case 'declare-new':
           say('declaring the new queue');
-          await http.putQueue(desired);
+          await http.putQueue(wanted);
           crashHook('declare-new');
           break;
         case 'switch-bindings': {
@@ -90,9 +106,6 @@ export async function runMigration(change: Change, ctx: MigrationContext): Promi
       }
     }
     throw new WarrenError('E_APPLY', `${change.title}: the migration did not finish after ${MAX_ROUNDS} rounds (is something publishing straight to ${name} faster than it can be moved?); run apply again to continue it`);
-  } finally {
-    await connection.close().catch(() => undefined);
-    await publishing.close().catch(() => undefined);
   }
 
   async function move(direction: 'out' | 'back', from: string, to: string, deleteSource?: 'if-empty' | 'plain', untilCaughtUp = false): Promise<void> {
