@@ -83,7 +83,6 @@ describe('migrate: queues the broker cannot change in place keep every message',
     assert.equal(c2q.data_loss, undefined);
 
     const applied = await stack.applyOk();
-    if (process.env['DEBUG_MIGRATE']) console.log(applied.stderr);
     assert.match(applied.stderr, /Migrating queue mig\/c2q: moved 10000 of 10000 messages from c2q to warren\.migrate\.c2q/);
     assert.match(applied.stderr, /Migrating queue mig\/c2q: done/);
 

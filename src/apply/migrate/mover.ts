@@ -13,7 +13,7 @@
 //
 // Order: one consumer, one publishing channel. The broker delivers in queue order and confirms
 // on one channel are in publish order, so the destination receives the messages in source order.
-import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+import type { Channel, ChannelModel, ConsumeMessage, Options } from 'amqplib';
 import { WarrenError } from '../../errors.js';
 import { crashHook } from './crash-hook.js';
 
@@ -61,9 +61,9 @@ interface InFlight {
 }
 
 /**
- * Moves messages until the source is momentarily empty with nothing in flight. Publishers may
- * still add to the source afterwards: the caller decides whether that matters (it deletes the
- * source only with if-empty, and moves again when that fails).
+ * Moves messages until the source is momentarily empty with nothing in flight (or caught up, or
+ * deleted: see the options). Publishers may still add to the source afterwards, unless it was
+ * deleted: the caller decides whether that matters.
  */
 export async function moveMessages(connection: ChannelModel, from: string, to: string, options: MoveOptions, publishing: ChannelModel = connection): Promise<MoveResult> {
   const consumer = await connection.createChannel();
@@ -72,6 +72,8 @@ export async function moveMessages(connection: ChannelModel, from: string, to: s
   for (const ch of [consumer, publisher, probe]) ch.on('error', () => undefined);
   /** Set once the source is deleted: what is still in flight is confirmed, and there is nothing left to ack. */
   let sourceGone = false;
+  /** Confirmed while a delete was under way and not acked: acked after all if the delete is refused. */
+  let heldAck: number | undefined;
   const inFlight: InFlight[] = [];
   const result: MoveResult = { moved: 0, dropped: 0 };
   let failure: Error | undefined;
@@ -101,7 +103,8 @@ export async function moveMessages(connection: ChannelModel, from: string, to: s
       ackUpTo = head.tag;
       crashHook(options.phase, (options.movedBefore ?? 0) + result.moved);
     }
-    if (ackUpTo !== undefined && !sourceGone) consumer.ack({ fields: { deliveryTag: ackUpTo } } as ConsumeMessage, true);
+    if (ackUpTo !== undefined && sourceGone) heldAck = ackUpTo;
+    else if (ackUpTo !== undefined) consumer.ack({ fields: { deliveryTag: ackUpTo } } as ConsumeMessage, true);
     if (Date.now() - lastReport >= 1000) {
       lastReport = Date.now();
       options.onProgress?.(result.moved, result.dropped);
@@ -141,6 +144,8 @@ export async function moveMessages(connection: ChannelModel, from: string, to: s
       return true;
     } catch (e) {
       sourceGone = false;
+      if (heldAck !== undefined) consumer.ack({ fields: { deliveryTag: heldAck } } as ConsumeMessage, true);
+      heldAck = undefined;
       if ((e as { code?: unknown }).code !== 406) throw e;
       probe = await connection.createChannel(); // a refused delete closes the channel
       probe.on('error', () => undefined);
@@ -219,4 +224,3 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export type { ConfirmChannel };
