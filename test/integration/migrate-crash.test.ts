@@ -137,8 +137,12 @@ describe('migrate: crash safety', { skip }, () => {
     const failed = await applying;
     assert.notEqual(failed.code, 0, `apply cannot succeed without its broker:\n${failed.stdout}\n${failed.stderr}`);
     await broker.restart();
+    // Seen on 3.10: a node killed within moments of the holding queue's declaration can come back
+    // without it, and then also without the acks of what was moved (the queue holds every message
+    // again). Either way the next plan says what apply will do, and nothing may be lost.
+    const holding = await a.get(['queues', vhost, 'warren.migrate.q']);
     const plan = await stack.plan();
-    assert.match(plan.stdout, /migration in progress/);
+    assert.match(plan.stdout, holding ? /migration in progress/ : /-\/\+ queue nodecrash\/q \(migrate 20,000 messages\)/);
     await assertFinished(stack, vhost, count);
   });
 });
