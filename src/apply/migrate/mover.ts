@@ -9,7 +9,9 @@
 // not enabled on every broker (and enabling it is not ours to do), a shovel reports no progress
 // we could show without polling its status, and it stops by deleting itself, so "the source is
 // empty and stays empty" is not something it can tell us. Measured in bench/migrate-bench.ts
-// against a plain on-confirm shovel of the same messages in the same run (see the README).
+// against a plain on-confirm shovel of the same messages in the same run, on a shared 2-core
+// machine: a hop of this loop ran at 0.5x to 0.8x the shovel's rate at 100,000 messages and 1.0x
+// to 2.0x at 20,000 (see the README); peak RSS 142-152 MB.
 //
 // Order: one consumer, one publishing channel. The broker delivers in queue order and confirms
 // on one channel are in publish order, so the destination receives the messages in source order.
