@@ -8,12 +8,12 @@
 // earlier apply did not finish: the plan says so and apply finishes it.
 // A stream cannot be drained (reading does not remove its messages): its replace stays data loss.
 import { HOLDING_QUEUE_PREFIX, holdingQueueName, originalOfHolding } from '../model/holding-queue.js';
+import type { Diagnostic } from '../errors.js';
 import { describeResource, resourceKey } from '../model/keys.js';
 import type { Binding, Json, Policy, Queue, Resource } from '../model/types.js';
 import type { Change, Migration, PlanInput } from './types.js';
 
 export { HOLDING_QUEUE_PREFIX, holdingQueueName, originalOfHolding };
-const MAX_NAME_BYTES = 255;
 
 /**
  * Policy keys that would limit or expire what the holding queue holds. A policy matching the
@@ -26,6 +26,8 @@ export interface Marked {
   changes: Change[];
   /** Queues counted as unchanged that now carry a change (a migration to finish). */
   fromUnchanged: number;
+  /** Holding queues whose queue the spec no longer declares: nothing finishes them. */
+  warnings: Diagnostic[];
 }
 
 /**
@@ -35,13 +37,22 @@ export interface Marked {
 export function markMigrations(changes: readonly Change[], input: PlanInput): Marked {
   const out = changes.map((c) => (c.kind === 'queue' && c.action === 'replace' ? replaceVerdict(c, input) : c));
   let fromUnchanged = 0;
+  const warnings: Diagnostic[] = [];
   for (const [, r] of input.live) {
     if (r.kind !== 'queue') continue;
     const original = originalOfHolding(r.name);
     if (original === undefined) continue;
     const key = resourceKey({ kind: 'queue', vhost: r.vhost, name: original } as Queue);
     const desired = input.desired.get(key);
-    if (desired?.kind !== 'queue') continue; // not declared any more: see holdingWithoutSpec() in the renderers' diagnostics
+    if (desired?.kind !== 'queue') {
+      const held = r.live?.messages ?? 0;
+      warnings.push({
+        severity: 'warning',
+        code: 'W_MIGRATION',
+        message: `queue ${r.vhost}/${r.name} holds ${Number.isFinite(held) ? held : 'an unknown number of'} messages of a migration of queue ${original} that did not finish, and the spec no longer declares ${original}: declare it again and apply to finish the migration, or move or delete the holding queue by hand`,
+      });
+      continue;
+    }
     const at = out.findIndex((c) => c.key === key);
     const held = r.live?.messages ?? 0;
     if (at >= 0) {
@@ -57,7 +68,7 @@ export function markMigrations(changes: readonly Change[], input: PlanInput): Ma
     const migration = migrationOf(live, queueMessages(live), held, true, input, r.name);
     out.push(withReturnLoss({ action: 'update', key, kind: 'queue', title: describeResource(desired), before: live, after: desired, fields: [], forcedBy: [], reason: 'finish the migration: move the held messages back', migration }, live, desired));
   }
-  return { changes: out, fromUnchanged };
+  return { changes: out, fromUnchanged, warnings };
 }
 
 function replaceVerdict(c: Change, input: PlanInput): Change {
@@ -70,7 +81,7 @@ function replaceVerdict(c: Change, input: PlanInput): Change {
   }
   const holding = holdingQueueName(before.name);
   if (holding === undefined) {
-    return { ...c, dataLoss: { messages, reason: `cannot migrate: the holding queue's name (${HOLDING_QUEUE_PREFIX}<name>) would be longer than ${MAX_NAME_BYTES} bytes` } };
+    return { ...c, dataLoss: { messages, reason: `cannot migrate: the holding queue's name (${HOLDING_QUEUE_PREFIX}<name>) would be longer than 255 bytes` } };
   }
   const migration = migrationOf(before, messages, 0, false, input, holding);
   return withReturnLoss({ ...c, migration }, before, c.after);

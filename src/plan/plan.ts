@@ -55,6 +55,7 @@ export function planChanges(input: PlanInput): Plan {
   const carried = carryOverBindings(changes, input);
   const migrations = markMigrations(carried.changes, input);
   unchanged -= carried.fromUnchanged + migrations.fromUnchanged;
+  diagnostics.push(...migrations.warnings);
   const ordered = orderChanges(markDataLoss(migrations.changes, input.live));
   const owned = ownedAfter(input, ordered);
   const previous = input.ownership.get(input.stack) ?? new Set<string>();

@@ -40,6 +40,13 @@ describe('planner: migrations', () => {
     assert.deepEqual(pruned.changes.filter((c) => c.action === 'delete'), []);
   });
 
+  it('warns about a holding queue whose queue the spec no longer declares, and leaves it alone', () => {
+    const p = plan([vhost('v')], [vhost('v'), withMessages(queue('v', 'warren.migrate.q'), 4)], { prune: 'all' });
+    assert.deepEqual(p.changes, []);
+    assert.deepEqual(p.diagnostics.map((d) => d.code), ['W_MIGRATION']);
+    assert.match(p.diagnostics[0]?.message ?? '', /^queue v\/warren\.migrate\.q holds 4 messages of a migration of queue q that did not finish/);
+  });
+
   it('keeps a stream replace as data loss, with the reason', () => {
     const p = plan([queue('v', 's', { type: 'stream', arguments: { 'x-max-age': '1D' } })], [withMessages(queue('v', 's', { type: 'stream' }), 9)]);
     assert.equal(p.changes[0]?.migration, undefined);
