@@ -34,6 +34,7 @@ export const CODES = {
   W_DEPRECATED: 'a feature the broker version deprecates, used by the spec or reported in use by the broker',
   W_UPGRADE: 'a setting rewritten for the target version (export --for-version, plan/apply --upgrade)',
   W_PRUNE: 'prune keeps an object it would otherwise delete',
+  W_MIGRATION: 'a holding queue whose migration nothing will finish',
   // talking to a broker
   E_CONNECT: 'the broker could not be reached',
   E_TLS: 'the TLS handshake failed',
@@ -45,6 +46,7 @@ export const CODES = {
   // planning and applying
   E_OWNERSHIP: 'an object another stack owns',
   E_DATA_LOSS: 'the plan would lose messages',
+  E_MIGRATION: 'a queue migration that cannot run safely',
   E_LOCKED: 'another apply holds the lock',
   E_STALE_PLAN: 'the live state changed since the plan was made',
   E_PLAN_FILE: 'a saved plan that cannot be used',

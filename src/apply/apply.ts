@@ -3,6 +3,7 @@
 // order with bounded concurrency, and on failure stops and says what was and was not done.
 // Every step is safe to repeat, so rerunning plan + apply after a failure converges.
 import { WarrenError } from '../errors.js';
+import { blockedMigrations } from '../plan/migration.js';
 import type { Change, Plan } from '../plan/types.js';
 import { splitIntoPhases } from './phases.js';
 import { runPool } from './pool.js';
@@ -27,12 +28,25 @@ export interface ApplyReport {
 export function refuseDataLoss(plan: Plan, allowDataLoss: boolean): void {
   const losing = plan.changes.filter((c) => c.dataLoss);
   if (losing.length === 0 || allowDataLoss) return;
-  const lines = losing.map((c) => `  ${c.action} ${c.title}: ${c.dataLoss?.messages ?? 0} messages`);
+  const lines = losing.map((c) => `  ${c.action} ${c.title}: ${plural(c.dataLoss?.messages ?? 0)}${c.dataLoss?.reason !== undefined ? ` (${c.dataLoss.reason})` : ''}`);
   throw new WarrenError('E_DATA_LOSS', `the plan would lose messages; nothing was changed. Rerun with --allow-data-loss to accept:\n${lines.join('\n')}`);
+}
+
+/** A migration a policy would break is refused before anything changes (see plan/migration.ts). */
+export function refuseBlockedMigrations(plan: Plan): void {
+  const blocked = blockedMigrations(plan.changes);
+  if (blocked.length === 0) return;
+  const lines = blocked.map((c) => `  ${c.title}: ${c.migration?.blocked ?? ''}`);
+  throw new WarrenError('E_MIGRATION', `a queue cannot be migrated without losing messages; nothing was changed. Fix the policy, or rerun with --allow-data-loss to drop the messages instead:\n${lines.join('\n')}`);
+}
+
+function plural(n: number): string {
+  return Number.isFinite(n) ? `${n} message${n === 1 ? '' : 's'}` : 'an unknown number of messages';
 }
 
 export async function applyPlan(plan: Plan, target: ApplyTarget, options: ApplyOptions): Promise<ApplyReport> {
   refuseDataLoss(plan, options.allowDataLoss);
+  refuseBlockedMigrations(plan);
   const total = plan.changes.length;
   let applied = 0;
   // Record ownership of what is about to be created first, so objects made by an apply that

@@ -19,11 +19,14 @@ export class BrokerApplyTarget implements ApplyTarget {
   readonly #httpOnly = new Set<string>();
 
   readonly #runtime: RuntimeWriter;
+  /** Runs a queue migration (src/apply/migrate/); without one, a migration is an error, never a silent drop. */
+  readonly #migrate: ((change: Change) => Promise<void>) | undefined;
 
-  constructor(http: BrokerWriter, amqp: AmqpWriter | undefined) {
+  constructor(http: BrokerWriter, amqp: AmqpWriter | undefined, migrate?: (change: Change) => Promise<void>) {
     this.#http = http;
     this.#amqp = amqp;
     this.#runtime = new RuntimeWriter(http);
+    this.#migrate = migrate;
   }
 
   async recordOwnership(stack: string, keys: readonly string[]): Promise<void> {
@@ -31,6 +34,10 @@ export class BrokerApplyTarget implements ApplyTarget {
   }
 
   async execute(change: Change): Promise<void> {
+    if (change.migration) {
+      if (!this.#migrate) throw new WarrenError('E_INTERNAL', `${change.title}: a migration, and no migrator was given`);
+      return this.#migrate(change);
+    }
     if (change.action === 'delete' || change.action === 'replace') await this.#remove(required(change.before, change));
     if (change.action !== 'delete') await this.#write(required(change.after, change), change);
   }

@@ -41,7 +41,8 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
   connectionOptions(program.command('apply [paths...]'))
     .description('lock the stack, plan, ask for confirmation, and apply the changes; or run a plan saved with `plan -o`')
     .option('--auto-approve', 'apply without asking (for CI, after the plan was reviewed)')
-    .option('--allow-data-loss', 'allow deleting or replacing queues that hold messages')
+    .option('--allow-data-loss', 'allow deleting or replacing queues that hold messages (a replace then drops them instead of migrating)')
+    .option('--no-migrate', "do not migrate the messages of queues the broker cannot change in place: refuse such replaces (or drop, with --allow-data-loss)")
     .option('--concurrency <n>', 'requests in flight at once', parseCount, 32)
     .action((paths: string[], o: CommandOptions) =>
       run(async () =>
@@ -49,6 +50,7 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
           ...planRequest(paths, o),
           autoApprove: o.autoApprove === true,
           allowDataLoss: o.allowDataLoss === true,
+          migrate: o.migrate !== false,
           concurrency: o.concurrency ?? 32,
         }),
       ),
@@ -119,6 +121,7 @@ interface CommandOptions {
   out?: string;
   autoApprove?: boolean;
   allowDataLoss?: boolean;
+  migrate?: boolean;
   concurrency?: number;
   upgrade?: boolean;
   quorumForMirrored?: boolean;
@@ -154,6 +157,13 @@ function parseCount(value: string): number {
 
 export async function main(argv: string[]): Promise<void> {
   let exitCode = 0;
+  // Node exits 0 when nothing is left to wait for, even if a command never finished (a promise
+  // waiting on a connection that died without a word): that must not pass for success.
+  let finished = false;
+  process.exitCode = EXIT_ERROR;
+  process.once('exit', () => {
+    if (!finished) process.stderr.write('error E_INTERNAL: warren stopped before the command finished (a broker connection was lost?); run it again\n');
+  });
   const run = async (load: () => Promise<Outcome>): Promise<void> => {
     try {
       exitCode = exitCodeFor(await load());
@@ -171,5 +181,6 @@ export async function main(argv: string[]): Promise<void> {
       exitCode = reportFailure(err, (line) => process.stderr.write(`${line}\n`));
     }
   }
+  finished = true;
   process.exitCode = exitCode;
 }

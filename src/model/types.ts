@@ -94,6 +94,8 @@ export interface Queue extends Base {
 
 export interface QueueLiveFacts {
   messages: number;
+  /** Read only for the queues a plan migrates (see plan/migration.ts). */
+  consumers?: number | undefined;
   exclusive: boolean;
   /** amq.gen-* and other names the server chose. */
   server_named: boolean;

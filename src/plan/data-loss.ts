@@ -18,6 +18,12 @@ export function markDataLoss(changes: readonly Change[], live: ReadonlyMap<strin
     }
   }
   return changes.map((c): Change => {
+    // A migration keeps its messages: its count is refreshed, and its mark (what the new arguments
+    // lose on the way back, see migration.ts) stays.
+    if (c.migration) {
+      const current = live.get(c.key);
+      return current?.kind === 'queue' && current.live ? { ...c, migration: { ...c.migration, messages: current.live.messages } } : c;
+    }
     const { dataLoss: _previous, ...change } = c;
     if (c.action !== 'delete' && c.action !== 'replace') return c.dataLoss ? (change as Change) : c;
     const current = live.get(c.key);
@@ -25,6 +31,8 @@ export function markDataLoss(changes: readonly Change[], live: ReadonlyMap<strin
     // A super stream's partitions are streams: deleting or replacing it drops what they hold.
     if (current?.kind === 'queue' || current?.kind === 'super_stream') messages = current.live?.messages ?? 0;
     if (current?.kind === 'vhost' && c.action === 'delete') messages = messagesByVhost.get(current.name) ?? 0;
-    return messages > 0 ? { ...(change as Change), dataLoss: { messages } } : (change as Change);
+    // A reason (a stream cannot be migrated) stays with the mark.
+    const reason = c.dataLoss?.reason;
+    return messages > 0 ? { ...(change as Change), dataLoss: { messages, ...(reason !== undefined ? { reason } : {}) } } : (change as Change);
   });
 }

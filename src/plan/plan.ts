@@ -6,6 +6,7 @@ import type { Resource } from '../model/types.js';
 import { carryOverBindings } from './cascade.js';
 import { compareResources } from './compare.js';
 import { markDataLoss } from './data-loss.js';
+import { markMigrations } from './migration.js';
 import { orderChanges } from './order.js';
 import { pruneVerdict } from './prune.js';
 import { featureFlagProblem, shovelWarning, superStreamProblem } from './runtime-checks.js';
@@ -59,8 +60,10 @@ export function planChanges(input: PlanInput): Plan {
   }
 
   const carried = carryOverBindings(changes, input);
-  unchanged -= carried.fromUnchanged;
-  const ordered = orderChanges(markDataLoss(carried.changes, input.live));
+  const migrations = markMigrations(carried.changes, input);
+  unchanged -= carried.fromUnchanged + migrations.fromUnchanged;
+  diagnostics.push(...migrations.warnings);
+  const ordered = orderChanges(markDataLoss(migrations.changes, input.live));
   const owned = ownedAfter(input, ordered);
   const previous = input.ownership.get(input.stack) ?? new Set<string>();
   return {

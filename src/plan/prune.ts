@@ -2,6 +2,7 @@
 import { unreachable } from '../errors.js';
 import { describeResource, resourceKey, vhostNameOf } from '../model/keys.js';
 import type { Resource } from '../model/types.js';
+import { isHoldingBinding, originalOfHolding } from './migration.js';
 import type { Owners, PlanInput } from './types.js';
 
 /** `warning`: kept although prune would delete it, and the user should know why. */
@@ -29,9 +30,10 @@ export function isProtected(r: Resource, input: Pick<PlanInput, 'connectingUser'
     case 'exchange':
       return r.name === '' || r.name.startsWith('amq.');
     case 'queue':
-      return r.name.startsWith('amq.') || r.live?.exclusive === true || r.live?.server_named === true;
+      // A holding queue holds a migration's messages until apply finishes it (see migration.ts).
+      return r.name.startsWith('amq.') || r.live?.exclusive === true || r.live?.server_named === true || originalOfHolding(r.name) !== undefined;
     case 'binding':
-      return r.source === '' || (r.destination_type === 'queue' && r.destination.startsWith('amq.'));
+      return r.source === '' || (r.destination_type === 'queue' && r.destination.startsWith('amq.')) || isHoldingBinding(r);
     case 'vhost':
       return r.name === '/'; // the broker's default vhost: every node has it, clients expect it
     case 'permission':

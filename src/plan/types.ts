@@ -18,7 +18,28 @@ interface ChangeCommon {
   forcedBy: string[];
   reason?: string | undefined;
   /** Set when applying this change would drop messages; apply refuses it without --allow-data-loss. */
-  dataLoss?: { messages: number } | undefined;
+  dataLoss?: { messages: number; reason?: string | undefined } | undefined;
+  /** A queue replace that keeps its messages (see migration.ts); absent when the messages are dropped. */
+  migration?: Migration | undefined;
+}
+
+/**
+ * A queue the broker cannot change in place, replaced without losing its messages: they move to
+ * a holding queue that takes over the bindings, the queue is declared anew, and they move back.
+ */
+export interface Migration {
+  /** Messages the original queue holds now (Infinity when the broker did not say). */
+  messages: number;
+  /** Messages already in the holding queue: a migration that an earlier apply did not finish. */
+  held: number;
+  holdingQueue: string;
+  /** Consumers of the original, cancelled by the broker when it is deleted (undefined: not read). */
+  consumers?: number | undefined;
+  /** The bindings the holding queue takes over and the new queue gets back, as titles. */
+  bindings: string[];
+  inProgress: boolean;
+  /** Why this migration cannot run (a policy would limit the holding queue): apply refuses it before any change. */
+  blocked?: string | undefined;
 }
 
 /**

@@ -2,7 +2,7 @@
 // same thing in the same words.
 import { canonicalJson } from '../model/keys.js';
 import type { Json } from '../model/types.js';
-import type { Change, Plan, PlanSummary } from '../plan/types.js';
+import type { Change, Migration, Plan, PlanSummary } from '../plan/types.js';
 
 export const SENSITIVE_TEXT = '(sensitive value)';
 export const UNSET_TEXT = '(unset)';
@@ -58,8 +58,8 @@ export function ownershipNote(plan: Plan, name: (stack: string) => string = prin
   return `Apply will only update the ownership record of stack ${name(plan.stack)} (it will own ${plural(plan.owned.length, 'object')}).`;
 }
 
-export function dataLossLine(messages: number, hint = true): string {
-  const line = `DATA LOSS: ${plural(messages, 'message')} would be lost`;
+export function dataLossLine(messages: number, hint = true, reason?: string): string {
+  const line = `DATA LOSS: ${plural(messages, 'message')} would be lost${reason !== undefined ? ` (${reason})` : ''}`;
   return hint ? `${line} (apply refuses without --allow-data-loss)` : line;
 }
 
@@ -72,4 +72,25 @@ export function errorCountLine(plan: Plan): string | undefined {
   const errors = plan.diagnostics.filter((d) => d.severity === 'error').length;
   if (errors === 0) return undefined;
   return `${plural(errors, 'error')} above must be fixed before this plan can be applied.`;
+}
+
+/** After the title: `(migrate 12,345 messages)`, or `(migration in progress, 5,000 messages held)`. */
+export function migrationTag(m: Migration): string {
+  if (m.inProgress) return `(migration in progress, ${plural(m.held, 'message')} held)`;
+  return `(migrate ${plural(m.messages, 'message')})`;
+}
+
+/** What a reviewer should know about a migration, one line each. */
+export function migrationNotes(m: Migration): string[] {
+  const notes: string[] = [];
+  const waiting = m.inProgress ? `${plural(m.held, 'message')} in the holding queue ${m.holdingQueue}${m.messages > 0 ? ` and ${plural(m.messages, 'message')} still in the queue` : ''}` : undefined;
+  notes.push(
+    waiting !== undefined
+      ? `migration in progress: apply finishes it (${waiting})`
+      : `migrate: the messages move to the holding queue ${m.holdingQueue} and back, in order, with publisher confirms`,
+  );
+  if (m.consumers === undefined) notes.push('consumers: not read; any are cancelled when the queue is deleted');
+  else if (m.consumers > 0) notes.push(`${plural(m.consumers, 'consumer')} will be cancelled when the queue is deleted`);
+  if (m.bindings.length > 0) notes.push(`bindings carried over: ${m.bindings.join(', ')}`);
+  return notes;
 }

@@ -3,7 +3,7 @@
 import { formatOrigin, type Diagnostic } from '../errors.js';
 import { SECRET_MASK } from '../model/secret.js';
 import type { Json, JsonMap, Resource } from '../model/types.js';
-import type { Change, FieldDiff, Plan } from '../plan/types.js';
+import type { Change, FieldDiff, Migration, Plan } from '../plan/types.js';
 import { attributesOf, compareText, identityOf, isSensitiveDiff, liveStateOf } from './attributes.js';
 
 /** Additive changes keep this; removing, renaming or retyping anything bumps it. */
@@ -36,10 +36,28 @@ function changeJson(c: Change): Record<string, unknown> {
     fields: c.fields.map(fieldJson),
     forced_by: c.forcedBy,
     ...(c.reason !== undefined ? { reason: c.reason } : {}),
-    ...(c.dataLoss ? { data_loss: { messages: c.dataLoss.messages } } : {}),
+    ...(c.dataLoss ? { data_loss: { messages: count(c.dataLoss.messages), ...(c.dataLoss.reason !== undefined ? { reason: c.dataLoss.reason } : {}) } } : {}),
+    ...(c.migration ? { migration: migrationJson(c.migration) } : {}),
     ...(liveStateOf(c) !== undefined ? { live_state: liveStateOf(c) } : {}),
     ...(c.before ? { before: attributesJson(c.before) } : {}),
     ...(c.after ? { after: attributesJson(c.after) } : {}),
+  };
+}
+
+/** Infinity (the broker gave no count) is null, as for data_loss. */
+function count(n: number): number | null {
+  return Number.isFinite(n) ? n : null;
+}
+
+function migrationJson(m: Migration): Record<string, unknown> {
+  return {
+    messages: count(m.messages),
+    held: count(m.held),
+    in_progress: m.inProgress,
+    holding_queue: m.holdingQueue,
+    consumers: m.consumers ?? null,
+    bindings: m.bindings,
+    ...(m.blocked !== undefined ? { blocked: m.blocked } : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import { isJsonMap, isRecord } from '../model/json.js';
 import { formatDiagnostic } from '../errors.js';
 import type { Action, Change, Plan } from '../plan/types.js';
 import { attributesOf, isSensitiveDiff, liveStateOf } from './attributes.js';
-import { SENSITIVE_TEXT, dataLossLine, dataLossTotal, errorCountLine, formatCount, formatValue, matchesLine, ownershipNote, plural, summaryCounts, summaryLine } from './format.js';
+import { SENSITIVE_TEXT, dataLossLine, migrationNotes, migrationTag, dataLossTotal, errorCountLine, formatCount, formatValue, matchesLine, ownershipNote, plural, summaryCounts, summaryLine } from './format.js';
 import { mapDiff } from './map-diff.js';
 import { fenced, htmlCode, inlineCode } from './markdown-escape.js';
 
@@ -38,7 +38,7 @@ function dataLossCallout(plan: Plan): string[] {
   const loss = dataLossTotal(plan);
   if (loss.messages === 0) return [];
   const head = `> **Data loss:** ${plural(loss.changes.length, 'change')} would lose ${plural(loss.messages, 'message')}; apply refuses this plan without \`--allow-data-loss\`.`;
-  const items = loss.changes.map((c) => `> - ${inlineCode(c.title)} (${c.action}): ${plural(c.dataLoss?.messages ?? 0, 'message')}`);
+  const items = loss.changes.map((c) => `> - ${inlineCode(c.title)} (${c.action}): ${plural(c.dataLoss?.messages ?? 0, 'message')}${c.dataLoss?.reason !== undefined ? `: ${inlineCode(c.dataLoss.reason)}` : ''}`);
   return ['> [!CAUTION]', head, '>', ...items, ''];
 }
 
@@ -52,7 +52,9 @@ function diagnostics(plan: Plan): string[] {
 /** The Details cell: loudest first (data loss, why), then what is created or what changes. */
 function details(c: Change): string[] {
   const items: string[] = [];
-  if (c.dataLoss) items.push(`**${dataLossLine(c.dataLoss.messages, false)}**`);
+  if (c.migration?.blocked !== undefined) items.push(`**cannot migrate: ${inlineCode(c.migration.blocked)}**`);
+  if (c.dataLoss) items.push(`**${dataLossLine(c.dataLoss.messages, false)}**${c.dataLoss.reason !== undefined ? `: ${inlineCode(c.dataLoss.reason)}` : ''}`);
+  if (c.migration) items.push(`**${migrationTag(c.migration).slice(1, -1)}**`, ...migrationNotes(c.migration).map(inlineCode));
   if (c.reason !== undefined) items.push(`why: ${inlineCode(c.reason)}`);
   const state = liveStateOf(c);
   if (state !== undefined) items.push(`live state: ${inlineCode(state)}`);

@@ -6,7 +6,7 @@ import type { Json } from '../model/types.js';
 import type { Action, Change, FieldDiff } from '../plan/types.js';
 import { attributesOf, isSensitiveDiff, liveStateOf, type Attribute } from './attributes.js';
 import type { Palette } from './color.js';
-import { SENSITIVE_TEXT, dataLossLine, formatValue, printable } from './format.js';
+import { SENSITIVE_TEXT, dataLossLine, formatValue, migrationNotes, migrationTag, printable } from './format.js';
 import { mapDiff, mapLines, type MapLine } from './map-diff.js';
 
 export const SYMBOLS: Record<Action, string> = { create: '+', update: '~', replace: '-/+', delete: '-' };
@@ -18,14 +18,17 @@ const FORCES = '# forces replacement';
 export function changeBlock(c: Change, p: Palette): string[] {
   // Symbols right-aligned, as Terraform does, so titles start in one column.
   const pad = ' '.repeat(3 - SYMBOLS[c.action].length);
-  const lines = [`${pad}${symbol(c.action, p)} ${p.bold(printable(c.title))}`];
+  const tag = c.migration ? ` ${p.yellow(printable(migrationTag(c.migration)))}` : '';
+  const lines = [`${pad}${symbol(c.action, p)} ${p.bold(printable(c.title))}${tag}`];
   if (c.reason !== undefined) lines.push(`${BODY}# ${printable(c.reason)}`);
   const state = liveStateOf(c);
   if (state !== undefined) lines.push(`${BODY}# live state: ${printable(state)}`);
   if (c.action === 'replace' && c.forcedBy.length > 0) lines.push(`${BODY}${p.red(`${FORCES}: ${c.forcedBy.map(printable).join(', ')}`)}`);
+  if (c.migration) lines.push(...migrationNotes(c.migration).map((n) => `${BODY}# ${printable(n)}`));
+  if (c.migration?.blocked !== undefined) lines.push(`${BODY}${p.bold(p.red(`! CANNOT MIGRATE: ${printable(c.migration.blocked)}`))}`);
   if (c.action === 'create' && c.after) lines.push(...createdLines(attributesOf(c.after), p));
   if (c.action === 'update' || c.action === 'replace') lines.push(...changedLines(c.fields, new Set(c.forcedBy), p));
-  if (c.dataLoss) lines.push(`${BODY}${p.bold(p.red(`! ${dataLossLine(c.dataLoss.messages)}`))}`);
+  if (c.dataLoss) lines.push(`${BODY}${p.bold(p.red(`! ${printable(dataLossLine(c.dataLoss.messages, true, c.dataLoss.reason))}`))}`);
   return lines;
 }
 

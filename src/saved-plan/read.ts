@@ -7,7 +7,8 @@ import { WarrenError } from '../errors.js';
 import { resourceKey } from '../model/keys.js';
 import type { Json, Kind, Resource } from '../model/types.js';
 import { KIND_ORDER, QUEUE_TYPES } from '../model/types.js';
-import type { Action, Change, FieldDiff, Plan, PruneMode } from '../plan/types.js';
+import { originalOfHolding } from '../plan/migration.js';
+import type { Action, Change, FieldDiff, Migration, Plan, PruneMode } from '../plan/types.js';
 import { PLAN_FILE_VERSION, looksLikePlanFile, type SavedPlan, type SavedTarget } from './format.js';
 
 type Obj = Record<string, unknown>;
@@ -178,7 +179,12 @@ function parseChange(c: Obj, path: string, bad: Bad, str: Str): Change {
     : action === 'delete' ? { ...common, action, before: need(before, 'before') }
     : { ...common, action, before: need(before, 'before'), after: need(after, 'after') };
   if (typeof c['reason'] === 'string') change.reason = c['reason'];
-  if (isRecord(c['data_loss']) && typeof c['data_loss']['messages'] === 'number') change.dataLoss = { messages: c['data_loss']['messages'] };
+  if (isRecord(c['data_loss'])) {
+    const messages = c['data_loss']['messages'];
+    // JSON has no Infinity: an unknown count was written as null.
+    if (typeof messages === 'number' || messages === null) change.dataLoss = { messages: messages ?? Number.POSITIVE_INFINITY, reason: typeof c['data_loss']['reason'] === 'string' ? c['data_loss']['reason'] : undefined };
+  }
+  if (isRecord(c['migration'])) change.migration = savedMigration(c['migration'], path);
   return change;
 }
 
@@ -225,3 +231,19 @@ function fits(value: unknown, type: FieldType): boolean {
   }
 }
 
+
+/** A migration as the plan file holds it; a count written as null (unknown) reads back as Infinity. */
+function savedMigration(o: Record<string, unknown>, path: string): Migration {
+  const count = (k: string): number => (typeof o[k] === 'number' ? o[k] : Number.POSITIVE_INFINITY);
+  const holding = o['holdingQueue'];
+  if (typeof holding !== 'string' || originalOfHolding(holding) === undefined) throw new WarrenError('E_PLAN_FILE', `${path}.migration.holdingQueue: expected a holding queue name`);
+  return {
+    messages: count('messages'),
+    held: count('held'),
+    holdingQueue: holding,
+    consumers: typeof o['consumers'] === 'number' ? o['consumers'] : undefined,
+    bindings: Array.isArray(o['bindings']) ? o['bindings'].filter((b): b is string => typeof b === 'string') : [],
+    inProgress: o['inProgress'] === true,
+    ...(typeof o['blocked'] === 'string' ? { blocked: o['blocked'] } : {}),
+  };
+}

@@ -62,6 +62,7 @@ function changeJson(c: Change, fingerprint: string): Record<string, unknown> {
     forced_by: c.forcedBy,
     ...(c.reason !== undefined ? { reason: c.reason } : {}),
     ...(c.dataLoss ? { data_loss: c.dataLoss } : {}),
+    ...(c.migration ? { migration: c.migration } : {}),
     fingerprint,
   };
 }

@@ -16,6 +16,8 @@ export interface ApplyHooks {
 
 export interface ApplyOptions {
   allowDataLoss: boolean;
+  /** false (--no-migrate): queue replaces are not migrated, so they drop (--allow-data-loss) or are refused. Default true. */
+  migrate?: boolean | undefined;
   autoApprove: boolean;
   concurrency: number;
 }

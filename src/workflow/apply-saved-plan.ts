@@ -8,6 +8,7 @@ import { connectManagement } from '../live/connect-target.js';
 import { readBroker } from '../live/read-broker.js';
 import type { Target } from '../model/target.js';
 import type { Vhost } from '../model/types.js';
+import { resolveMigrations } from '../plan/index.js';
 import { withoutCredentials } from '../model/url-credentials.js';
 import type { SavedPlan } from '../saved-plan/format.js';
 import { readPlanFile } from '../saved-plan/read.js';
@@ -35,7 +36,7 @@ export async function applySavedPlan(request: SavedPlanRequest, hooks: ApplyHook
     progress(`Reading ${client.endpoint} to check the plan is still current ...`);
     const live = await readBroker(client);
     assertNotStale(saved, live, { createdByUs: taken.created !== undefined ? new Set([taken.created]) : undefined });
-    const plan = withCurrentDataLoss(saved.plan, live);
+    const plan = resolveMigrations(withCurrentDataLoss(saved.plan, live), { allowDataLoss: request.allowDataLoss, migrate: request.migrate !== false });
     hooks.show(plan, `Saved plan ${file}, made ${saved.createdAt} against ${saved.source.endpoint}; the broker still matches it.\n\n`);
     return await runReviewedPlan(plan, target, client, request, hooks, { ask: false });
   } finally {

@@ -4,6 +4,7 @@
 import { WarrenError } from '../errors.js';
 import { resourceKey } from '../model/keys.js';
 import type { Vhost } from '../model/types.js';
+import { resolveMigrations } from '../plan/index.js';
 import type { LoadedSpec } from '../spec/index.js';
 import type { ApplyHooks, ApplyOptions, ApplyResult } from './apply-hooks.js';
 import { runReviewedPlan } from './run-reviewed-plan.js';
@@ -25,7 +26,9 @@ export async function applySpec(request: ApplyRequest, hooks: ApplyHooks): Promi
       },
       progress,
     );
-    const { plan, target, client } = prepared;
+    const { target, client } = prepared;
+    // What apply does with these flags: the plan shown says "drop" where --allow-data-loss drops.
+    const plan = resolveMigrations(prepared.plan, { allowDataLoss: request.allowDataLoss, migrate: request.migrate !== false });
     if (!target || !client) throw new WarrenError('E_TARGET', 'apply needs a broker, not a definitions file');
     hooks.show(plan);
     return await runReviewedPlan(plan, target, client, request, hooks, { ask: true });

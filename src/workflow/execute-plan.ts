@@ -4,11 +4,12 @@ import { AmqpWriter } from '../apply/amqp-writer.js';
 import { applyPlan } from '../apply/apply.js';
 import { BrokerApplyTarget } from '../apply/broker-target.js';
 import { BrokerWriter } from '../apply/broker-writer.js';
-import { formatDiagnostic } from '../errors.js';
-import { amqpOptionsFor, expiryWarning } from '../live/connect-target.js';
+import { runMigration } from '../apply/migrate/run-migration.js';
+import { WarrenError, formatDiagnostic } from '../errors.js';
+import { amqpOptionsFor, connectAmqpToTarget, expiryWarning } from '../live/connect-target.js';
 import type { ManagementClient } from '../live/management-client.js';
 import type { Target } from '../model/target.js';
-import type { Plan } from '../plan/index.js';
+import type { Change, Plan } from '../plan/index.js';
 import type { Applied } from './apply-hooks.js';
 
 export interface ExecuteOptions {
@@ -34,8 +35,17 @@ export async function executePlan(plan: Plan, target: Target, client: Management
       })
     : undefined;
   const started = Date.now();
+  const migrate = (change: Change): Promise<void> => {
+    if (target.amqp.length === 0) throw new WarrenError('E_TARGET', `${change.title}: migrating a queue's messages needs AMQP: give --amqp or WARREN_AMQP_URL`);
+    return runMigration(change, {
+      client,
+      connect: async (vhost) => (await connectAmqpToTarget(target, vhost, { progress })).connection,
+      progress,
+      allowDrops: options.allowDataLoss,
+    });
+  };
   try {
-    await applyPlan(plan, new BrokerApplyTarget(new BrokerWriter(client), amqp), {
+    await applyPlan(plan, new BrokerApplyTarget(new BrokerWriter(client), amqp, migrate), {
       allowDataLoss: options.allowDataLoss,
       concurrency: options.concurrency,
       onProgress: options.onApplied,

@@ -2,9 +2,10 @@
 // a definitions file), adapt to the broker's version, resolve passwords to hashes, plan. `plan`,
 // `apply` and the library all start here.
 import { WarrenError, errorsOf, formatDiagnostic, type Diagnostic } from '../errors.js';
-import { connectManagement } from '../live/connect-target.js';
+import { amqpOptionsFor, connectManagement } from '../live/connect-target.js';
 import type { ManagementClient } from '../live/management-client.js';
-import { readBroker, readMessageCounts } from '../live/read-broker.js';
+import { readBroker } from '../live/read-broker.js';
+import { readQueueFacts, withQueueFacts } from '../live/read-queue-facts.js';
 import { readDefinitionsFile } from '../live/read-definitions.js';
 import type { LiveState } from '../live/types.js';
 import { adaptToVersion } from '../model/compat.js';
@@ -13,7 +14,7 @@ import { resolveCredentials } from '../model/credentials.js';
 import type { Target } from '../model/target.js';
 import { vhostNameOf } from '../model/keys.js';
 import type { Resource } from '../model/types.js';
-import { planChanges, type Plan, type PruneMode } from '../plan/index.js';
+import { needsQueueFacts, planChanges, type Plan, type PruneMode } from '../plan/index.js';
 import { assertValidSpec, loadSpec, type LoadedSpec } from '../spec/index.js';
 import { resolveTarget, type ConnectionFlags, type Env } from './resolve-target.js';
 
@@ -71,10 +72,17 @@ export async function planSpec(request: PlanRequest, progress: (line: string) =>
   // The broker was read without message counts (asking 10,000 queues their length is half of a
   // read): every queue counted as holding messages. Only the queues this plan deletes or replaces
   // matter, so their vhosts are counted now and the plan made again with the real numbers.
-  const uncounted = plan.changes.filter((c) => c.dataLoss && !Number.isFinite(c.dataLoss.messages));
+  // Migrations also need the consumers they cancel, and the holding queue's count (same vhost).
+  const uncounted = plan.changes.filter(needsQueueFacts);
   if (client && uncounted.length > 0) {
-    const counts = await readMessageCounts(client, uncounted.flatMap((c) => (c.before ? [vhostNameOf(c.before)] : [])));
-    live = { ...live, model: { resources: withMessageCounts(live.model.resources, counts) } };
+    const queues = uncounted.flatMap((c) => {
+      const r = c.before ?? c.after;
+      if (r.kind !== 'queue') return [];
+      return [{ vhost: r.vhost, name: r.name }, ...(c.migration ? [{ vhost: r.vhost, name: c.migration.holdingQueue }] : [])];
+    });
+    const exact = target && target.amqp.length > 0 ? { amqp: amqpOptionsFor(target), queues } : undefined;
+    const facts = await readQueueFacts(client, uncounted.map((c) => vhostNameOf(c.before ?? c.after)), exact);
+    live = { ...live, model: { resources: withQueueFacts(live.model.resources, facts) } };
     plan = planAgainst(live.model.resources);
   }
   const diagnostics: Diagnostic[] = [...spec.diagnostics, ...live.warnings, ...adapted.diagnostics, ...plan.diagnostics];
@@ -86,15 +94,6 @@ export async function planSpec(request: PlanRequest, progress: (line: string) =>
   return { plan: { ...plan, diagnostics }, spec, live, target, client };
 }
 
-
-function withMessageCounts(resources: ReadonlyMap<string, Resource>, counts: ReadonlyMap<string, number>): Map<string, Resource> {
-  const out = new Map(resources);
-  for (const [key, messages] of counts) {
-    const q = out.get(key);
-    if (q?.kind === 'queue' && q.live) out.set(key, { ...q, live: { ...q.live, messages } });
-  }
-  return out;
-}
 
 /** Connects (the first endpoint that answers; TLS warnings on the way) and reads the whole broker. */
 async function readTarget(target: Target, progress: (line: string) => void, beforeRead?: (client: ManagementClient) => Promise<void>): Promise<{ client: ManagementClient; live: LiveState }> {

@@ -1,5 +1,5 @@
 // The part of an apply after the plan was shown, shared by a spec's apply and a saved plan's.
-import { refuseDataLoss } from '../apply/apply.js';
+import { refuseBlockedMigrations, refuseDataLoss } from '../apply/apply.js';
 import type { ManagementClient } from '../live/management-client.js';
 import type { Target } from '../model/target.js';
 import type { Plan } from '../plan/index.js';
@@ -13,6 +13,7 @@ export async function runReviewedPlan(plan: Plan, target: Target, client: Manage
     return adopted ? { kind: 'adopted', stack: plan.stack, owned: plan.owned.length } : { kind: 'unchanged', stack: plan.stack };
   }
   refuseDataLoss(plan, options.allowDataLoss);
+  refuseBlockedMigrations(plan);
   if (how.ask && !options.autoApprove) await hooks.confirm(plan, client.endpoint);
   const applied = await executePlan(plan, target, client, { ...options, progress: hooks.progress, onApplied: hooks.onApplied });
   return { kind: 'applied', stack: plan.stack, ...applied };

@@ -134,6 +134,32 @@ function dataLoss(): Plan {
   });
 }
 
+/**
+ * Queues the broker cannot change in place, holding messages: a migration with consumers and
+ * bindings, one an earlier apply left in progress, one whose new length limit drops messages on
+ * the way back, and a stream, which cannot be migrated.
+ */
+function migrations(): Plan {
+  const created = { ...withMessages(queue('orders', 'orders.created'), 12345), live: { messages: 12345, consumers: 2, exclusive: false, server_named: false } };
+  const bound = binding('orders', 'orders', 'orders.created', { routing_key: 'order.created' });
+  const halfway = withMessages(queue('orders', 'orders.paid', { type: 'quorum' }), 20);
+  const holding = withMessages(queue('orders', 'warren.migrate.orders.paid'), 5000);
+  const short = withMessages(queue('orders', 'orders.short'), 10000);
+  const log = withMessages(queue('orders', 'orders.log', { type: 'stream' }), 700);
+  return plan(
+    [
+      vhost('orders'),
+      exchange('orders', 'orders'),
+      queue('orders', 'orders.created', { type: 'quorum', origin: at(31, 7) }),
+      bound,
+      queue('orders', 'orders.paid', { type: 'quorum' }),
+      queue('orders', 'orders.short', { arguments: { 'x-max-length': 100 } }),
+      queue('orders', 'orders.log', { type: 'stream', arguments: { 'x-max-age': '7D' } }),
+    ],
+    [vhost('orders'), exchange('orders', 'orders'), created, bound, halfway, holding, binding('orders', 'orders', 'warren.migrate.orders.paid', { routing_key: 'paid' }), short, log],
+  );
+}
+
 /** An ownership error from the planner, and warnings as the spec loader would add them. */
 function diagnostics(): Plan {
   const theirs = queue('orders', 'payments', { origin: at(31, 7) });
@@ -194,6 +220,7 @@ export const SCENARIOS: ReadonlyArray<readonly [name: string, build: () => Plan]
   ['replace', replaces],
   ['delete', deletes],
   ['data-loss', dataLoss],
+  ['migrate', migrations],
   ['diagnostics', diagnostics],
   ['names', oddNames],
   ['no-changes', noChanges],

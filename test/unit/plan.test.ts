@@ -168,9 +168,11 @@ describe('planner: data loss', () => {
     assert.deepEqual(p.changes[0]?.dataLoss, { messages: 3 });
   });
 
-  it('marks replacing a queue with messages', () => {
-    const p = plan([queue('v', 'q', { type: 'quorum' })], [withMessages(queue('v', 'q'), 7)]);
-    assert.deepEqual(p.changes[0]?.dataLoss, { messages: 7 });
+  it('marks replacing a stream with messages (a stream cannot be migrated); other queues migrate (plan-migration.test.ts)', () => {
+    const p = plan([queue('v', 'q', { type: 'stream', arguments: { 'x-max-age': '1D' } })], [withMessages(queue('v', 'q', { type: 'stream' }), 7)]);
+    assert.equal(p.changes[0]?.dataLoss?.messages, 7);
+    assert.match(p.changes[0]?.dataLoss?.reason ?? '', /stream cannot be migrated/);
+    assert.equal(p.changes[0]?.migration, undefined);
   });
 
   it('marks deleting a vhost whose queues hold messages once, on the queues', () => {

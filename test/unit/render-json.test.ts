@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { renderPlanJson } from '../../src/render/index.js';
 import { matchGolden } from '../support/golden.js';
 import { SCENARIOS, plan } from '../support/render-plans.js';
-import { binding, queue, vhost } from '../support/build.js';
+import { binding, queue, vhost, withMessages } from '../support/build.js';
 
 interface ChangeDoc {
   action: string;
@@ -15,7 +15,8 @@ interface ChangeDoc {
   after?: Record<string, unknown>;
   fields: Array<{ field: string; before?: unknown; after?: unknown; sensitive?: boolean }>;
   forced_by: string[];
-  data_loss?: { messages: number };
+  data_loss?: { messages: number | null; reason?: string };
+  migration?: Record<string, unknown>;
 }
 
 const scenario = (name: string) => {
@@ -62,9 +63,21 @@ describe('json plan: format', () => {
     assert.match(out, /"__proto__": "kept"/);
   });
 
-  it('reports data loss and the forcing fields of a replace', () => {
+  it('reports a migration, the forcing fields of a replace, and data loss', () => {
     const changes = (JSON.parse(renderPlanJson(scenario('data-loss'))) as { changes: ChangeDoc[] }).changes;
-    assert.deepEqual(changes[0]?.data_loss, { messages: 1234 });
+    assert.equal(changes[0]?.data_loss, undefined);
+    assert.deepEqual(changes[0]?.migration, { messages: 1234, held: 0, in_progress: false, holding_queue: 'warren.migrate.orders.created', consumers: null, bindings: [] });
     assert.deepEqual(changes[0]?.forced_by, ['type']);
+    assert.deepEqual(changes[1]?.data_loss, { messages: 40000 });
+  });
+
+  it('writes an unknown count as null, in data_loss and in a migration', () => {
+    const p = plan([queue('v', 'q', { type: 'quorum' }), queue('v', 's', { type: 'stream', arguments: { 'x-max-age': '1D' } })], [
+      withMessages(queue('v', 'q'), Number.POSITIVE_INFINITY),
+      withMessages(queue('v', 's', { type: 'stream' }), Number.POSITIVE_INFINITY),
+    ]);
+    const changes = (JSON.parse(renderPlanJson(p)) as { changes: ChangeDoc[] }).changes;
+    assert.equal(changes[0]?.migration?.messages, null);
+    assert.equal(changes[1]?.data_loss?.messages, null);
   });
 });

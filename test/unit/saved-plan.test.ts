@@ -171,3 +171,27 @@ test('a saved plan never holds a URI password: writing one is refused, deleting 
   assert.doesNotMatch(text, /uri-secret-never-saved/);
   assert.match(text, /"uri": "amqp:\/\/\(sensitive\)@host\/v"/);
 });
+
+test('a migration survives the plan file, unknown counts included, and the re-check refreshes its count without marking it data loss', () => {
+  const live = liveOf([vhost('v'), withMessages(queue('v', 'q'), 7), withMessages(queue('v', 's', { type: 'stream' }), Number.POSITIVE_INFINITY)]);
+  const plan = planChanges({
+    stack: 's',
+    desired: modelOf(vhost('v'), queue('v', 'q', { type: 'quorum' }), queue('v', 's', { type: 'stream', arguments: { 'x-max-age': '1D' } })),
+    live: live.model.resources,
+    ownership: live.ownership,
+    prune: 'managed',
+    specVhosts: new Set(['v']),
+  });
+  const text = planFileText({ plan, live, specVhosts: ['v'] });
+  const back = parsePlanFile(JSON.parse(text), 'p.json').plan;
+  const q = back.changes.find((c) => c.title === 'queue v/q');
+  assert.deepEqual(q?.migration, plan.changes.find((c) => c.title === 'queue v/q')?.migration);
+  const s = back.changes.find((c) => c.title === 'queue v/s');
+  assert.equal(s?.dataLoss?.messages, Number.POSITIVE_INFINITY, 'null in the file reads back as unknown');
+  assert.match(s?.dataLoss?.reason ?? '', /stream cannot be migrated/);
+  const now = withCurrentDataLoss(back, liveOf([vhost('v'), withMessages(queue('v', 'q'), 9), withMessages(queue('v', 's', { type: 'stream' }), 3)]));
+  const requeued = now.changes.find((c) => c.title === 'queue v/q');
+  assert.equal(requeued?.migration?.messages, 9);
+  assert.equal(requeued?.dataLoss, undefined);
+  assert.equal(now.changes.find((c) => c.title === 'queue v/s')?.dataLoss?.messages, 3);
+});

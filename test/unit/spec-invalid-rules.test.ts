@@ -146,6 +146,7 @@ const CASES: Case[] = [
   // Names
   { name: 'exchange in the amq. namespace', yaml: 'vhosts:\n  v:\n    exchanges:\n      amq.x: { type: direct }\n', expect: ['spec.yaml:6:7: error E_NAME: vhosts.v.exchanges["amq.x"]: exchange names starting with `amq.` are reserved for the broker'] },
   { name: 'queue in the amq. namespace', yaml: queue('amq.q: {}'), expect: ['spec.yaml:6:7: error E_NAME: vhosts.v.queues["amq.q"]: queue names starting with `amq.` are reserved for the broker'] },
+  { name: "a queue named like a migration's holding queue", yaml: queue('warren.migrate.q: {}'), expect: ['spec.yaml:6:7: error E_NAME: vhosts.v.queues["warren.migrate.q"]: queue names starting with `warren.migrate.` are reserved for the holding queues of warren\'s migrations'] },
   { name: 'declaring the default exchange', yaml: 'vhosts:\n  v:\n    exchanges:\n      "": { type: direct }\n', expect: ['spec.yaml:6:7: error E_NAME: vhosts.v.exchanges[""]: the default exchange ("") is built in and cannot be declared'] },
   { name: 'vhost name over 255 bytes', yaml: `vhosts:\n  ${longName}: {}\n`, expect: [`spec.yaml:4:3: error E_NAME: vhosts["${longName}"]: a vhost name can be at most 255 bytes of UTF-8; this one is 256`] },
   { name: 'empty vhost name', yaml: 'vhosts:\n  "": {}\n', expect: ['spec.yaml:4:3: error E_NAME: vhosts[""]: a vhost name cannot be empty'] },

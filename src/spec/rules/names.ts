@@ -1,6 +1,7 @@
 // Names RabbitMQ cannot hold (empty, or longer than a short string's 255 bytes) or keeps for
 // itself (`amq.*`, the default exchange ""). Names are otherwise free: `/`, `#`, spaces, unicode.
 import type { Origin } from '../../errors.js';
+import { HOLDING_QUEUE_PREFIX } from '../../model/holding-queue.js';
 import type { Declared } from '../spec-index.js';
 import { displayPath, type PathSegment } from '../tree.js';
 import type { Report, Rule } from './report.js';
@@ -41,6 +42,9 @@ function where(d: Declared): string {
 function checkReserved(kind: 'exchange' | 'queue', d: Declared, report: Report): void {
   if (d.name.startsWith('amq.')) {
     report.error('E_NAME', d.origin, `${where(d)}: ${kind} names starting with \`amq.\` are reserved for the broker`);
+  }
+  if (kind === 'queue' && d.name.startsWith(HOLDING_QUEUE_PREFIX)) {
+    report.error('E_NAME', d.origin, `${where(d)}: queue names starting with \`${HOLDING_QUEUE_PREFIX}\` are reserved for the holding queues of warren's migrations`);
   }
 }
 
