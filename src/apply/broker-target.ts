@@ -10,7 +10,7 @@ import { ownershipParameterName, ownershipValue } from '../model/ownership-recor
 import type { Binding, Exchange, Queue, Resource } from '../model/types.js';
 import type { Change } from '../plan/types.js';
 import type { ApplyTarget } from './apply.js';
-import { RuntimeWriter } from './runtime-writer.js';
+import { RuntimeWriter, isRuntimeResource } from './runtime-writer.js';
 
 export class BrokerApplyTarget implements ApplyTarget {
   readonly #http: BrokerWriter;
@@ -38,13 +38,14 @@ export class BrokerApplyTarget implements ApplyTarget {
       if (!this.#migrate) throw new WarrenError('E_INTERNAL', `${change.title}: a migration, and no migrator was given`);
       return this.#migrate(change);
     }
-    if (change.action === 'delete' || change.action === 'replace') await this.#remove(required(change.before, change));
-    if (change.action !== 'delete') await this.#write(required(change.after, change), change);
+    if (change.action === 'delete' || change.action === 'replace') await this.#remove(change.before);
+    if (change.action !== 'delete') await this.#write(change.after, change);
   }
 
   async #write(r: Resource, change: Change): Promise<void> {
     const changed = new Set(change.fields.map((f) => f.field));
     const creating = change.action !== 'update';
+    if (isRuntimeResource(r)) return this.#runtime.write(r, change);
     switch (r.kind) {
       case 'vhost':
         if (creating || [...changed].some((f) => f !== 'limits')) await this.#http.putVhost(r);
@@ -68,25 +69,13 @@ export class BrokerApplyTarget implements ApplyTarget {
         return this.#http.putPolicy(r);
       case 'operator_policy':
         return this.#http.putOperatorPolicy(r);
-      case 'parameter':
-      case 'federation_upstream':
-      case 'federation_upstream_set':
-      case 'shovel':
-        return this.#runtime.putParameter(r);
-      case 'global_parameter':
-        return this.#runtime.putGlobalParameter(r);
-      case 'feature_flag':
-        return this.#runtime.enableFeatureFlag(r);
-      case 'super_stream':
-        // Growing: only the new partitions, so an exchange some other tool declared (without
-        // x-super-stream, as older client libraries do) is left as it is.
-        return this.#runtime.putSuperStream(r, change.action === 'update' && change.before.kind === 'super_stream' ? change.before.partitions.length : 0);
       default:
         return unreachable(r, 'kind');
     }
   }
 
   async #remove(r: Resource): Promise<void> {
+    if (isRuntimeResource(r)) return this.#runtime.remove(r);
     switch (r.kind) {
       case 'vhost':
         return this.#http.deleteVhost(r.name);
@@ -106,18 +95,6 @@ export class BrokerApplyTarget implements ApplyTarget {
         return this.#http.deletePolicy(r.vhost, r.name);
       case 'operator_policy':
         return this.#http.deleteOperatorPolicy(r.vhost, r.name);
-      case 'parameter':
-      case 'federation_upstream':
-      case 'federation_upstream_set':
-      case 'shovel':
-        return this.#runtime.deleteParameter(r);
-      case 'global_parameter':
-        return this.#runtime.deleteGlobalParameter(r);
-      case 'feature_flag':
-        // Prune never deletes a flag (prune.ts) and a flag has no replace: reaching here is a bug.
-        throw new WarrenError('E_FEATURE_FLAG', `feature_flag ${r.name}: warren never disables a feature flag`);
-      case 'super_stream':
-        return this.#runtime.deleteSuperStream(r);
       default:
         return unreachable(r, 'kind');
     }
@@ -148,9 +125,4 @@ export class BrokerApplyTarget implements ApplyTarget {
     }
     return viaHttp();
   }
-}
-
-function required(r: Resource | undefined, change: Change): Resource {
-  if (!r) throw new Error(`internal: ${change.action} ${change.title} has no object`);
-  return r;
 }

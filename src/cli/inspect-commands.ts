@@ -19,12 +19,16 @@ interface InspectOptions {
 }
 
 /** Where to read a broker from, when the command should look at one; nothing is ever written. */
+const READ_OPTIONS: ReadonlyArray<readonly [flags: string, help: string]> = [
+  ['--target <name>', "also read this spec target's broker (its objects count, and its version for version rules)"],
+  ['--management <url>', 'also read the broker at this management URL (password: WARREN_PASSWORD)'],
+  ['--username <name>', 'user to read the broker as (overrides WARREN_USERNAME)'],
+  ['--live <definitions.json>', 'also read an exported definitions file'],
+];
+
 function readOptions(command: Command): Command {
-  return command
-    .option('--target <name>', "also read this spec target's broker (its objects count, and its version for version rules)")
-    .option('--management <url>', 'also read the broker at this management URL (password: WARREN_PASSWORD)')
-    .option('--username <name>', 'user to read the broker as (overrides WARREN_USERNAME)')
-    .option('--live <definitions.json>', 'also read an exported definitions file');
+  for (const [flags, help] of READ_OPTIONS) command.option(flags, help);
+  return command;
 }
 
 function request(paths: string[], o: InspectOptions) {

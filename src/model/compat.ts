@@ -6,7 +6,7 @@
 import { unreachable } from '../errors.js';
 import type { Diagnostic } from '../errors.js';
 import { resourceKey } from './keys.js';
-import type { Resource } from './types.js';
+import { VHOST_NAMED_SECTION, isVhostNamed, type Resource } from './types.js';
 import { upgradeTopology, type UpgradeOptions } from './upgrade.js';
 import { VERSION_RULES, allows, older, parseVersion, type SettingUse, type VersionRule, type VersionTriple } from './version-rules.js';
 
@@ -88,6 +88,7 @@ export function settingPath(r: Resource, use: SettingUse): string {
 }
 
 export function objectPath(r: Resource): string[] {
+  if (isVhostNamed(r)) return ['vhosts', r.vhost, VHOST_NAMED_SECTION[r.kind], r.name];
   switch (r.kind) {
     case 'vhost':
       return ['vhosts', r.name];
@@ -97,26 +98,10 @@ export function objectPath(r: Resource): string[] {
       return ['users', r.user, 'permissions', r.vhost];
     case 'topic_permission':
       return ['users', r.user, 'topic_permissions', r.vhost];
-    case 'exchange':
-      return ['vhosts', r.vhost, 'exchanges', r.name];
-    case 'queue':
-      return ['vhosts', r.vhost, 'queues', r.name];
-    case 'policy':
-      return ['vhosts', r.vhost, 'policies', r.name];
-    case 'operator_policy':
-      return ['vhosts', r.vhost, 'operator_policies', r.name];
     case 'binding':
       return ['vhosts', r.vhost, 'bindings', resourceKey(r)];
-    case 'federation_upstream':
-      return ['vhosts', r.vhost, 'federation_upstreams', r.name];
-    case 'federation_upstream_set':
-      return ['vhosts', r.vhost, 'federation_upstream_sets', r.name];
-    case 'shovel':
-      return ['vhosts', r.vhost, 'shovels', r.name];
     case 'parameter':
       return ['vhosts', r.vhost, 'parameters', r.component, r.name];
-    case 'super_stream':
-      return ['vhosts', r.vhost, 'super_streams', r.name];
     case 'global_parameter':
       return ['global_parameters', r.name];
     case 'feature_flag':

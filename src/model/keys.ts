@@ -1,64 +1,33 @@
 // Identity: one composite string key per object, as DESIGN.md's "Plan semantics" defines it.
 // JSON arrays keep the parts unambiguous whatever characters names contain.
 import { unreachable } from '../errors.js';
-import type { Json, JsonMap, Resource } from './types.js';
+import { isVhostNamed, type Json, type JsonMap, type Resource } from './types.js';
 
 export function resourceKey(r: Resource): string {
+  if (isVhostNamed(r)) return key(r.kind, r.vhost, r.name);
   switch (r.kind) {
     case 'vhost':
     case 'user':
+    case 'global_parameter':
+    case 'feature_flag':
       return key(r.kind, r.name);
     case 'permission':
       return key(r.kind, r.vhost, r.user);
     case 'topic_permission':
       return key(r.kind, r.vhost, r.user, r.exchange);
-    case 'exchange':
-    case 'queue':
-    case 'policy':
-    case 'operator_policy':
-      return key(r.kind, r.vhost, r.name);
     case 'binding':
       return key(r.kind, r.vhost, r.source, r.destination_type, r.destination, r.routing_key, canonicalJson(r.arguments));
     case 'parameter':
       return key(r.kind, r.vhost, r.component, r.name);
-    case 'federation_upstream':
-    case 'federation_upstream_set':
-    case 'shovel':
-    case 'super_stream':
-      return key(r.kind, r.vhost, r.name);
-    case 'global_parameter':
-    case 'feature_flag':
-      return key(r.kind, r.name);
     default:
       return unreachable(r, 'kind');
   }
 }
 
-/** The vhost an object lives in; a vhost's is its own name, a broker-wide object's (user, global parameter, feature flag) is none (''). */
+/** The vhost an object lives in: a vhost's own name, '' for broker-wide kinds (users, global parameters, flags). */
 export function vhostNameOf(r: Resource): string {
-  switch (r.kind) {
-    case 'vhost':
-      return r.name;
-    case 'user':
-    case 'global_parameter':
-    case 'feature_flag':
-      return '';
-    case 'permission':
-    case 'topic_permission':
-    case 'exchange':
-    case 'queue':
-    case 'binding':
-    case 'policy':
-    case 'operator_policy':
-    case 'parameter':
-    case 'federation_upstream':
-    case 'federation_upstream_set':
-    case 'shovel':
-    case 'super_stream':
-      return r.vhost;
-    default:
-      return unreachable(r, 'kind');
-  }
+  if (r.kind === 'vhost') return r.name;
+  return 'vhost' in r ? r.vhost : '';
 }
 
 function key(kind: string, ...parts: string[]): string {

@@ -127,8 +127,11 @@ export interface Policy extends Base {
  * and plan lines differ); every other component is the generic `parameter`. `value` keeps
  * RabbitMQ's own keys. URIs in it may carry credentials: every output goes through redact.ts.
  */
-export interface VhostParameter extends Base {
-  kind: ParameterKind;
+export type VhostParameter = { [K in ParameterKind]: VhostParameterOf<K> }[ParameterKind];
+
+/** One kind of vhost parameter: a union member of its own, so a switch on `kind` narrows to it. */
+export interface VhostParameterOf<K extends ParameterKind> extends Base {
+  kind: K;
   vhost: string;
   component: string;
   name: string;
@@ -225,4 +228,26 @@ export interface Model {
 
 export function emptyModel(): Model {
   return { resources: new Map() };
+}
+
+/**
+ * The vhost-scoped kinds identified by (vhost, name), with the spec section each is written under.
+ * Keys and spec paths handle them as one group; the switches that follow such a check stay
+ * exhaustive over the other kinds.
+ */
+export const VHOST_NAMED_SECTION = {
+  exchange: 'exchanges',
+  queue: 'queues',
+  policy: 'policies',
+  operator_policy: 'operator_policies',
+  federation_upstream: 'federation_upstreams',
+  federation_upstream_set: 'federation_upstream_sets',
+  shovel: 'shovels',
+  super_stream: 'super_streams',
+} as const satisfies Partial<Record<Kind, string>>;
+export type VhostNamedKind = keyof typeof VHOST_NAMED_SECTION;
+export type VhostNamed = Extract<Resource, { kind: VhostNamedKind }>;
+
+export function isVhostNamed(r: Resource): r is VhostNamed {
+  return Object.hasOwn(VHOST_NAMED_SECTION, r.kind);
 }

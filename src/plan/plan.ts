@@ -1,6 +1,6 @@
 // The planner: pure and synchronous. Two models in, one ordered plan out. It never mutates its
 // inputs and touches no I/O, so every rule here is tested with literal models.
-import { unreachable, type Diagnostic } from '../errors.js';
+import type { Diagnostic } from '../errors.js';
 import { describeResource } from '../model/keys.js';
 import type { Resource } from '../model/types.js';
 import { carryOverBindings } from './cascade.js';
@@ -85,30 +85,11 @@ function listsFeatureFlags(live: ReadonlyMap<string, Resource>): boolean {
 
 /** The rules some kinds add to "compare and change": see runtime-checks.ts. */
 function kindProblem(desired: Resource, live: Resource | undefined, liveListsFlags: boolean, version: string | undefined): Diagnostic | undefined {
-  switch (desired.kind) {
-    case 'super_stream':
-      return live?.kind === 'super_stream' ? superStreamProblem(live, desired) : undefined;
-    case 'feature_flag':
-      return featureFlagProblem(desired, live, liveListsFlags, version);
-    case 'shovel':
-      return shovelWarning(desired, live);
-    case 'vhost':
-    case 'user':
-    case 'permission':
-    case 'topic_permission':
-    case 'exchange':
-    case 'queue':
-    case 'binding':
-    case 'policy':
-    case 'operator_policy':
-    case 'parameter':
-    case 'federation_upstream':
-    case 'federation_upstream_set':
-    case 'global_parameter':
-      return undefined;
-    default:
-      return unreachable(desired, 'kind');
-  }
+  // Rules only some kinds have; any other kind (a new one too) is compared and changed as usual.
+  if (desired.kind === 'super_stream') return live?.kind === 'super_stream' ? superStreamProblem(live, desired) : undefined;
+  if (desired.kind === 'feature_flag') return featureFlagProblem(desired, live, liveListsFlags, version);
+  if (desired.kind === 'shovel') return shovelWarning(desired, live);
+  return undefined;
 }
 
 

@@ -1,9 +1,10 @@
 // Rules about names that point at objects nobody declares.
 import { describeResource } from '../../model/keys.js';
-import type { Model, Policy } from '../../model/types.js';
+import type { Exchange, Model, Policy, Queue } from '../../model/types.js';
 import { effectiveSettings } from '../effective.js';
 import { exchangesOf, queuesOf } from './rules-queues.js';
-import type { LintRule } from './types.js';
+import type { LintInput, LintRule } from './types.js';
+import type { Source } from '../effective.js';
 
 const BUILT_IN = new Set(['', 'amq.direct', 'amq.fanout', 'amq.topic', 'amq.headers', 'amq.match', 'amq.rabbitmq.trace']);
 
@@ -19,21 +20,36 @@ function policiesOf(model: Model): Policy[] {
   return [...model.resources.values()].filter((r): r is Policy => r.kind === 'policy' || r.kind === 'operator_policy');
 }
 
+/**
+ * An exchange named by a queue's or exchange's effective setting (an argument or a policy key)
+ * that is not declared in its vhost.
+ */
+function missingExchangeCheck(
+  objectsOf: (input: LintInput) => (Queue | Exchange)[],
+  key: 'dead-letter-exchange' | 'alternate-exchange',
+  what: string,
+  sourceOf: (source: Source) => string | undefined,
+): LintRule['check'] {
+  return (input, report) => {
+    const policies = policiesOf(input.model);
+    for (const o of objectsOf(input)) {
+      const s = effectiveSettings(o, policies, input.brokerVersion).settings.find((x) => x.key === key && !x.ignored);
+      if (typeof s?.value !== 'string' || exchangeExists(input.model, o.vhost, s.value)) continue;
+      const from = sourceOf(s.source);
+      report({ object: describeResource(o), origin: o.origin, message: `${what} ${JSON.stringify(s.value)}${from !== undefined ? ` (from ${from})` : ''} is not declared in vhost ${o.vhost}` });
+    }
+  };
+}
+
 export const missingDeadLetterExchange: LintRule = {
   id: 'dead-letter-exchange-missing',
   severity: 'warning',
   title: 'a dead-letter exchange that is not declared',
   why: 'dead-lettered messages (rejected, expired, over a length limit) are dropped without a trace while the exchange does not exist',
   fix: 'declare the exchange in the same vhost, or fix its name',
-  check(input, report) {
-    const policies = policiesOf(input.model);
-    for (const q of queuesOf(input)) {
-      const s = effectiveSettings(q, policies, input.brokerVersion).settings.find((x) => x.key === 'dead-letter-exchange' && !x.ignored);
-      if (typeof s?.value !== 'string' || exchangeExists(input.model, q.vhost, s.value)) continue;
-      const from = s.source.from === 'argument' ? 'its x-dead-letter-exchange argument' : `${s.source.from === 'policy' ? 'policy' : 'operator policy'} ${s.source.policy}`;
-      report({ object: describeResource(q), origin: q.origin, message: `dead-letter exchange ${JSON.stringify(s.value)} (from ${from}) is not declared in vhost ${q.vhost}` });
-    }
-  },
+  check: missingExchangeCheck(queuesOf, 'dead-letter-exchange', 'dead-letter exchange', (source) =>
+    source.from === 'argument' ? 'its x-dead-letter-exchange argument' : `${source.from === 'policy' ? 'policy' : 'operator policy'} ${source.policy}`,
+  ),
 };
 
 export const missingAlternateExchange: LintRule = {
@@ -42,14 +58,7 @@ export const missingAlternateExchange: LintRule = {
   title: 'an alternate exchange that is not declared',
   why: 'unroutable messages are dropped instead of reaching the alternate exchange while it does not exist',
   fix: 'declare the exchange in the same vhost, or fix its name',
-  check(input, report) {
-    const policies = policiesOf(input.model);
-    for (const x of exchangesOf(input)) {
-      const s = effectiveSettings(x, policies, input.brokerVersion).settings.find((v) => v.key === 'alternate-exchange' && !v.ignored);
-      if (typeof s?.value !== 'string' || exchangeExists(input.model, x.vhost, s.value)) continue;
-      report({ object: describeResource(x), origin: x.origin, message: `alternate exchange ${JSON.stringify(s.value)} is not declared in vhost ${x.vhost}` });
-    }
-  },
+  check: missingExchangeCheck(exchangesOf, 'alternate-exchange', 'alternate exchange', () => undefined),
 };
 
 export const missingBindingEnd: LintRule = {

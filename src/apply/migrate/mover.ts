@@ -194,6 +194,9 @@ export async function moveMessages(connection: ChannelModel, from: string, to: s
   }
 }
 
+/** The message properties a move copies as they are (headers are copied apart, see below). */
+const COPIED_PROPERTIES = ['contentType', 'contentEncoding', 'deliveryMode', 'priority', 'correlationId', 'replyTo', 'expiration', 'messageId', 'timestamp', 'type', 'userId', 'appId'] as const;
+
 /**
  * Every property the message had, as it had it. (amqplib re-encodes header values from their
  * JavaScript form, so an integer header's wire width may change; its value does not.)
@@ -204,18 +207,7 @@ function publishOptions(msg: ConsumeMessage): Options.Publish {
   const set = <K extends keyof Options.Publish>(key: K, value: unknown): void => {
     if (value !== undefined && value !== null) out[key] = value as Options.Publish[K];
   };
-  set('contentType', p.contentType);
-  set('contentEncoding', p.contentEncoding);
-  set('deliveryMode', p.deliveryMode);
-  set('priority', p.priority);
-  set('correlationId', p.correlationId);
-  set('replyTo', p.replyTo);
-  set('expiration', p.expiration);
-  set('messageId', p.messageId);
-  set('timestamp', p.timestamp);
-  set('type', p.type);
-  set('userId', p.userId);
-  set('appId', p.appId);
+  for (const key of COPIED_PROPERTIES) set(key, p[key]);
   const headers = p.headers;
   if (msg.fields.redelivered) out.headers = { ...(headers ?? {}), [REDELIVERED_HEADER]: true };
   else if (headers !== undefined) out.headers = headers;
