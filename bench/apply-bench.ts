@@ -8,14 +8,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBroker, type BrokerHandle } from '../test/harness/broker.js';
 import { measure, type Measured } from './measure.js';
-import { ISSUE_SIZE, topologyDefinitions, topologySpec, type TopologySize } from './topology.js';
+import { scaled, topologyDefinitions, topologySpec } from './topology.js';
 
 const WARREN = resolve(fileURLToPath(import.meta.url), '../../../bin/warren.js');
-
-function scaled(factor: number): TopologySize {
-  const s = (n: number) => Math.max(1, Math.round(n * factor));
-  return { queues: s(ISSUE_SIZE.queues), exchanges: s(ISSUE_SIZE.exchanges), bindings: s(ISSUE_SIZE.bindings), users: s(ISSUE_SIZE.users), policies: s(ISSUE_SIZE.policies) };
-}
 
 function check(what: string, m: Measured): Measured {
   if (m.code !== 0) throw new Error(`${what} failed (exit ${m.code}):\n${m.stderr.slice(-4000)}`);
