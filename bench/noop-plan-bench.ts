@@ -7,11 +7,11 @@
 // the plan itself.
 //   npm run build && node dist/bench/noop-plan-bench.js [--scale 0.1] [--runs 5]
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBroker } from '../test/harness/broker.js';
-import { measure, type Measured } from './measure.js';
+import { loadAverage, measure, processCpuSeconds, type Measured } from './measure.js';
 import { scaled, topologyDefinitions, topologySpec } from './topology.js';
 
 const WARREN = resolve(fileURLToPath(import.meta.url), '../../../bin/warren.js');
@@ -38,7 +38,7 @@ async function getDefinitions(url: string): Promise<number> {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const s = (x: number): string => `${x.toFixed(2)} s`;
-const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = loadAverage;
 
 async function main(): Promise<void> {
   const factor = flag('--scale', 0.1);
@@ -57,10 +57,16 @@ async function main(): Promise<void> {
     check('import_definitions', await measure('/usr/lib/rabbitmq/bin/rabbitmqctl', ['-n', broker.nodeName, 'import_definitions', definitions], { ...process.env, HOME: broker.dir }));
     check('warren apply (adopt)', await measure(process.execPath, [WARREN, 'apply', specDir, '--auto-approve'], env));
     const rows: Record<string, number[]> = { 'GET /api/definitions': [], 'warren plan (no-op)': [], 'node -e 0': [], 'warren --help': [], 'warren validate': [] };
+    const cpu: Record<string, number[]> = { 'GET /api/definitions, broker cpu': [], 'warren plan, broker cpu': [], 'warren plan, warren cpu': [] };
     let peak = 0;
     for (let run = 0; run < runs; run++) {
+      let before = processCpuSeconds(broker.pid);
       rows['GET /api/definitions']?.push(await getDefinitions(broker.managementUrl));
+      cpu['GET /api/definitions, broker cpu']?.push(processCpuSeconds(broker.pid) - before);
+      before = processCpuSeconds(broker.pid);
       const plan = check('warren plan', await measure(process.execPath, [WARREN, 'plan', specDir, '--detailed-exitcode'], env));
+      cpu['warren plan, broker cpu']?.push(processCpuSeconds(broker.pid) - before);
+      cpu['warren plan, warren cpu']?.push(plan.cpuSeconds);
       if (!/No changes/.test(plan.stdout)) throw new Error(`the plan is not empty:\n${plan.stdout.slice(0, 2000)}`);
       rows['warren plan (no-op)']?.push(plan.seconds);
       peak = Math.max(peak, plan.peakRssMb);
@@ -69,10 +75,14 @@ async function main(): Promise<void> {
       rows['warren validate']?.push(check('validate', await measure(process.execPath, [WARREN, 'validate', specDir])).seconds);
     }
     for (const [name, xs] of Object.entries(rows)) console.log(`${name.padEnd(22)} median ${s(median(xs))}  runs: ${xs.map(s).join(', ')}`);
+    for (const [name, xs] of Object.entries(cpu)) console.log(`${name.padEnd(34)} median ${s(median(xs))}  runs: ${xs.map(s).join(', ')}`);
     const defs = rows['GET /api/definitions'] ?? [];
     const plans = rows['warren plan (no-op)'] ?? [];
     const ratios = plans.map((p, i) => p / (defs[i] ?? NaN));
     console.log(`ratio plan / GET /api/definitions, per run: ${ratios.map((r) => `${r.toFixed(2)}x`).join(', ')}; of medians: ${(median(plans) / median(defs)).toFixed(2)}x`);
+    const defsCpu = cpu['GET /api/definitions, broker cpu'] ?? [];
+    const planCpu = (cpu['warren plan, broker cpu'] ?? []).map((b, i) => b + (cpu['warren plan, warren cpu']?.[i] ?? NaN));
+    console.log(`ratio of CPU (warren + broker for the plan, broker for GET), per run: ${planCpu.map((p, i) => `${(p / (defsCpu[i] ?? NaN)).toFixed(2)}x`).join(', ')}`);
     console.log(`plan peak RSS: ${peak.toFixed(0)} MB; load average after: ${load()}`);
   } finally {
     await broker.stop();
