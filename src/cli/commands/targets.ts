@@ -5,6 +5,7 @@
 import { WarrenError, unreachable } from '../../errors.js';
 import type { Plan } from '../../plan/index.js';
 import { renderPlanText, renderTargets, renderTargetsJson, targetsSummary, useColor, type TargetPart } from '../../render/index.js';
+import { planFileArgument } from '../../saved-plan/read.js';
 import type { ApplyResult } from '../../workflow/apply-hooks.js';
 import { applyTargets, type MultiApplyRequest } from '../../workflow/apply-targets.js';
 import { planTargets, targetError, type MultiPlanRequest, type TargetOutcome } from '../../workflow/plan-targets.js';
@@ -37,6 +38,7 @@ function planOutcome(plan: Plan, detailedExitCode: boolean): Outcome {
 }
 
 export async function applyTargetsCommand(options: MultiApplyRequest, io: CommandIo = processIo()): Promise<Outcome> {
+  if (planFileArgument(options.paths) !== undefined) throw new WarrenError('E_USAGE', 'a saved plan applies to the target it was made against: drop --target, or apply the spec with --target');
   const color = useColor(io.stdout, io.env);
   const results = await applyTargets(options, {
     progress: (line) => io.progress(line),
