@@ -1,29 +1,49 @@
-// Issue 3's benchmark: 10,000 queues, 1,000 exchanges, 20,000 bindings, 50 users, 20 policies.
-// In one run, each against a fresh real node: RabbitMQ's own `rabbitmqctl import_definitions`,
-// then warren's apply from nothing, plan with nothing to do, and apply with nothing to do.
-// Usage: npm run build && node dist/bench/apply-bench.js [--scale 0.1]
+// Issue 13, targets 3, 4 and 5: warren's apply from nothing against RabbitMQ's own
+// `rabbitmqctl import_definitions` of the same topology (bench/topology.ts), each on a fresh real
+// node, in one run; then, on warren's node, the no-op plan (three times), the no-op apply and
+// `warren export`. For each: wall time, warren's CPU time, the broker's CPU time (beam.smp) and
+// warren's peak RSS, beside the RSS of a plan of an empty spec (the baseline of target 4).
+// With several scales (`--scales 1,10`) it also prints each operation's cost per object against
+// the first scale's (target 5: within 1.3x).
+//   npm run build && node dist/bench/apply-bench.js [--scales 1] [--runs 1]
+// The machine's load average is printed before and after: wall times on a shared machine move
+// with it, CPU times much less.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBroker, type BrokerHandle } from '../test/harness/broker.js';
-import { measure, type Measured } from './measure.js';
-import { ISSUE_SIZE, topologyDefinitions, topologySpec, type TopologySize } from './topology.js';
+import { loadAverage, measure, processCpuSeconds, type Measured } from './measure.js';
+import { scaled, topologyDefinitions, topologySpec, type TopologySize } from './topology.js';
 
 const WARREN = resolve(fileURLToPath(import.meta.url), '../../../bin/warren.js');
+const RABBITMQCTL = '/usr/lib/rabbitmq/bin/rabbitmqctl';
 
-function scaled(factor: number): TopologySize {
-  const s = (n: number) => Math.max(1, Math.round(n * factor));
-  return { queues: s(ISSUE_SIZE.queues), exchanges: s(ISSUE_SIZE.exchanges), bindings: s(ISSUE_SIZE.bindings), users: s(ISSUE_SIZE.users), policies: s(ISSUE_SIZE.policies) };
+interface Row {
+  what: string;
+  m: Measured;
+  brokerCpu: number;
 }
 
-function check(what: string, m: Measured): Measured {
-  if (m.code !== 0) throw new Error(`${what} failed (exit ${m.code}):\n${m.stderr.slice(-4000)}`);
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+}
+
+function check(what: string, m: Measured, codes: number[] = [0]): Measured {
+  if (!codes.includes(m.code)) throw new Error(`${what} failed (exit ${m.code}):\n${m.stderr.slice(-4000)}`);
   return m;
 }
 
+/** Runs a command and charges it the broker's CPU time meanwhile. */
+async function timed(what: string, broker: BrokerHandle, command: string, args: string[], env: Record<string, string | undefined>, codes?: number[]): Promise<Row> {
+  const before = processCpuSeconds(broker.pid);
+  const m = check(what, await measure(command, args, env), codes);
+  return { what, m, brokerCpu: processCpuSeconds(broker.pid) - before };
+}
+
 async function withBroker<T>(work: (b: BrokerHandle) => Promise<T>): Promise<T> {
-  const broker = await startBroker();
+  const broker = await startBroker({ bootTimeoutMs: 180_000 });
   try {
     return await work(broker);
   } finally {
@@ -31,48 +51,97 @@ async function withBroker<T>(work: (b: BrokerHandle) => Promise<T>): Promise<T> 
   }
 }
 
-async function main(): Promise<void> {
-  const i = process.argv.indexOf('--scale');
-  const factor = i > 0 ? Number(process.argv[i + 1]) : 1;
+/** rabbitmqctl returns before the import ends ("asynchronous"): wait until the node has every queue. */
+async function waitForQueues(b: BrokerHandle, count: number): Promise<void> {
+  const auth = `Basic ${Buffer.from('guest:guest').toString('base64')}`;
+  for (;;) {
+    const res = await fetch(`${b.managementUrl}/api/vhosts/bench`, { headers: { authorization: auth } }).catch(() => undefined);
+    const q = await fetch(`${b.managementUrl}/api/queues/bench?columns=name&disable_stats=true`, { headers: { authorization: auth } }).catch(() => undefined);
+    if (res?.ok && q?.ok && ((await q.json()) as unknown[]).length >= count) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function runScale(factor: number): Promise<{ size: TopologySize; objects: number; rows: Row[] }> {
   const size = scaled(factor);
+  const objects = size.queues + size.exchanges + size.bindings + size.users * 2 + size.policies + 1;
   const dir = mkdtempSync(join(tmpdir(), 'warren-bench-'));
   const specDir = join(dir, 'spec');
+  const emptyDir = join(dir, 'empty');
   const definitions = join(dir, 'definitions.json');
   writeFileSync(definitions, topologyDefinitions(size));
   mkdirSync(specDir);
+  mkdirSync(emptyDir);
   writeFileSync(join(specDir, 'bench.yaml'), topologySpec(size));
-  console.log(`topology: ${JSON.stringify(size)}`);
-
-  const imported = await withBroker(async (b) => check('import_definitions', await measure('/usr/lib/rabbitmq/bin/rabbitmqctl', ['-n', b.nodeName, 'import_definitions', definitions], { ...process.env, HOME: b.dir })));
-  console.log(`rabbitmqctl import_definitions: ${imported.seconds.toFixed(2)} s`);
-
-  const results = await withBroker(async (b) => {
-    const env = { ...process.env, WARREN_MANAGEMENT_URL: b.managementUrl, WARREN_AMQP_URL: b.amqpUrl, WARREN_USERNAME: b.username, WARREN_PASSWORD: b.password, NO_COLOR: '1' };
-    const apply = check('warren apply', await measure(process.execPath, [WARREN, 'apply', specDir, '--auto-approve'], env));
-    // Three no-op plans: the first comes right after 31,000 creations, while the broker still settles.
-    const plans: Measured[] = [];
-    for (let run = 0; run < 3; run++) plans.push(check('warren plan', await measure(process.execPath, [WARREN, 'plan', specDir, '--detailed-exitcode'], env)));
-    const plan = median(plans);
-    console.log(`warren plan, nothing to do, runs: ${plans.map((m) => `${m.seconds.toFixed(2)} s`).join(', ')}`);
-    const again = check('warren apply (no changes)', await measure(process.execPath, [WARREN, 'apply', specDir, '--auto-approve'], env));
-    if (!/No changes/.test(plan.stdout)) throw new Error(`the plan after apply is not empty:\n${plan.stdout.slice(0, 4000)}`);
-    return { apply, plan, again };
-  });
-  rmSync(dir, { recursive: true, force: true });
-
-  const ratio = results.apply.seconds / imported.seconds;
-  const rows: [string, Measured, string][] = [
-    ['apply from nothing', results.apply, `${ratio.toFixed(2)}x import (target <= 0.6x)`],
-    ['plan, nothing to do (median of 3)', results.plan, 'target < 2 s'],
-    ['apply, nothing to do', results.again, ''],
-  ];
-  for (const [name, m, note] of rows) console.log(`warren ${name}: ${m.seconds.toFixed(2)} s, peak RSS ${m.peakRssMb.toFixed(0)} MB ${note}`);
-  const peak = Math.max(...rows.map(([, m]) => m.peakRssMb));
-  console.log(`client peak RSS: ${peak.toFixed(0)} MB (target < 300 MB)`);
+  writeFileSync(join(emptyDir, 'empty.yaml'), 'version: 1\nstack: empty\n');
+  console.log(`\nfactor ${factor}: ${JSON.stringify(size)} (${objects} objects); load average before: ${loadAverage()}`);
+  try {
+    const imported = await withBroker(async (b) => {
+      const cpuBefore = processCpuSeconds(b.pid);
+      const started = Date.now();
+      const row = await timed('rabbitmqctl import_definitions', b, RABBITMQCTL, ['-n', b.nodeName, 'import_definitions', definitions], { ...process.env, HOME: b.dir });
+      await waitForQueues(b, size.queues); // in case the command returns before the node has finished
+      return { ...row, m: { ...row.m, seconds: (Date.now() - started) / 1000 }, brokerCpu: processCpuSeconds(b.pid) - cpuBefore };
+    });
+    const rows = await withBroker(async (b) => {
+      const env = { ...process.env, WARREN_MANAGEMENT_URL: b.managementUrl, WARREN_AMQP_URL: b.amqpUrl, WARREN_USERNAME: 'guest', WARREN_PASSWORD: 'guest', NO_COLOR: '1' };
+      const out: Row[] = [imported];
+      out.push(await timed('warren plan of an empty spec (RSS baseline)', b, process.execPath, [WARREN, 'plan', emptyDir], env));
+      out.push(await timed('warren apply from nothing', b, process.execPath, [WARREN, 'apply', specDir, '--auto-approve'], env));
+      // Three no-op plans: the first comes right after the creations, while the broker still settles.
+      for (let run = 1; run <= 3; run++) {
+        const plan = await timed(`warren plan, nothing to do (run ${run})`, b, process.execPath, [WARREN, 'plan', specDir, '--detailed-exitcode'], env);
+        if (!/No changes/.test(plan.m.stdout)) throw new Error(`the plan after apply is not empty:\n${plan.m.stdout.slice(0, 4000)}`);
+        out.push(plan);
+      }
+      out.push(await timed('warren apply, nothing to do', b, process.execPath, [WARREN, 'apply', specDir, '--auto-approve'], env));
+      out.push(await timed('warren export', b, process.execPath, [WARREN, 'export', '--stack', 'bench', '-o', join(dir, 'export.yaml')], env));
+      return out;
+    });
+    for (const r of rows) {
+      const cpu = Number.isFinite(r.m.cpuSeconds) ? `cpu ${r.m.cpuSeconds.toFixed(2)} s` : 'cpu n/a';
+      const rss = r.what.startsWith('rabbitmqctl') ? '' : `, peak RSS ${r.m.peakRssMb.toFixed(0)} MB`;
+      console.log(`  ${r.what.padEnd(44)} ${r.m.seconds.toFixed(2).padStart(7)} s wall, ${cpu}, broker cpu ${r.brokerCpu.toFixed(2)} s${rss}`);
+    }
+    const get = (prefix: string): Row[] => rows.filter((r) => r.what.startsWith(prefix));
+    const apply = get('warren apply from nothing')[0] as Row;
+    const importRow = get('rabbitmqctl')[0] as Row;
+    const baseline = (get('warren plan of an empty spec')[0] as Row).m.peakRssMb;
+    const peak = Math.max(...rows.filter((r) => r.what.startsWith('warren') && !r.what.includes('empty')).map((r) => r.m.peakRssMb));
+    console.log(`  apply / import: ${(apply.m.seconds / importRow.m.seconds).toFixed(2)}x wall (target 3: <= 0.45x at factor 1); broker cpu ${(apply.brokerCpu / importRow.brokerCpu).toFixed(2)}x; warren + broker cpu against the import's broker cpu ${((apply.brokerCpu + apply.m.cpuSeconds) / importRow.brokerCpu).toFixed(2)}x`);
+    console.log(`  peak RSS ${peak.toFixed(0)} MB, ${(peak - baseline).toFixed(0)} MB over the empty-spec baseline (${baseline.toFixed(0)} MB): ${(((peak - baseline) * 1024) / objects).toFixed(2)} KB/object (target 4: <= 1 KB/object at factor 3)`);
+    console.log(`  load average after: ${loadAverage()}`);
+    return { size, objects, rows };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
-function median(runs: Measured[]): Measured {
-  return [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)] as Measured;
+async function main(): Promise<void> {
+  const scales = option('--scales', option('--scale', '1')).split(',').map(Number);
+  const runs = Number(option('--runs', '1'));
+  const results: { factor: number; objects: number; rows: Row[] }[] = [];
+  for (let run = 1; run <= runs; run++) {
+    for (const factor of scales) {
+      console.log(`\n=== run ${run} of ${runs}, factor ${factor} ===`);
+      const r = await runScale(factor);
+      results.push({ factor, objects: r.objects, rows: r.rows });
+    }
+  }
+  if (scales.length > 1) {
+    console.log('\ncost per object against the first scale (target 5: within 1.3x), per run:');
+    const base = results.filter((r) => r.factor === scales[0]);
+    for (const r of results.filter((x) => x.factor !== scales[0])) {
+      const b = base[0];
+      if (!b) continue;
+      for (const row of r.rows) {
+        const match = b.rows.find((x) => x.what === row.what);
+        if (!match || row.what.includes('empty')) continue;
+        const ratio = row.m.seconds / r.objects / (match.m.seconds / b.objects);
+        console.log(`  factor ${r.factor} ${row.what}: ${ratio.toFixed(2)}x wall per object`);
+      }
+    }
+  }
 }
 
 main().catch((err: unknown) => {

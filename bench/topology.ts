@@ -10,6 +10,12 @@ export interface TopologySize {
 
 export const ISSUE_SIZE: TopologySize = { queues: 10_000, exchanges: 1_000, bindings: 20_000, users: 50, policies: 20 };
 
+/** The issue's size times a factor (0.1: 3,100 objects; 1: 31,000; 10: 310,000). */
+export function scaled(factor: number): TopologySize {
+  const s = (n: number) => Math.max(1, Math.round(n * factor));
+  return { queues: s(ISSUE_SIZE.queues), exchanges: s(ISSUE_SIZE.exchanges), bindings: s(ISSUE_SIZE.bindings), users: s(ISSUE_SIZE.users), policies: s(ISSUE_SIZE.policies) };
+}
+
 const VHOST = 'bench';
 // One queue in twenty is a quorum queue: realistic, and the expensive kind for the broker.
 const isQuorum = (i: number): boolean => i % 20 === 0;

@@ -19,6 +19,8 @@ export { applyPlan, refuseDataLoss, type ApplyOptions, type ApplyTarget } from '
 export { BrokerApplyTarget } from './apply/broker-target.js';
 export { planSpec, type PlanRequest, type PreparedPlan } from './workflow/plan-spec.js';
 export { applySpec, type ApplyRequest } from './workflow/apply-spec.js';
+export { planTargets, type MultiPlanRequest, type TargetOutcome } from './workflow/plan-targets.js';
+export { applyTargets, type MultiApplyRequest, type MultiApplyHooks } from './workflow/apply-targets.js';
 export { applySavedPlan, type SavedPlanRequest } from './workflow/apply-saved-plan.js';
 export type { ApplyHooks, ApplyOptions as ApplyRunOptions, ApplyResult } from './workflow/apply-hooks.js';
 export { exportLive, type ExportRequest } from './workflow/export-live.js';

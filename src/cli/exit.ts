@@ -5,12 +5,21 @@ export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 export const EXIT_CHANGES = 2;
 
-/** What a command reports back; the CLI decides the exit code from it and nothing else. */
-export type Outcome = { kind: 'ok' } | { kind: 'changes-pending'; detailedExitCode: boolean };
+/**
+ * What a command reports back; the CLI decides the exit code from it and nothing else. `failed`:
+ * the command has already reported its errors (one target of several failed) and must exit 1.
+ */
+export type Outcome = { kind: 'ok' } | { kind: 'changes-pending'; detailedExitCode: boolean } | { kind: 'failed' };
 
 export function exitCodeFor(outcome: Outcome): number {
+  if (outcome.kind === 'failed') return EXIT_ERROR;
   if (outcome.kind === 'changes-pending' && outcome.detailedExitCode) return EXIT_CHANGES;
   return EXIT_OK;
+}
+
+/** Several targets: the worst of their outcomes (an error, then changes pending, then ok). */
+export function worstOutcome(outcomes: readonly Outcome[]): Outcome {
+  return outcomes.find((o) => o.kind === 'failed') ?? outcomes.find((o) => o.kind === 'changes-pending') ?? { kind: 'ok' };
 }
 
 /** Prints an error the way users should see it: no stack trace unless it is warren's own bug. */

@@ -2,6 +2,8 @@
 // lazily, so `warren --help` does not pay for ajv, amqplib or the planner.
 import { Command, CommanderError, Option } from 'commander';
 import { WARREN_VERSION as VERSION } from '../version.js';
+import { WarrenError } from '../errors.js';
+import { namesSeveralTargets } from '../workflow/select-targets.js';
 import { EXIT_ERROR, exitCodeFor, reportFailure, type Outcome } from './exit.js';
 import { addInspectCommands } from './inspect-commands.js';
 
@@ -28,15 +30,14 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
     .option('--detailed-exitcode', 'exit 0 when there is nothing to do, 2 when there are changes, 1 on error')
     .option('-o, --out <plan.json>', 'also save the plan to this file, for `warren apply <plan.json>`');
   planCmd.action((paths: string[], o: CommandOptions) =>
-    run(async () =>
-      (await import('./commands/plan.js')).planCommand({
-        ...planRequest(paths, o),
-        liveFile: o.live,
-        format: o.format as 'text' | 'json' | 'markdown' | 'github',
-        detailedExitCode: o.detailedExitcode === true,
-        output: o.out,
-      }),
-    ),
+    run(async () => {
+      const options = { ...planRequest(paths, o), format: o.format as 'text' | 'json' | 'markdown' | 'github', detailedExitCode: o.detailedExitcode === true, output: o.out };
+      if (namesSeveralTargets(o.target)) {
+        if (o.live !== undefined) throw new WarrenError('E_USAGE', '--live plans against one definitions file: it cannot be combined with several targets');
+        return (await import('./commands/targets.js')).planTargetsCommand({ ...options, targets: o.target as string });
+      }
+      return (await import('./commands/plan.js')).planCommand({ ...options, liveFile: o.live });
+    }),
   );
   connectionOptions(program.command('apply [paths...]'))
     .description('lock the stack, plan, ask for confirmation, and apply the changes; or run a plan saved with `plan -o`')
@@ -45,15 +46,11 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
     .option('--no-migrate', "do not migrate the messages of queues the broker cannot change in place: refuse such replaces (or drop, with --allow-data-loss)")
     .option('--concurrency <n>', 'requests in flight at once', parseCount, 32)
     .action((paths: string[], o: CommandOptions) =>
-      run(async () =>
-        (await import('./commands/apply.js')).applyCommand({
-          ...planRequest(paths, o),
-          autoApprove: o.autoApprove === true,
-          allowDataLoss: o.allowDataLoss === true,
-          migrate: o.migrate !== false,
-          concurrency: o.concurrency ?? 32,
-        }),
-      ),
+      run(async () => {
+        const options = { ...planRequest(paths, o), autoApprove: o.autoApprove === true, allowDataLoss: o.allowDataLoss === true, migrate: o.migrate !== false, concurrency: o.concurrency ?? 32 };
+        if (namesSeveralTargets(o.target)) return (await import('./commands/targets.js')).applyTargetsCommand({ ...options, targets: o.target as string });
+        return (await import('./commands/apply.js')).applyCommand(options);
+      }),
     );
   program
     .command('export')
@@ -130,7 +127,7 @@ interface CommandOptions {
 /** The connection flags plan and apply share. A password is never a flag: see WARREN_PASSWORD. */
 function connectionOptions(command: Command): Command {
   return command
-    .option('--target <name>', "one of the spec's targets (default: the first)")
+    .option('--target <name>', "one of the spec's targets (default: the first), several (eu,us) or all: each planned concurrently, reported apart")
     .option('--management <url>', 'management API URL (overrides WARREN_MANAGEMENT_URL and the spec)')
     .option('--amqp <url>', 'AMQP URL (overrides WARREN_AMQP_URL and the spec)')
     .option('--username <name>', 'user to connect as (overrides WARREN_USERNAME); the password comes from WARREN_PASSWORD or the spec')

@@ -6,7 +6,7 @@
 import type { Diagnostic } from '../errors.js';
 import type { Target } from '../model/target.js';
 import { Secret } from '../model/secret.js';
-import { connectAmqp, type AmqpConnectOptions, type AmqpConnection } from './amqp-connect.js';
+import type { AmqpConnectOptions, AmqpConnection } from './amqp-connect.js';
 import { httpsTransport, type HttpsTransport } from './https-transport.js';
 import { isRecord } from '../model/json.js';
 import { ManagementClient } from './management-client.js';
@@ -113,7 +113,9 @@ export function amqpOptionsFor(target: Target, options: ConnectOptions = {}): Am
 }
 
 /** One AMQP connection to a vhost of the target: TLS, login and failover as apply uses them. Close it when done. */
-export function connectAmqpToTarget(target: Target, vhost: string, options: ConnectOptions = {}): Promise<AmqpConnection> {
+export async function connectAmqpToTarget(target: Target, vhost: string, options: ConnectOptions = {}): Promise<AmqpConnection> {
+  // Loaded when first needed: amqplib costs plan (which never speaks AMQP) ~60-180 ms of start-up.
+  const { connectAmqp } = await import('./amqp-connect.js');
   return connectAmqp(amqpOptionsFor(target, options), vhost);
 }
 

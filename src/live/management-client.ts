@@ -86,9 +86,12 @@ export class ManagementClient {
     return this.endpoints[this.#current] as string;
   }
 
-  /** GET: the decoded JSON body. */
-  async get(segments: readonly string[], query?: Query): Promise<unknown> {
-    const res = await this.#request('GET', segments, query, undefined, { retry: true });
+  /**
+   * GET: the decoded JSON body. `timeoutMs` overrides the client's for this request: listings whose
+   * size grows with the topology take longer than a node that stopped answering would.
+   */
+  async get(segments: readonly string[], query?: Query, options: { timeoutMs?: number | undefined } = {}): Promise<unknown> {
+    const res = await this.#request('GET', segments, query, undefined, { retry: true, timeoutMs: options.timeoutMs });
     return res.body;
   }
 
@@ -118,14 +121,14 @@ export class ManagementClient {
     return `${base}/api/${path}${qs}`;
   }
 
-  async #request(method: string, segments: readonly string[], query: Query | undefined, body: Json | undefined, o: { retry: boolean; notFoundOk?: boolean }): Promise<{ status: number; body: unknown }> {
+  async #request(method: string, segments: readonly string[], query: Query | undefined, body: Json | undefined, o: { retry: boolean; notFoundOk?: boolean; timeoutMs?: number | undefined }): Promise<{ status: number; body: unknown }> {
     const tried = new Set<number>();
     const failures: string[] = [];
     for (;;) {
       const index = this.#current;
       tried.add(index);
       try {
-        return await this.#send(this.endpoints[index] as string, method, segments, query, body, o.notFoundOk === true);
+        return await this.#send(this.endpoints[index] as string, method, segments, query, body, o.notFoundOk === true, o.timeoutMs ?? this.#timeoutMs);
       } catch (e) {
         if (!(e instanceof Unreachable)) throw e;
         failures.push(`${this.endpoints[index]}: ${e.reason}`);
@@ -154,13 +157,13 @@ export class ManagementClient {
     return undefined;
   }
 
-  async #send(base: string, method: string, segments: readonly string[], query: Query | undefined, body: Json | undefined, notFoundOk: boolean): Promise<{ status: number; body: unknown }> {
+  async #send(base: string, method: string, segments: readonly string[], query: Query | undefined, body: Json | undefined, notFoundOk: boolean, timeoutMs: number): Promise<{ status: number; body: unknown }> {
     const url = this.#url(base, segments, query);
     const what = describe(method, segments);
     // No Accept header: some endpoints (PUT /api/vhost-limits/..., /api/user-limits/...) declare no
     // content types, and cowboy then answers 406 to `Accept: application/json`.
     const headers: Record<string, string> = { authorization: this.#authorization };
-    const init: RequestInit = { method, headers, signal: AbortSignal.timeout(this.#timeoutMs) };
+    const init: RequestInit = { method, headers, signal: AbortSignal.timeout(timeoutMs) };
     if (body !== undefined) {
       headers['content-type'] = 'application/json';
       init.body = JSON.stringify(body);
@@ -171,7 +174,7 @@ export class ManagementClient {
       res = await this.#fetch(url, init);
       text = await res.text();
     } catch (e) {
-      throw this.#transportError(e, what, base);
+      throw this.#transportError(e, what, base, timeoutMs);
     }
     if (res.ok) return { status: res.status, body: parseJson(text) };
     if (res.status === 404 && notFoundOk) return { status: 404, body: undefined };
@@ -179,10 +182,10 @@ export class ManagementClient {
   }
 
   /** WarrenError for answers that end the request; Unreachable for failures worth another node. */
-  #transportError(e: unknown, what: string, endpoint: string): WarrenError | Unreachable {
+  #transportError(e: unknown, what: string, endpoint: string, timeoutMs: number): WarrenError | Unreachable {
     if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')) {
-      const error = new WarrenError('E_CONNECT', `${endpoint} did not answer ${what} within ${this.#timeoutMs} ms`, { endpoint });
-      return new Unreachable(error, `no answer within ${this.#timeoutMs} ms`);
+      const error = new WarrenError('E_CONNECT', `${endpoint} did not answer ${what} within ${timeoutMs} ms`, { endpoint });
+      return new Unreachable(error, `no answer within ${timeoutMs} ms`);
     }
     const tls = tlsFailure(e, { ...this.#tls, host: hostOf(endpoint) });
     if (tls !== undefined) return new WarrenError('E_TLS', tls, { endpoint });

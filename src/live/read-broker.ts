@@ -29,9 +29,17 @@ const BINDING_HINT =
   'RabbitMQ answers HTTP 500 to every binding listing (and to GET /api/definitions) while a binding exists whose routing key contains "~" ' +
   'and that has arguments (a bug in its management plugin). Find it with `rabbitmqctl list_bindings` and remove it.';
 
+/**
+ * Listings whose size grows with the topology may take minutes: a 30,000-queue listing took more
+ * than the client's 30 s on a loaded 2-core machine (bench/apply-bench.ts, factor 3). A node that
+ * stopped answering is still found within the client's own timeout by the small requests.
+ */
+export const LISTING_TIMEOUT_MS = 600_000;
+
 export async function readBroker(client: ManagementClient, options: ReadOptions = {}): Promise<LiveState> {
   const counted = options.messageCounts !== false;
   const get = (path: string[], query?: Record<string, string>) => client.get(path, query);
+  const list = (path: string[], query?: Record<string, string>) => client.get(path, query, { timeoutMs: LISTING_TIMEOUT_MS });
   const vhostList = get(['vhosts']);
   const perVhost = (kind: 'queues' | 'bindings', query: Record<string, string>) => listPerVhost(client, vhostList, kind, query);
   const [overview, vhosts, users, permissions, topicPermissions, exchanges, queues, bindings, policies, operatorPolicies, vhostLimits, userLimits, globalParameters, parameters, shovels, featureFlags, deprecatedUsed] = await Promise.all([
@@ -40,7 +48,7 @@ export async function readBroker(client: ManagementClient, options: ReadOptions 
     get(['users']),
     get(['permissions']),
     get(['topic-permissions']),
-    get(['exchanges'], EXCHANGE_QUERY),
+    list(['exchanges'], EXCHANGE_QUERY),
     perVhost('queues', counted ? QUEUE_QUERY : QUEUE_QUERY_NO_COUNTS),
     perVhost('bindings', BINDING_QUERY).catch((e: unknown) => {
       if (e instanceof WarrenError && e.code === 'E_BROKER' && / HTTP 500/.test(e.message)) {
@@ -148,13 +156,13 @@ async function listPerVhost(client: ManagementClient, vhostList: Promise<unknown
   const listed = await vhostList;
   const vhosts = (Array.isArray(listed) ? listed : []).filter(isRecord).map((v) => v['name']).filter((n): n is string => typeof n === 'string');
   if (vhosts.length > PER_VHOST_UP_TO) {
-    const all = await client.get([kind], query);
+    const all = await client.get([kind], query, { timeoutMs: LISTING_TIMEOUT_MS });
     return Array.isArray(all) ? all : [];
   }
   const columns = query['columns']?.split(',').filter((c) => c !== 'vhost').join(',');
   const lists = await Promise.all(
     vhosts.map(async (vhost) => {
-      const rows = await client.get([kind, vhost], columns ? { ...query, columns } : query).catch((e: unknown) => {
+      const rows = await client.get([kind, vhost], columns ? { ...query, columns } : query, { timeoutMs: LISTING_TIMEOUT_MS }).catch((e: unknown) => {
         if (e instanceof WarrenError && / HTTP 404/.test(e.message)) return []; // the vhost went away meanwhile
         throw e;
       });

@@ -3,3 +3,4 @@ export { renderPlanText, type TextOptions } from './text.js';
 export { renderPlanJson, PLAN_JSON_FORMAT_VERSION } from './json.js';
 export { renderPlanMarkdown } from './markdown.js';
 export { useColor } from './color.js';
+export { renderTargets, renderTargetsJson, targetHeading, targetsSummary, type TargetPart, TARGETS_JSON_FORMAT_VERSION } from './targets.js';

@@ -1,7 +1,8 @@
 // Per-key diff of a broker-defined map (arguments, definition, limits). One line per key,
 // `"key": value` with sorted keys and no trailing commas, so adding a key touches one line only
 // and the line diff lines up key by key.
-import { diffLines } from 'diff';
+// The line differ alone: the package's index loads every differ it has (~60 modules) at start-up.
+import { diffLines } from 'diff/lib/diff/line.js';
 import type { JsonMap } from '../model/types.js';
 import { compareText } from './attributes.js';
 import { formatValue, printable } from './format.js';

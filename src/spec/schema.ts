@@ -1,7 +1,10 @@
 // Stage 3: the JSON Schema (schemas/warren.schema.json) checks each file's shape. The same file
 // serves editors (yaml-language-server) and this validator, so they can never disagree.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { Ajv2020 as Ajv2020Type, Options, ValidateFunction } from 'ajv/dist/2020.js';
 import type { Diagnostic } from '../errors.js';
 import { SECRET_MASK, Secret } from '../model/secret.js';
 import { schemaDiagnostics, type SchemaJson } from './schema-errors.js';
@@ -10,6 +13,8 @@ import type { SpecNode } from './tree.js';
 // From dist/src/spec/ (compiled) or node_modules/warren/dist/src/spec/ (installed), the package
 // root is three folders up, and package.json ships schemas/ beside dist/.
 const SCHEMA_FILE = new URL('../../../schemas/warren.schema.json', import.meta.url);
+/** The validator `npm run build` generates (scripts/compile-schema.ts); CommonJS, so it loads synchronously. */
+export const STANDALONE_VALIDATOR = fileURLToPath(new URL('./schema-validate.generated.cjs', import.meta.url));
 
 let schemaText: string | undefined;
 let compiled: { schema: SchemaJson; validate: ValidateFunction } | undefined;
@@ -25,23 +30,52 @@ export function specSchema(): SchemaJson {
   return JSON.parse(specSchemaText()) as SchemaJson;
 }
 
+export function schemaDigest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The ajv the validator is made with, at build time (standalone source) or, failing that, at run time. */
+export function newSpecAjv(code?: Options['code']): Ajv2020Type {
+  const require = createRequire(import.meta.url);
+  const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  return new Ajv2020({
+    allErrors: true, // every problem in one run, not the first
+    strict: true,
+    // `oneOf: [{required: [queue]}, ...]` names keys declared beside it, not inside: on purpose.
+    strictTypes: false,
+    strictRequired: false,
+    ownProperties: true, // names are data: never let a key like `constructor` read the prototype
+    // Checking the schema against the draft 2020-12 meta-schema costs every run some 40 ms;
+    // the schema only changes with the code, so a unit test checks it instead.
+    validateSchema: false,
+    // Annotations for our error messages; editors ignore them.
+    keywords: ['x-message', 'x-unknown-key-hints'],
+    ...(code ? { code } : {}),
+  });
+}
+
+/**
+ * The generated validator when it was made from this very schema text; otherwise (a build that
+ * skipped the step, a schema edited since) the schema is compiled here, as before the build step.
+ */
+function standaloneValidator(text: string): ValidateFunction | undefined {
+  try {
+    const generated = createRequire(import.meta.url)(STANDALONE_VALIDATOR) as ValidateFunction & { schemaDigest?: string };
+    return generated.schemaDigest === schemaDigest(text) ? generated : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Which validator this run uses: for the unit test that keeps the build step honest. */
+export function validatorOrigin(): 'generated' | 'compiled at run time' {
+  return standaloneValidator(specSchemaText()) ? 'generated' : 'compiled at run time';
+}
+
 function validator(): { schema: SchemaJson; validate: ValidateFunction } {
   if (!compiled) {
     const schema = specSchema();
-    const ajv = new Ajv2020({
-      allErrors: true, // every problem in one run, not the first
-      strict: true,
-      // `oneOf: [{required: [queue]}, ...]` names keys declared beside it, not inside: on purpose.
-      strictTypes: false,
-      strictRequired: false,
-      ownProperties: true, // names are data: never let a key like `constructor` read the prototype
-      // Checking the schema against the draft 2020-12 meta-schema costs every run some 40 ms;
-      // the schema only changes with the code, so a unit test checks it instead.
-      validateSchema: false,
-      // Annotations for our error messages; editors ignore them.
-      keywords: ['x-message', 'x-unknown-key-hints'],
-    });
-    compiled = { schema, validate: ajv.compile(schema) };
+    compiled = { schema, validate: standaloneValidator(specSchemaText()) ?? newSpecAjv().compile(schema) };
   }
   return compiled;
 }

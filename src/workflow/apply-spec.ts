@@ -38,7 +38,8 @@ export async function applySpec(request: ApplyRequest, hooks: ApplyHooks): Promi
   }
 }
 
-function specVhost(spec: LoadedSpec, name: string): Vhost | undefined {
+/** The spec's settings for a vhost, in case the lock has to create it. */
+export function specVhost(spec: LoadedSpec, name: string): Vhost | undefined {
   const v = spec.model.resources.get(resourceKey({ kind: 'vhost', name }));
   return v?.kind === 'vhost' ? v : undefined;
 }

@@ -27,6 +27,8 @@ export interface PlanRequest {
   prune: PruneMode;
   /** Rewrite what the target's version refuses (a 3.x spec against 4.x) instead of refusing it. */
   upgrade?: UpgradeOptions | undefined;
+  /** A spec already loaded and valid (a plan of several targets loads it once); else `paths` is loaded. */
+  spec?: LoadedSpec | undefined;
   /**
    * Called once the spec and the target are known and before the broker is read (apply takes the
    * stack's lock here, so what it plans against cannot change under it).
@@ -46,8 +48,7 @@ export interface PreparedPlan {
 export async function planSpec(request: PlanRequest, progress: (line: string) => void): Promise<PreparedPlan> {
   // The spec first, then the broker: reading the broker while the spec loads was tried and gained
   // nothing (the loader holds the event loop, so the answers wait in the socket buffers).
-  const spec = loadSpec(request.paths.length > 0 ? request.paths : ['.'], request.env);
-  assertValidSpec(spec);
+  const spec = request.spec ?? loadValidSpec(request);
   const stack = spec.stack as string; // assertValidSpec guarantees a stack
 
   let live: LiveState;
@@ -94,6 +95,12 @@ export async function planSpec(request: PlanRequest, progress: (line: string) =>
   return { plan: { ...plan, diagnostics }, spec, live, target, client };
 }
 
+/** The spec of a plan or apply, loaded and checked: throws a WarrenError carrying every diagnostic. */
+export function loadValidSpec(request: Pick<PlanRequest, 'paths' | 'env'>): LoadedSpec {
+  const spec = loadSpec(request.paths.length > 0 ? request.paths : ['.'], request.env);
+  assertValidSpec(spec);
+  return spec;
+}
 
 /** Connects (the first endpoint that answers; TLS warnings on the way) and reads the whole broker. */
 async function readTarget(target: Target, progress: (line: string) => void, beforeRead?: (client: ManagementClient) => Promise<void>): Promise<{ client: ManagementClient; live: LiveState }> {

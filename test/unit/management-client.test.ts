@@ -117,3 +117,10 @@ test('credentials in the base URL never reach messages; a pluggable transport is
   assert.deepEqual(calls, ['https://broker.internal:15671/prefix/api/vhosts']);
   assert.throws(() => new ManagementClient({ baseUrl: 'amqp://x', username: 'u', password: 'p' }), { code: 'E_TARGET' });
 });
+
+test('a GET may wait longer than the client timeout when asked to (big listings), and only that GET', async () => {
+  // Answers after 800 ms: beyond the client's 500 ms, within the request's own 5 s.
+  reply = (_req, res) => setTimeout(() => json(200, [{ name: 'q' }])(_req, res), 800);
+  assert.deepEqual(await client().get(['queues'], undefined, { timeoutMs: 5_000 }), [{ name: 'q' }]);
+  await assert.rejects(client().get(['queues']), (e: unknown) => e instanceof WarrenError && e.code === 'E_CONNECT' && /did not answer GET \/api\/queues within 500 ms/.test(e.message));
+});
