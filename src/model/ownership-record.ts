@@ -6,21 +6,17 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { WarrenError } from '../errors.js';
 import type { Json, JsonMap } from './types.js';
+import { OWNERSHIP_PREFIX, stackNameProblem } from './stack-name.js';
 import { toJsonMap } from './json.js';
 
-export const OWNERSHIP_PREFIX = 'warren.stack.';
+export { OWNERSHIP_PREFIX };
 export const OWNERSHIP_VERSION = 2;
 const ENCODING = 'gzip+base64';
 
-/** The broker stores a global parameter's name as an Erlang atom: at most 255 characters. */
-const MAX_NAME = 255;
-
 export function ownershipParameterName(stack: string): string {
-  const name = `${OWNERSHIP_PREFIX}${stack}`;
-  if (stack === '' || [...name].length > MAX_NAME) {
-    throw new WarrenError('E_NAME', `stack name must be 1 to ${MAX_NAME - OWNERSHIP_PREFIX.length} characters long (it names the global parameter ${OWNERSHIP_PREFIX}<stack>)`);
-  }
-  return name;
+  const problem = stackNameProblem(stack);
+  if (problem) throw new WarrenError('E_NAME', problem);
+  return `${OWNERSHIP_PREFIX}${stack}`;
 }
 
 export function ownershipValue(stack: string, keys: Iterable<string>): JsonMap {

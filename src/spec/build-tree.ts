@@ -3,7 +3,7 @@
 // and values that reach a secret are wrapped in Secret.
 import type { Diagnostic, Origin } from '../errors.js';
 import { Secret } from '../model/secret.js';
-import { interpolate, type Env, type Interpolated, type InterpolationProblem } from './interpolate.js';
+import { interpolate, shownReference, type Env, type Interpolated, type InterpolationProblem } from './interpolate.js';
 import { isSecretPath, isUriPath } from './secrets.js';
 import { splitUrlCredentials } from '../model/url-credentials.js';
 import type { Entry, MapNode, PathSegment, SpecNode } from './tree.js';
@@ -154,7 +154,7 @@ function buildString(ctx: Context, raw: string, node: YamlScalar, path: PathSegm
   if (!secret && !uri && !raw.includes('${')) return { kind: 'scalar', origin, value: raw }; // the common case
   const result = uri ? interpolateUri(raw, ctx.env) : interpolate(raw, ctx.env);
   for (const problem of result.problems) {
-    ctx.diagnostics.push({ severity: 'error', code: 'E_ENV', message: envMessage(problem), origin: tokenOrigin(ctx, node, problem) ?? origin });
+    ctx.diagnostics.push({ severity: 'error', code: 'E_ENV', message: envMessage(problem, secret || uri), origin: tokenOrigin(ctx, node, problem) ?? origin });
   }
   if (secret) {
     ctx.secrets.push(result.value);
@@ -187,11 +187,19 @@ function interpolateUri(raw: string, env: Env): Interpolated {
   };
 }
 
-function envMessage(problem: InterpolationProblem): string {
+/**
+ * Never the reference as written: its default may be a password (shownReference drops it). In a
+ * password, passphrase or URI not even the name part: an unclosed `${` there runs into the password.
+ */
+function envMessage(problem: InterpolationProblem, secret: boolean): string {
   if (problem.kind === 'missing') {
     return `environment variable ${problem.name ?? ''} is not set (give a default with \`\${${problem.name ?? ''}:-default}\`)`;
   }
-  return `\`${problem.token}\` is not a variable reference: use \`\${NAME}\` or \`\${NAME:-default}\`, or \`$\${\` for a literal \`\${\``;
+  const shown = secret ? 'the `${...}` here' : `\`${shownReference(problem)}\``;
+  if (problem.kind === 'nested') {
+    return `${shown} has a \`\${...}\` inside its default: nested references are not supported; set the variable, or give a literal default`;
+  }
+  return `${shown} is not a variable reference: a name holds letters, digits and \`_\` (\`\${NAME}\` or \`\${NAME:-default}\`); write \`$\${\` for a literal \`\${\``;
 }
 
 /** The `${...}` itself, found in the scalar's source text; undefined when escapes hide it. */

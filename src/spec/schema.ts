@@ -35,6 +35,9 @@ function validator(): { schema: SchemaJson; validate: ValidateFunction } {
       strictTypes: false,
       strictRequired: false,
       ownProperties: true, // names are data: never let a key like `constructor` read the prototype
+      // Each error carries the schema that holds its keyword: an unknown key is judged against
+      // the keys of its own level, even inside a $ref (whose schemaPath starts again at `#`).
+      verbose: true,
       // Checking the schema against the draft 2020-12 meta-schema costs every run some 40 ms;
       // the schema only changes with the code, so a unit test checks it instead.
       validateSchema: false,
