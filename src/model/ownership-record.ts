@@ -29,12 +29,26 @@ export function ownershipValue(stack: string, keys: Iterable<string>): JsonMap {
 function recordedKeys(value: JsonMap): unknown {
   if (value['version'] === 1) return value['resources'];
   if (value['encoding'] !== ENCODING || typeof value['resources'] !== 'string') return undefined;
+  let inflated: Buffer;
   try {
-    return JSON.parse(gunzipSync(Buffer.from(value['resources'], 'base64')).toString('utf8')) as unknown;
+    inflated = gunzipSync(Buffer.from(value['resources'], 'base64'), { maxOutputLength: MAX_INFLATED_BYTES });
+  } catch (e) {
+    if ((e as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') return TOO_LARGE;
+    return undefined;
+  }
+  try {
+    return JSON.parse(inflated.toString('utf8')) as unknown;
   } catch {
     return undefined;
   }
 }
+
+/**
+ * Whoever can write a global parameter could store a gzip bomb (1.5 GB of keys in a few MB); the
+ * inflated list is bounded instead. 31,000 keys inflate to about 2 MB, so this allows about a million.
+ */
+export const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
+const TOO_LARGE = Symbol('too large');
 
 /**
  * stack -> owned keys, from every `warren.stack.*` global parameter. The value may come as an
@@ -53,6 +67,7 @@ export function readOwnership(globalParams: ReadonlyMap<string, Json>): Map<stri
     if (value['version'] !== 1 && value['version'] !== OWNERSHIP_VERSION) bad(`version ${JSON.stringify(value['version'])} is not 1 or ${OWNERSHIP_VERSION} (written by a newer warren?)`);
     if (value['stack'] !== stack) bad(`it names stack ${JSON.stringify(value['stack'])}`);
     const resources = recordedKeys(value);
+    if (resources === TOO_LARGE) bad(`its key list inflates past ${MAX_INFLATED_BYTES / 1024 / 1024} MB, far more than any stack owns`);
     if (!Array.isArray(resources) || !resources.every((k): k is string => typeof k === 'string')) bad('resources is not a list of strings');
     out.set(stack, new Set(resources as string[]));
   }
