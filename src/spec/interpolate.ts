@@ -113,3 +113,13 @@ export function shownReference(problem: InterpolationProblem): string {
   const cut = name.length > 40 ? `${name.slice(0, 40)}…` : name;
   return `\${${cut}${split < 0 ? '' : ':-…'}${problem.token.endsWith('}') ? '}' : ''}`;
 }
+
+/**
+ * The inverse for writers (export): text that loads back as itself. Every `${` becomes `$${`, so
+ * a broker string such as `${AWS_SECRET_ACCESS_KEY}` is never filled from the environment of
+ * whoever loads the export next.
+ */
+export function escapeInterpolation(text: string): string {
+  // A function, not a replacement string: in one, `$$` stands for a single `$`.
+  return text.includes('${') ? text.replaceAll('${', () => '$${') : text;
+}

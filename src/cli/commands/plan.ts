@@ -1,6 +1,6 @@
 // `warren plan`: diff the spec against the broker (or a definitions file) and show the plan.
 import { unreachable } from '../../errors.js';
-import { writeFileSync } from 'node:fs';
+import { writeOutputFiles } from '../../files/write-output.js';
 import { planFileText } from '../../saved-plan/write.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanText, useColor } from '../../render/index.js';
 import type { Plan } from '../../plan/index.js';
@@ -21,7 +21,7 @@ export async function planCommand(options: PlanCommandOptions, io: CommandIo = p
   const { plan, live, target, spec } = await planSpec(options, (line) => io.progress(line));
   io.stdout.write(renderPlan(plan, options.format, useColor(io.stdout, io.env)));
   if (options.output !== undefined) {
-    writeFileSync(options.output, planFileText({ plan, live, target, specVhosts: spec.vhosts }));
+    writeOutputFiles([{ path: options.output, text: planFileText({ plan, live, target, specVhosts: spec.vhosts }) }]);
     io.progress(`Saved the plan to ${options.output}; \`warren apply ${options.output}\` runs exactly this plan, if the broker has not changed.`);
   }
   return plan.changes.length > 0 ? { kind: 'changes-pending', detailedExitCode: options.detailedExitCode } : { kind: 'ok' };
