@@ -1,10 +1,6 @@
-// JSON from outside (definitions files, saved plans, broker answers): syntax errors placed by
-// line and column without quoting the text (a definitions file holds passwords), and one walk
-// that bounds nesting and refuses what JSON cannot round-trip, naming the JSON path.
-
-/** Deeper than anything RabbitMQ writes (arguments and policy definitions are a level or two), and
- * far from where the recursive code that compares and prints values would overflow its stack. */
-export const MAX_JSON_DEPTH = 64;
+// JSON text from files (definitions files, saved plans): syntax errors placed by line and column
+// without quoting the text (a definitions file holds passwords). The shape of what parses is
+// checked by checkJsonShape (model/json.ts).
 
 export type ParsedJson = { ok: true; json: unknown } | { ok: false; message: string; line: number; col: number };
 
@@ -16,36 +12,6 @@ export function parseJsonText(text: string): ParsedJson {
     const { offset, reason } = locateSyntaxError(text);
     return { ok: false, message: `not valid JSON (${reason})`, ...lineCol(text, offset) };
   }
-}
-
-/**
- * Calls `fail` (which throws) at the first value nested deeper than MAX_JSON_DEPTH or holding a
- * number JSON cannot write back (1e400 parses as Infinity). Iterative: the input may be deep.
- */
-export function checkJsonShape(json: unknown, fail: (path: string, why: string) => never): void {
-  const stack: { value: unknown; path: string; depth: number }[] = [{ value: json, path: '', depth: 0 }];
-  for (let top = stack.pop(); top; top = stack.pop()) {
-    const { value, path, depth } = top;
-    if (typeof value === 'number' && !Number.isFinite(value)) fail(path || '(top level)', 'a number too large to be finite');
-    if (typeof value !== 'object' || value === null) continue;
-    if (depth >= MAX_JSON_DEPTH) fail(path, `nested deeper than ${MAX_JSON_DEPTH} levels`);
-    if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: `${path}[${i}]`, depth: depth + 1 });
-    } else {
-      const keys = Object.keys(value);
-      for (let i = keys.length - 1; i >= 0; i--) {
-        const key = keys[i] as string;
-        stack.push({ value: (value as Record<string, unknown>)[key], path: jsonPath(path, key), depth: depth + 1 });
-      }
-    }
-  }
-}
-
-/** `queues[3].arguments["x-max-length"]`: dotted where the key is a plain word. */
-export function jsonPath(path: string, key: string): string {
-  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return path === '' ? key : `${path}.${key}`;
-  const quoted = JSON.stringify(key.length > 60 ? `${key.slice(0, 60)}…` : key);
-  return `${path}[${quoted}]`;
 }
 
 function lineCol(text: string, offset: number): { line: number; col: number } {

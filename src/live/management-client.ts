@@ -13,8 +13,7 @@
 // TLS failures, refused credentials and HTTP errors are answers, not outages: they never move on,
 // because every node would say the same and moving on would hide the real cause.
 import { redactUrl } from '../model/url-credentials.js';
-import { isRecord } from '../model/json.js';
-import { checkJsonShape } from '../files/json-input.js';
+import { checkJsonShape, isRecord } from '../model/json.js';
 import { WarrenError } from '../errors.js';
 import type { Json } from '../model/types.js';
 import type { Secret } from '../model/secret.js';

@@ -4,12 +4,12 @@
 import { DEFAULT_HASHING_ALGORITHM } from '../model/types.js';
 import { createHash } from 'node:crypto';
 import { WarrenError } from '../errors.js';
-import { checkJsonShape, parseJsonText } from '../files/json-input.js';
+import { parseJsonText } from '../files/json-input.js';
 import { readInputFile } from '../files/read-input.js';
 import { decodeUtf8 } from '../files/text-encoding.js';
 import type { JsonMap } from '../model/types.js';
 import { hashPassword } from '../model/passwords.js';
-import { isRecord, toJsonMap } from '../model/json.js';
+import { checkJsonShape, isRecord, toJsonMap } from '../model/json.js';
 import { LiveBuilder } from './normalise.js';
 import type { LiveState } from './types.js';
 

@@ -1,9 +1,9 @@
 // A saved plan's JSON -> SavedPlan, checked field by field: apply executes what it reads, so a
 // file that was cut short, edited by hand into nonsense or written by another version is refused
 // (E_PLAN_FILE) before anything is sent to a broker.
-import { isRecord } from '../model/json.js';
 import { statSync } from 'node:fs';
-import { checkJsonShape, parseJsonText } from '../files/json-input.js';
+import { parseJsonText } from '../files/json-input.js';
+import { checkJsonShape, isRecord } from '../model/json.js';
 import { readInputFile } from '../files/read-input.js';
 import { decodeUtf8 } from '../files/text-encoding.js';
 import { WarrenError } from '../errors.js';

@@ -12,16 +12,17 @@ const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'src
 /** Folder (or top-level file) -> the folders it may import besides itself, errors.ts and version.ts. */
 const MAY_IMPORT: Record<string, readonly string[]> = {
   model: [],
-  spec: ['model'],
-  live: ['model'],
+  files: [],
+  spec: ['model', 'files'],
+  live: ['model', 'files'],
   plan: ['model'],
   apply: ['model', 'live', 'plan'],
   render: ['model', 'plan'],
   export: ['model', 'live', 'spec'],
-  'saved-plan': ['model', 'live', 'plan'],
-  workflow: ['model', 'spec', 'live', 'plan', 'apply', 'render', 'export', 'saved-plan'],
-  cli: ['model', 'spec', 'plan', 'render', 'export', 'saved-plan', 'workflow'],
-  'index.ts': ['model', 'spec', 'live', 'plan', 'apply', 'render', 'export', 'saved-plan', 'workflow'],
+  'saved-plan': ['model', 'files', 'live', 'plan'],
+  workflow: ['model', 'files', 'spec', 'live', 'plan', 'apply', 'render', 'export', 'saved-plan'],
+  cli: ['model', 'files', 'spec', 'plan', 'render', 'export', 'saved-plan', 'workflow'],
+  'index.ts': ['model', 'files', 'spec', 'live', 'plan', 'apply', 'render', 'export', 'saved-plan', 'workflow'],
   'errors.ts': [],
   'version.ts': [],
 };
