@@ -142,6 +142,12 @@ function applyMerge(ctx: Context, merge: YamlMerge, entries: Map<string, Entry>,
 function buildScalar(ctx: Context, node: YamlScalar, path: PathSegment[]): SpecNode {
   const { value, origin } = node;
   if (typeof value === 'string') return buildString(ctx, value, node, path);
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    // `.inf`, `.nan` and `1e400` have no JSON form: the broker would get null.
+    const written = ctx.source.text.slice(node.offset, node.end).trim();
+    ctx.diagnostics.push({ severity: 'error', code: 'E_YAML', message: `\`${written.slice(0, 40)}\` is not a finite number: RabbitMQ cannot store infinity or NaN; give a number, or quote it for a string`, origin });
+    return { kind: 'scalar', origin, value: null };
+  }
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return { kind: 'scalar', origin, value };
   ctx.diagnostics.push({ severity: 'error', code: 'E_YAML', message: 'a value warren cannot read (only strings, numbers, booleans and null)', origin });
   return { kind: 'scalar', origin, value: null };

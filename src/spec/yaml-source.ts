@@ -24,6 +24,9 @@ export interface SourceFile {
  */
 export const MAX_ALIAS_COUNT = 10_000;
 
+/** Duplicate keys listed one by one; past these, one line counts the rest. */
+export const MAX_REPORTED_DUPLICATES = 20;
+
 /** The parser state fields the listener reads (js-yaml's State type declares only some). */
 interface ParserState {
   position: number;
@@ -65,6 +68,7 @@ export function parseSource(file: string, text: string, diagnostics: Diagnostic[
     else throw err;
     return undefined;
   }
+  reader.reportUnlistedDuplicates();
   if (reader.problems.length > 0) {
     diagnostics.push(...reader.problems);
     return undefined;
@@ -79,8 +83,8 @@ class AliasBudgetSpent extends Error {
   }
 }
 
-/** A value the tree takes as it is: nothing to interpolate, nothing unreadable. */
-const isPlainValue = (v: unknown): boolean => v === null || typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && !v.includes('${'));
+/** A value the tree takes as it is: nothing to interpolate, nothing unreadable, nothing infinite. */
+const isPlainValue = (v: unknown): boolean => v === null || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean' || (typeof v === 'string' && !v.includes('${'));
 
 const newMap = (origin: Origin, offset: number, open: number, end: number): YamlMap => ({ kind: 'map', origin, offset, open, end, copies: 0, plain: true, size: 1, entries: new Map(), merges: [], badKeys: [] });
 
@@ -91,6 +95,9 @@ class TreeReader {
   readonly roots: (YamlNode | undefined)[] = [];
   /** Duplicate keys, at most one per line. */
   readonly problems: Diagnostic[] = [];
+  private readonly problemLines = new Set<number>();
+  private duplicates = 0;
+  private firstUnreported: Origin | undefined;
   firstAlias: YamlAlias | undefined;
   /** Alias copies and expanded nodes so far: each alias adds what expanding it would make. */
   private copies = 0;
@@ -235,7 +242,7 @@ class TreeReader {
       map.size += value.size;
       return;
     }
-    const name = keyName(key);
+    const name = keyName(key, this.text);
     if (name === undefined) {
       map.badKeys.push(key);
       map.plain = false;
@@ -248,10 +255,34 @@ class TreeReader {
     }
   }
 
+  /**
+   * One problem per line, and the first MAX_REPORTED_DUPLICATES duplicates only: a file of 100,000
+   * repeated keys gets a screenful and a count, in time linear in the file (a scan of the
+   * problems so far for each one took 44 s there).
+   */
   private duplicate(name: string, origin: Origin): void {
-    if (this.problems.some((p) => p.origin?.line === origin.line)) return;
+    if (!this.claimLine(origin)) return;
+    if (this.duplicates++ >= MAX_REPORTED_DUPLICATES) {
+      this.firstUnreported ??= origin;
+      return;
+    }
     const shown = name.length <= 80 && !name.includes('\n') ? ` \`${name}\`` : '';
     this.problems.push({ severity: 'error', code: 'E_YAML', message: `duplicate key${shown}: keys must be unique within a mapping`, origin });
+  }
+
+  /** The count of duplicates not reported one by one, placed at the first of them. */
+  reportUnlistedDuplicates(): void {
+    const more = this.duplicates - MAX_REPORTED_DUPLICATES;
+    if (more <= 0 || !this.firstUnreported) return;
+    const message = `${more.toLocaleString('en-US')} more duplicate keys from here on, not listed one by one: keys must be unique within a mapping`;
+    this.problems.push({ severity: 'error', code: 'E_YAML', message, origin: this.firstUnreported });
+  }
+
+  /** False when the line already has a problem: one per line is enough to fix it. */
+  private claimLine(origin: Origin): boolean {
+    if (this.problemLines.has(origin.line)) return false;
+    this.problemLines.add(origin.line);
+    return true;
   }
 
   private sequence(frame: Frame, origin: Origin, offset: number, end: number, length: number): YamlSeq {
@@ -340,7 +371,7 @@ class TreeReader {
 
   private misplacedDash(after: Origin): void {
     const origin = { ...after, col: after.col - 1 };
-    if (this.problems.some((p) => p.origin?.line === origin.line)) return;
+    if (!this.claimLine(origin)) return;
     this.problems.push({ severity: 'error', code: 'E_YAML', message: 'bad indentation of a sequence entry: an empty entry (`-` and nothing after it) cannot be followed by a less indented `-`; write `- ~` or `- []`', origin });
   }
 
