@@ -114,6 +114,9 @@ test('definitions of the wrong types or nested too deep fail with their JSON pat
     assert.match(e.message, path);
     assert.ok(e.message.length < 1_000, e.message.slice(0, 200));
   }
+  // A 12 MB wrong-typed name: the error line shows its ends, not 12 MB.
+  const huge = await failure(() => readDefinitions({ vhosts: [{ name: ['x'.repeat(12_000_000)] }] }, 'defs.json'));
+  assert.ok(formatDiagnostic(huge.diagnostics[0]!).length < 5_000);
   // 1e400 in the file itself parses to Infinity: refused the same way.
   const path = join(dir, 'inf.json');
   writeFileSync(path, '{"vhosts":[{"name":"/"}],"policies":[{"name":"p","vhost":"/","pattern":".*","apply-to":"all","priority":0,"definition":{"max-length":1e400}}]}');

@@ -2,7 +2,7 @@
 // against it. Writes one file, one file per vhost plus users.yaml into a folder, or stdout.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { WarrenError } from '../../errors.js';
+import { WarrenError, printable } from '../../errors.js';
 import type { ExportLayout, ExportResult } from '../../export/export.js';
 import { ioReason } from '../../files/read-input.js';
 import { makeOutputFolder, writeOutputFiles } from '../../files/write-output.js';
@@ -20,7 +20,8 @@ export const DEFAULT_EXPORT_STACK = 'exported';
 export async function exportCommand(options: ExportCommandOptions, io: CommandIo = processIo()): Promise<Outcome> {
   const layout = layoutOf(options.output);
   const result = await exportLive({ ...options, layout }, (line) => io.progress(line));
-  for (const w of result.warnings) io.stderr.write(`warning: ${w}\n`);
+  // Warnings name vhosts and stacks: broker data, escaped like every diagnostic.
+  for (const w of result.warnings) io.stderr.write(`warning: ${printable(w)}\n`);
   if (options.output === undefined) {
     io.stdout.write(result.files[0]?.text ?? '');
   } else if (layout === 'single') {
