@@ -6,6 +6,7 @@ import { load, YAMLException, type LoadOptions, type State } from 'js-yaml';
 import type { Diagnostic, Origin } from '../errors.js';
 import { keyName, MAX_ALIAS_EXPANSION_NODES, Scanner, type YamlAlias, type YamlMap, type YamlNode, type YamlScalar, type YamlSeq } from './yaml-nodes.js';
 import { yamlErrorDiagnostic } from './yaml-errors.js';
+import { ReaderProblems } from './yaml-problems.js';
 import { MERGE_TAG, SPEC_SCHEMA, UNREADABLE } from './yaml-schema.js';
 
 export interface SourceFile {
@@ -23,9 +24,6 @@ export interface SourceFile {
  * before anything is expanded. (MAX_ALIAS_EXPANSION_NODES bounds what the copies hold.)
  */
 export const MAX_ALIAS_COUNT = 10_000;
-
-/** Duplicate keys listed one by one; past these, one line counts the rest. */
-export const MAX_REPORTED_DUPLICATES = 20;
 
 /** The parser state fields the listener reads (js-yaml's State type declares only some). */
 interface ParserState {
@@ -68,9 +66,9 @@ export function parseSource(file: string, text: string, diagnostics: Diagnostic[
     else throw err;
     return undefined;
   }
-  reader.reportUnlistedDuplicates();
-  if (reader.problems.length > 0) {
-    diagnostics.push(...reader.problems);
+  const problems = reader.problems.all();
+  if (problems.length > 0) {
+    diagnostics.push(...problems);
     return undefined;
   }
   return { file, text: source, root: reader.roots[0] };
@@ -93,11 +91,8 @@ const isEmpty = (node: YamlNode): boolean => node.kind === 'scalar' && node.end 
 
 class TreeReader {
   readonly roots: (YamlNode | undefined)[] = [];
-  /** Duplicate keys, at most one per line. */
-  readonly problems: Diagnostic[] = [];
-  private readonly problemLines = new Set<number>();
-  private duplicates = 0;
-  private firstUnreported: Origin | undefined;
+  /** Duplicate keys and misplaced dashes, at most one per line. */
+  readonly problems = new ReaderProblems();
   firstAlias: YamlAlias | undefined;
   /** Alias copies and expanded nodes so far: each alias adds what expanding it would make. */
   private copies = 0;
@@ -247,42 +242,12 @@ class TreeReader {
       map.badKeys.push(key);
       map.plain = false;
     } else if (map.entries.has(name)) {
-      this.duplicate(name, key.origin);
+      this.problems.duplicate(name, key.origin);
     } else {
       map.entries.set(name, { keyOrigin: key.origin, value });
       map.size += value.size;
       map.plain &&= value.plain;
     }
-  }
-
-  /**
-   * One problem per line, and the first MAX_REPORTED_DUPLICATES duplicates only: a file of 100,000
-   * repeated keys gets a screenful and a count, in time linear in the file (a scan of the
-   * problems so far for each one took 44 s there).
-   */
-  private duplicate(name: string, origin: Origin): void {
-    if (!this.claimLine(origin)) return;
-    if (this.duplicates++ >= MAX_REPORTED_DUPLICATES) {
-      this.firstUnreported ??= origin;
-      return;
-    }
-    const shown = name.length <= 80 && !name.includes('\n') ? ` \`${name}\`` : '';
-    this.problems.push({ severity: 'error', code: 'E_YAML', message: `duplicate key${shown}: keys must be unique within a mapping`, origin });
-  }
-
-  /** The count of duplicates not reported one by one, placed at the first of them. */
-  reportUnlistedDuplicates(): void {
-    const more = this.duplicates - MAX_REPORTED_DUPLICATES;
-    if (more <= 0 || !this.firstUnreported) return;
-    const message = `${more.toLocaleString('en-US')} more duplicate keys from here on, not listed one by one: keys must be unique within a mapping`;
-    this.problems.push({ severity: 'error', code: 'E_YAML', message, origin: this.firstUnreported });
-  }
-
-  /** False when the line already has a problem: one per line is enough to fix it. */
-  private claimLine(origin: Origin): boolean {
-    if (this.problemLines.has(origin.line)) return false;
-    this.problemLines.add(origin.line);
-    return true;
   }
 
   private sequence(frame: Frame, origin: Origin, offset: number, end: number, length: number): YamlSeq {
@@ -371,8 +336,7 @@ class TreeReader {
 
   private misplacedDash(after: Origin): void {
     const origin = { ...after, col: after.col - 1 };
-    if (!this.claimLine(origin)) return;
-    this.problems.push({ severity: 'error', code: 'E_YAML', message: 'bad indentation of a sequence entry: an empty entry (`-` and nothing after it) cannot be followed by a less indented `-`; write `- ~` or `- []`', origin });
+    this.problems.add(origin, 'bad indentation of a sequence entry: an empty entry (`-` and nothing after it) cannot be followed by a less indented `-`; write `- ~` or `- []`');
   }
 
   /** An empty entry's null is placed after the `-` and the spaces that follow it, where content would be. */
