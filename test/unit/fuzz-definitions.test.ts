@@ -130,11 +130,12 @@ function exercise(live: LiveState): void {
   }
 }
 
-test('definitions mutation fuzzer: read, export and plan fail only with stable codes', { skip: CORPUS_FILES.length === 0 && 'no corpus' }, async () => {
+test('definitions mutation fuzzer: read, export and plan fail only with stable codes', { skip: CORPUS_FILES.length === 0 && 'no corpus' }, async (t) => {
   const seeds = CORPUS_FILES.map((f) => readFileSync(f, 'utf8'));
   const dir = mkdtempSync(join(tmpdir(), 'warren-fuzz-defs-'));
   const file = join(dir, 'defs.json');
-  await fuzzFor('definitions fuzzer', async (rng, i) => {
+  let read = 0;
+  const iterations = await fuzzFor('definitions fuzzer', async (rng, i) => {
     const seed = rng.pick(seeds);
     let text: string;
     const context = () => `iteration ${i}, input kept in ${keepInput(`defs-${i}.json`, text)}`;
@@ -143,17 +144,20 @@ test('definitions mutation fuzzer: read, export and plan fail only with stable c
         text = mutateText(seed, rng);
         writeFileSync(file, text);
         exercise(await readDefinitionsFile(file));
+        read += 1;
         return;
       }
       const doc = JSON.parse(seed) as unknown;
       for (let n = 1 + rng.int(3); n > 0; n--) mutateJson(doc, rng);
       text = safeStringify(doc);
       exercise(readDefinitions(doc, 'defs.json'));
+      read += 1;
     } catch (e) {
       text ??= '';
       assertUserFailure(e, context);
     }
   });
+  t.diagnostic(`${iterations} inputs, ${read} read and exported`);
 });
 
 /** JSON.stringify recurses: a deep mutation is kept as far as it can be written. */
@@ -198,8 +202,8 @@ function randomBroker(rng: Rng): LiveState {
   return { model: { resources: modelOf(...resources) }, brokerVersion: '3.10.8', source: 'fuzz', ownership: new Map(), globalParameters: new Map(), unmanagedReasons: new Map(), warnings: [] };
 }
 
-test('round trip: a random broker with hostile strings exports, validates, plans empty, renders and reads back equal', async () => {
-  await fuzzFor('round trip', (rng, i) => {
+test('round trip: a random broker with hostile strings exports, validates, plans empty, renders and reads back equal', async (t) => {
+  const brokers = await fuzzFor('round trip', (rng, i) => {
     const live = randomBroker(rng);
     const layout = rng.pick(['single', 'split'] as const);
     const files = exportSpec(live, { stack: 'rt' }, layout).files;
@@ -214,4 +218,5 @@ test('round trip: a random broker with hostile strings exports, validates, plans
     const again = planChanges({ stack: 'rt', desired: rendered.model.resources, live: live.model.resources, ownership: new Map(), prune: 'managed', specVhosts: new Set(spec.vhosts) });
     assert.deepEqual(again.changes.map((c) => `${c.action} ${c.title}`), [], `iteration ${i}: the rendered definitions differ (${texts()})`);
   });
+  t.diagnostic(`${brokers} random brokers round-tripped`);
 });
