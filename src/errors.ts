@@ -98,10 +98,50 @@ export function formatOrigin(origin: Origin): string {
   return `${origin.file}:${origin.line}:${origin.col}`;
 }
 
-/** `file:line:col: error E_CODE: message` — the shape editors and CI log scanners recognise. */
+/**
+ * `file:line:col: error E_CODE: message` — the shape editors and CI log scanners recognise. The
+ * one place every diagnostic passes on its way to a terminal or a log, so the one place user
+ * strings inside it are made safe: shortened, then control characters escaped.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.origin ? `${formatOrigin(d.origin)}: ` : d.endpoint ? `${d.endpoint}: ` : '';
-  return `${where}${d.severity} ${d.code}: ${d.message}`;
+  return printable(`${where}${d.severity} ${d.code}: ${shortened(d.message)}`);
+}
+
+/**
+ * User data may come from a broker or a file someone else controls: control characters could
+ * rewrite the terminal (an ESC sequence can clear the screen) and bidi overrides could make a
+ * reviewer misread a name, so both print as visible escapes.
+ */
+export function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Past these, a run of characters without a space is a value quoted whole (a 12 MB name): cut. */
+const MAX_RUN = 200;
+const MAX_MESSAGE = 4_000;
+
+/** A message with every overlong value cut in its middle, and the whole bounded, saying how much was left out. */
+export function shortened(message: string): string {
+  if (message.length <= MAX_RUN) return message;
+  // A scan rather than a regular expression: on a 12 MB run, /\S{201,}/ overflows the stack.
+  let out = '';
+  let runStart = 0;
+  const flush = (end: number): void => {
+    const run = message.slice(runStart, end);
+    out += run.length <= MAX_RUN ? run : `${run.slice(0, 80)}…[${run.length - 100} characters cut]…${run.slice(-20)}`;
+  };
+  for (let i = 0; i < message.length; i++) {
+    const ch = message.charCodeAt(i);
+    if (ch === 0x20 || ch === 0x0a || ch === 0x09 || ch === 0x0d) {
+      flush(i);
+      out += message[i];
+      runStart = i + 1;
+      if (out.length > MAX_MESSAGE) return `${out.slice(0, MAX_MESSAGE)}…[${message.length - i} more characters cut]`;
+    }
+  }
+  flush(message.length);
+  return out.length <= MAX_MESSAGE ? out : `${out.slice(0, MAX_MESSAGE)}…[${out.length - MAX_MESSAGE} characters cut]`;
 }
 
 export function errorsOf(diagnostics: readonly Diagnostic[]): Diagnostic[] {

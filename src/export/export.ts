@@ -102,20 +102,31 @@ export function exportSpec(live: LiveState, options: ExportOptions, layout: Expo
 /**
  * `vhost-<name>.yaml`, the name percent-encoded outside [A-Za-z0-9._-] (so "/" is vhost-%2F.yaml).
  * Names that differ only in case get a hash suffix, so case-insensitive file systems keep both.
+ * A long name (a vhost may have 255 characters, 765 bytes encoded) is cut and given the hash too:
+ * file systems take 255 bytes, and the hash keeps two names with one beginning apart.
  */
 export function vhostFileNames(vhosts: readonly string[]): Map<string, string> {
   const encode = (name: string): string =>
     [...Buffer.from(name, 'utf8')].map((b) => (/[A-Za-z0-9._-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  const hash = (v: string): string => createHash('sha256').update(v, 'utf8').digest('hex').slice(0, 8);
   const base = new Map(vhosts.map((v) => [v, `vhost-${encode(v)}`]));
   const folded = new Map<string, number>();
   for (const b of base.values()) folded.set(b.toLowerCase(), (folded.get(b.toLowerCase()) ?? 0) + 1);
   const out = new Map<string, string>();
   for (const [v, b] of base) {
+    if (b.length > MAX_BASE_NAME) {
+      // Cut before a `%XX` rather than through it.
+      out.set(v, `${b.slice(0, MAX_BASE_NAME).replace(/%[0-9A-F]?$/, '')}-${hash(v)}.yaml`);
+      continue;
+    }
     const clash = (folded.get(b.toLowerCase()) ?? 0) > 1;
-    out.set(v, `${b}${clash ? `-${createHash('sha256').update(v, 'utf8').digest('hex').slice(0, 8)}` : ''}.yaml`);
+    out.set(v, `${b}${clash ? `-${hash(v)}` : ''}.yaml`);
   }
   return out;
 }
+
+/** Leaves room for `-<hash>.yaml` within a file system's 255 bytes, and reads better than 255. */
+const MAX_BASE_NAME = 120;
 
 /** Exported objects another stack owns: planning the export under this stack would refuse them. */
 function ownershipWarnings(live: LiveState, keys: readonly string[], stack: string): string[] {

@@ -4,6 +4,7 @@
 // `~`, `<<`, `0x1F` or `1e3` is a string here, but a YAML 1.1 reader, or the merge-key rule the
 // spec loader follows, would read it as a boolean, null, a merge or a number.
 import { Document, isMap, isScalar, isSeq, Scalar, visit, type Node as YamlNode } from 'yaml';
+import { escapeInterpolation } from '../spec/interpolate.js';
 import type { DocMap, DocValue } from './spec-document.js';
 
 /** Words YAML 1.1 readers take for booleans or null, and YAML's special keys. */
@@ -19,8 +20,11 @@ const FLOW_WIDTH = 100;
 export function toYaml(root: DocMap, header: readonly string[]): string {
   const doc = new Document(root as unknown as Map<unknown, unknown>, { version: '1.2' });
   visit(doc, {
-    Scalar(_key, node) {
-      if (typeof node.value === 'string') quoteIfNeeded(node);
+    Scalar(key, node) {
+      if (typeof node.value !== 'string') return;
+      // Values are interpolated when the spec is loaded; keys (names) never are.
+      if (key !== 'key') node.value = escapeInterpolation(node.value);
+      quoteIfNeeded(node);
     },
     Map(_key, node) {
       if (node.items.length > 0 && node.items.every((p) => isScalar(p.value)) && flatLength(node) <= FLOW_WIDTH) node.flow = true;

@@ -13,7 +13,7 @@
 // TLS failures, refused credentials and HTTP errors are answers, not outages: they never move on,
 // because every node would say the same and moving on would hide the real cause.
 import { redactUrl } from '../model/url-credentials.js';
-import { isRecord } from '../model/json.js';
+import { checkJsonShape, isRecord } from '../model/json.js';
 import { WarrenError } from '../errors.js';
 import type { Json } from '../model/types.js';
 import type { Secret } from '../model/secret.js';
@@ -176,7 +176,15 @@ export class ManagementClient {
     } catch (e) {
       throw this.#transportError(e, what, base, timeoutMs);
     }
-    if (res.ok) return { status: res.status, body: parseJson(text) };
+    if (res.ok) {
+      const answer = parseJson(text);
+      // What other clients set (queue arguments, a parameter's value) comes back in answers: as
+      // bounded as a definitions file, or recursive code further on would overflow its stack.
+      checkJsonShape(answer, (path, why) => {
+        throw new WarrenError('E_BROKER', `unexpected answer to ${what}: ${path}: ${why}`, { endpoint: base });
+      });
+      return { status: res.status, body: answer };
+    }
     if (res.status === 404 && notFoundOk) return { status: 404, body: undefined };
     throw this.#httpError(res.status, text, what, base);
   }

@@ -87,6 +87,15 @@ export class LiveBuilder {
     return v.map((item, i) => (isRecord(item) ? item : this.fail(`${path}[${i}]`, 'expected an object')));
   }
 
+  /** Tags as a list of strings or one comma string; anything else (an object, `{"toString":1}`) is refused. */
+  tags(v: unknown, path: string): string[] {
+    if (v === undefined || v === null || typeof v === 'string') return normaliseTags(v);
+    if (!Array.isArray(v)) return this.fail(path, 'expected a list of strings or a comma-separated string');
+    const bad = v.findIndex((t) => typeof t !== 'string');
+    if (bad >= 0) return this.fail(`${path}[${bad}]`, 'expected a string');
+    return normaliseTags(v);
+  }
+
   vhostDefaultQueueType(vhost: string): QueueType | undefined {
     return this.#defaultQueueType.get(vhost);
   }
@@ -98,7 +107,7 @@ export class LiveBuilder {
     const name = this.str(o, 'name', path);
     const meta = isRecord(o['metadata']) ? o['metadata'] : {};
     const description = typeof o['description'] === 'string' ? o['description'] : typeof meta['description'] === 'string' ? meta['description'] : '';
-    const tags = normaliseTags(o['tags'] !== undefined ? o['tags'] : meta['tags']);
+    const tags = o['tags'] !== undefined ? this.tags(o['tags'], `${path}.tags`) : this.tags(meta['tags'], `${path}.metadata.tags`);
     const dqt = queueTypeOrUndefined(meta['default_queue_type'] ?? o['default_queue_type']);
     if (dqt) this.#defaultQueueType.set(name, dqt);
     this.add(dqt ? { kind: 'vhost', name, description, tags, default_queue_type: dqt, limits } : { kind: 'vhost', name, description, tags, limits });
@@ -113,7 +122,7 @@ export class LiveBuilder {
       hash = plaintextHash(o['password']);
       algorithm = DEFAULT_HASHING_ALGORITHM;
     }
-    const user: Resource = { kind: 'user', name, tags: normaliseTags(o['tags']), limits: { ...this.map(o, 'limits', path), ...limits } };
+    const user: Resource = { kind: 'user', name, tags: this.tags(o['tags'], `${path}.tags`), limits: { ...this.map(o, 'limits', path), ...limits } };
     if (typeof hash === 'string') user.password_hash = hash;
     if (algorithm === undefined && typeof hash === 'string') algorithm = DEFAULT_HASHING_ALGORITHM;
     if (typeof algorithm === 'string') {
@@ -254,7 +263,7 @@ export class LiveBuilder {
 
 /** Tags as a sorted list, whether the broker gives a list or a comma string ("a,b", ""). */
 export function normaliseTags(v: unknown): string[] {
-  const parts = Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v.split(',') : [];
+  const parts = Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : typeof v === 'string' ? v.split(',') : [];
   return [...new Set(parts.map((t) => t.trim()).filter((t) => t !== ''))].sort();
 }
 

@@ -3,11 +3,13 @@
 // rabbitmqctl and HTTP exports, 3.6 to 4.x, whole-broker and single-vhost files.
 import { DEFAULT_HASHING_ALGORITHM } from '../model/types.js';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { WarrenError } from '../errors.js';
+import { parseJsonText } from '../files/json-input.js';
+import { readInputFile } from '../files/read-input.js';
+import { decodeUtf8 } from '../files/text-encoding.js';
 import type { JsonMap } from '../model/types.js';
 import { hashPassword } from '../model/passwords.js';
-import { isRecord, toJsonMap } from '../model/json.js';
+import { checkJsonShape, isRecord, toJsonMap } from '../model/json.js';
 import { LiveBuilder } from './normalise.js';
 import { addVhostParameter } from './parameters.js';
 import type { LiveState } from './types.js';
@@ -18,24 +20,18 @@ export interface ReadDefinitionsOptions {
 }
 
 export async function readDefinitionsFile(file: string, options: ReadDefinitionsOptions = {}): Promise<LiveState> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new WarrenError('E_LIVE_FILE', `${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (e) {
-    throw new WarrenError('E_LIVE_FILE', `${file}: not valid JSON: ${(e as Error).message}`);
-  }
-  return readDefinitions(json, file, options);
+  const read = readInputFile(file);
+  if (!read.ok) throw new WarrenError('E_LIVE_FILE', `${file}: cannot read: ${read.reason}`);
+  const decoded = decodeUtf8(read.bytes, 'the definitions file');
+  const parsed = decoded.ok ? parseJsonText(decoded.text) : decoded;
+  if (!parsed.ok) throw new WarrenError('E_LIVE_FILE', parsed.message, { origin: { file, line: parsed.line, col: parsed.col } });
+  return readDefinitions(parsed.json, file, options);
 }
 
 /** From already parsed JSON; `source` names it in errors and in LiveState.source. */
 export function readDefinitions(json: unknown, source: string, options: ReadDefinitionsOptions = {}): LiveState {
   const b = new LiveBuilder({ source, code: 'E_LIVE_FILE', isEndpoint: false });
+  checkJsonShape(json, (path, why) => b.fail(path, why));
   if (!isRecord(json)) return b.fail('(top level)', 'a definitions file is a JSON object');
   const d = json;
   const original = typeof d['original_vhost_name'] === 'string' ? d['original_vhost_name'] : undefined;

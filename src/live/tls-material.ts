@@ -1,8 +1,8 @@
 // A target's TLS settings turned into what node:tls wants (the https transport and amqplib share
 // it): the files are read once, the key is decrypted once up front, so a wrong passphrase or a
 // missing file is one clear error before any connection is tried, not one per request.
+import { readInputFile } from '../files/read-input.js';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { WarrenError, type Origin } from '../errors.js';
 import type { TlsSettings } from '../model/target.js';
@@ -38,19 +38,18 @@ export interface TlsWhere {
   endpoint: string;
 }
 
+/** A CA bundle of every public root is about 200 KB. */
+const MAX_TLS_FILE_BYTES = 16 * 1024 * 1024;
+
 export function readTlsMaterial(settings: TlsSettings | undefined, where: TlsWhere): TlsMaterial {
   const tls: TlsSettings = settings ?? { verify: true };
   const options: TlsOptions = { rejectUnauthorized: tls.verify };
   const file = (name: 'ca' | 'cert' | 'key'): Buffer | undefined => {
     const path = tls[name];
     if (path === undefined) return undefined;
-    try {
-      return readFileSync(path);
-    } catch (e) {
-      const code = (e as { code?: unknown }).code;
-      const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : e instanceof Error ? e.message : String(e);
-      throw new WarrenError('E_IO', `${where.field}.${name}: cannot read ${path}: ${why}${typeof code === 'string' ? ` (${code})` : ''}`, { origin: where.origin });
-    }
+    const read = readInputFile(path, MAX_TLS_FILE_BYTES);
+    if (read.ok) return read.bytes;
+    throw new WarrenError('E_IO', `${where.field}.${name}: cannot read ${path}: ${read.reason}`, { origin: where.origin });
   };
   const ca = file('ca');
   const cert = file('cert');

@@ -22,3 +22,37 @@ export function toJsonMap(v: unknown): JsonMap | undefined {
   }
   return undefined;
 }
+
+/** Deeper than anything RabbitMQ writes (arguments and policy definitions are a level or two), and
+ * far from where the recursive code that compares and prints values would overflow its stack. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Calls `fail` (which throws) at the first value nested deeper than MAX_JSON_DEPTH or holding a
+ * number JSON cannot write back (1e400 parses as Infinity). Iterative: the input may be deep.
+ */
+export function checkJsonShape(json: unknown, fail: (path: string, why: string) => never): void {
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value: json, path: '', depth: 0 }];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const { value, path, depth } = top;
+    if (typeof value === 'number' && !Number.isFinite(value)) fail(path || '(top level)', 'a number too large to be finite');
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_JSON_DEPTH) fail(path, `nested deeper than ${MAX_JSON_DEPTH} levels`);
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: `${path}[${i}]`, depth: depth + 1 });
+    } else {
+      const keys = Object.keys(value);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const key = keys[i] as string;
+        stack.push({ value: (value as Record<string, unknown>)[key], path: jsonPath(path, key), depth: depth + 1 });
+      }
+    }
+  }
+}
+
+/** `queues[3].arguments["x-max-length"]`: dotted where the key is a plain word. */
+export function jsonPath(path: string, key: string): string {
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return path === '' ? key : `${path}.${key}`;
+  const quoted = JSON.stringify(key.length > 60 ? `${key.slice(0, 60)}…` : key);
+  return `${path}[${quoted}]`;
+}

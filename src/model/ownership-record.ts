@@ -6,21 +6,17 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { WarrenError } from '../errors.js';
 import type { Json, JsonMap } from './types.js';
+import { OWNERSHIP_PREFIX, stackNameProblem } from './stack-name.js';
 import { toJsonMap } from './json.js';
 
-export const OWNERSHIP_PREFIX = 'warren.stack.';
+export { OWNERSHIP_PREFIX };
 export const OWNERSHIP_VERSION = 2;
 const ENCODING = 'gzip+base64';
 
-/** The broker stores a global parameter's name as an Erlang atom: at most 255 characters. */
-const MAX_NAME = 255;
-
 export function ownershipParameterName(stack: string): string {
-  const name = `${OWNERSHIP_PREFIX}${stack}`;
-  if (stack === '' || [...name].length > MAX_NAME) {
-    throw new WarrenError('E_NAME', `stack name must be 1 to ${MAX_NAME - OWNERSHIP_PREFIX.length} characters long (it names the global parameter ${OWNERSHIP_PREFIX}<stack>)`);
-  }
-  return name;
+  const problem = stackNameProblem(stack);
+  if (problem) throw new WarrenError('E_NAME', problem);
+  return `${OWNERSHIP_PREFIX}${stack}`;
 }
 
 export function ownershipValue(stack: string, keys: Iterable<string>): JsonMap {
@@ -33,12 +29,26 @@ export function ownershipValue(stack: string, keys: Iterable<string>): JsonMap {
 function recordedKeys(value: JsonMap): unknown {
   if (value['version'] === 1) return value['resources'];
   if (value['encoding'] !== ENCODING || typeof value['resources'] !== 'string') return undefined;
+  let inflated: Buffer;
   try {
-    return JSON.parse(gunzipSync(Buffer.from(value['resources'], 'base64')).toString('utf8')) as unknown;
+    inflated = gunzipSync(Buffer.from(value['resources'], 'base64'), { maxOutputLength: MAX_INFLATED_BYTES });
+  } catch (e) {
+    if ((e as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') return TOO_LARGE;
+    return undefined;
+  }
+  try {
+    return JSON.parse(inflated.toString('utf8')) as unknown;
   } catch {
     return undefined;
   }
 }
+
+/**
+ * Whoever can write a global parameter could store a gzip bomb (1.5 GB of keys in a few MB); the
+ * inflated list is bounded instead. 31,000 keys inflate to about 2 MB, so this allows about a million.
+ */
+export const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
+const TOO_LARGE = Symbol('too large');
 
 /**
  * stack -> owned keys, from every `warren.stack.*` global parameter. The value may come as an
@@ -57,6 +67,7 @@ export function readOwnership(globalParams: ReadonlyMap<string, Json>): Map<stri
     if (value['version'] !== 1 && value['version'] !== OWNERSHIP_VERSION) bad(`version ${JSON.stringify(value['version'])} is not 1 or ${OWNERSHIP_VERSION} (written by a newer warren?)`);
     if (value['stack'] !== stack) bad(`it names stack ${JSON.stringify(value['stack'])}`);
     const resources = recordedKeys(value);
+    if (resources === TOO_LARGE) bad(`its key list inflates past ${MAX_INFLATED_BYTES / 1024 / 1024} MB, far more than any stack owns`);
     if (!Array.isArray(resources) || !resources.every((k): k is string => typeof k === 'string')) bad('resources is not a list of strings');
     out.set(stack, new Set(resources as string[]));
   }

@@ -1,5 +1,6 @@
 // Wording and value formatting shared by the text and markdown renderers, so both say the
 // same thing in the same words.
+import { printable } from '../errors.js';
 import { canonicalJson } from '../model/keys.js';
 import type { Json } from '../model/types.js';
 import type { Change, Migration, Plan, PlanSummary } from '../plan/types.js';
@@ -7,14 +8,8 @@ import type { Change, Migration, Plan, PlanSummary } from '../plan/types.js';
 export const SENSITIVE_TEXT = '(sensitive value)';
 export const UNSET_TEXT = '(unset)';
 
-/**
- * Names are user data and may come from a broker someone else controls: control characters
- * could rewrite the terminal and bidi overrides could make a reviewer misread a name, so both
- * print as visible escapes.
- */
-export function printable(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+// One escaping for diagnostics and rendered plans alike.
+export { printable };
 
 /** A value as JSON with sorted keys: strings quoted, so `""` and `"0"` are told apart from 0. */
 export function formatValue(value: Json | undefined): string {

@@ -1,6 +1,6 @@
 // The machine plan: versioned and byte-stable (fixed key order for our objects, sorted keys for
 // the broker's maps). docs/plan-json.md is its contract; change the two together.
-import { formatOrigin, type Diagnostic } from '../errors.js';
+import { formatOrigin, shortened, type Diagnostic } from '../errors.js';
 import { SECRET_MASK } from '../model/secret.js';
 import type { Json, JsonMap, Resource } from '../model/types.js';
 import type { Change, FieldDiff, Migration, Plan } from '../plan/types.js';
@@ -82,7 +82,7 @@ function diagnosticJson(d: Diagnostic): Record<string, unknown> {
   return {
     severity: d.severity,
     code: d.code,
-    message: d.message,
+    message: shortened(d.message),
     ...(d.origin ? { file: d.origin.file, line: d.origin.line, col: d.origin.col } : {}),
     ...(d.endpoint !== undefined ? { endpoint: d.endpoint } : {}),
   };

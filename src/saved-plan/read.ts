@@ -1,8 +1,11 @@
 // A saved plan's JSON -> SavedPlan, checked field by field: apply executes what it reads, so a
 // file that was cut short, edited by hand into nonsense or written by another version is refused
 // (E_PLAN_FILE) before anything is sent to a broker.
-import { isRecord } from '../model/json.js';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { parseJsonText } from '../files/json-input.js';
+import { checkJsonShape, isRecord } from '../model/json.js';
+import { readInputFile } from '../files/read-input.js';
+import { decodeUtf8 } from '../files/text-encoding.js';
 import { WarrenError } from '../errors.js';
 import { resourceKey } from '../model/keys.js';
 import type { Json, Kind, Resource } from '../model/types.js';
@@ -45,35 +48,30 @@ const PRUNE: readonly PruneMode[] = ['none', 'managed', 'all'];
 export function planFileArgument(paths: readonly string[]): string | undefined {
   const path = paths.length === 1 ? paths[0] : undefined;
   if (path === undefined || /\.ya?ml$/i.test(path)) return undefined;
-  let text: string;
   try {
     if (!statSync(path).isFile()) return undefined;
-    text = readFileSync(path, 'utf8');
   } catch {
     return undefined; // the spec loader says what is wrong with the path
   }
+  const read = readInputFile(path);
+  if (!read.ok) return /\.json$/i.test(path) ? path : undefined;
+  const text = read.bytes.toString('utf8');
   if (!text.trimStart().startsWith('{')) return undefined;
-  try {
-    return looksLikePlanFile(JSON.parse(text)) ? path : undefined;
-  } catch {
-    return /\.json$/i.test(path) ? path : undefined;
-  }
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) return /\.json$/i.test(path) ? path : undefined;
+  return looksLikePlanFile(parsed.json) ? path : undefined;
 }
 
 export function readPlanFile(file: string): SavedPlan {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new WarrenError('E_PLAN_FILE', `${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new WarrenError('E_PLAN_FILE', `${file}: not a saved plan (not JSON: ${(e as Error).message})`);
-  }
-  return parsePlanFile(json, file);
+  const read = readInputFile(file);
+  if (!read.ok) throw new WarrenError('E_PLAN_FILE', `${file}: cannot read: ${read.reason}`);
+  const decoded = decodeUtf8(read.bytes, 'the plan file');
+  const parsed = decoded.ok ? parseJsonText(decoded.text) : decoded;
+  if (!parsed.ok) throw new WarrenError('E_PLAN_FILE', `not a saved plan: ${parsed.message}`, { origin: { file, line: parsed.line, col: parsed.col } });
+  checkJsonShape(parsed.json, (path, why) => {
+    throw new WarrenError('E_PLAN_FILE', `${file}: ${path}: ${why}; make a new plan with \`warren plan -o\``);
+  });
+  return parsePlanFile(parsed.json, file);
 }
 
 export function parsePlanFile(json: unknown, file: string): SavedPlan {

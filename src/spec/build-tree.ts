@@ -3,7 +3,7 @@
 // and values that reach a secret are wrapped in Secret.
 import type { Diagnostic, Origin } from '../errors.js';
 import { Secret } from '../model/secret.js';
-import { interpolate, type Env, type Interpolated, type InterpolationProblem } from './interpolate.js';
+import { interpolate, shownReference, type Env, type Interpolated, type InterpolationProblem } from './interpolate.js';
 import { isSecretPath, isUriPath } from './secrets.js';
 import { splitUrlCredentials } from '../model/url-credentials.js';
 import type { Entry, MapNode, PathSegment, SpecNode } from './tree.js';
@@ -142,6 +142,12 @@ function applyMerge(ctx: Context, merge: YamlMerge, entries: Map<string, Entry>,
 function buildScalar(ctx: Context, node: YamlScalar, path: PathSegment[]): SpecNode {
   const { value, origin } = node;
   if (typeof value === 'string') return buildString(ctx, value, node, path);
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    // `.inf`, `.nan` and `1e400` have no JSON form: the broker would get null.
+    const written = ctx.source.text.slice(node.offset, node.end).trim();
+    ctx.diagnostics.push({ severity: 'error', code: 'E_YAML', message: `\`${written.slice(0, 40)}\` is not a finite number: RabbitMQ cannot store infinity or NaN; give a number, or quote it for a string`, origin });
+    return { kind: 'scalar', origin, value: null };
+  }
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return { kind: 'scalar', origin, value };
   ctx.diagnostics.push({ severity: 'error', code: 'E_YAML', message: 'a value warren cannot read (only strings, numbers, booleans and null)', origin });
   return { kind: 'scalar', origin, value: null };
@@ -154,7 +160,7 @@ function buildString(ctx: Context, raw: string, node: YamlScalar, path: PathSegm
   if (!secret && !uri && !raw.includes('${')) return { kind: 'scalar', origin, value: raw }; // the common case
   const result = uri ? interpolateUri(raw, ctx.env) : interpolate(raw, ctx.env);
   for (const problem of result.problems) {
-    ctx.diagnostics.push({ severity: 'error', code: 'E_ENV', message: envMessage(problem), origin: tokenOrigin(ctx, node, problem) ?? origin });
+    ctx.diagnostics.push({ severity: 'error', code: 'E_ENV', message: envMessage(problem, secret || uri), origin: tokenOrigin(ctx, node, problem) ?? origin });
   }
   if (secret) {
     ctx.secrets.push(result.value);
@@ -187,11 +193,19 @@ function interpolateUri(raw: string, env: Env): Interpolated {
   };
 }
 
-function envMessage(problem: InterpolationProblem): string {
+/**
+ * Never the reference as written: its default may be a password (shownReference drops it). In a
+ * password, passphrase or URI not even the name part: an unclosed `${` there runs into the password.
+ */
+function envMessage(problem: InterpolationProblem, secret: boolean): string {
   if (problem.kind === 'missing') {
     return `environment variable ${problem.name ?? ''} is not set (give a default with \`\${${problem.name ?? ''}:-default}\`)`;
   }
-  return `\`${problem.token}\` is not a variable reference: use \`\${NAME}\` or \`\${NAME:-default}\`, or \`$\${\` for a literal \`\${\``;
+  const shown = secret ? 'the `${...}` here' : `\`${shownReference(problem)}\``;
+  if (problem.kind === 'nested') {
+    return `${shown} has a \`\${...}\` inside its default: nested references are not supported; set the variable, or give a literal default`;
+  }
+  return `${shown} is not a variable reference: a name holds letters, digits and \`_\` (\`\${NAME}\` or \`\${NAME:-default}\`); write \`$\${\` for a literal \`\${\``;
 }
 
 /** The `${...}` itself, found in the scalar's source text; undefined when escapes hide it. */

@@ -1,8 +1,10 @@
 // CLI paths -> spec files. A path is a file, or a folder whose *.yaml and *.yml files are read
 // in name order (not recursively: subfolders may hold other specs or certificates).
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../errors.js';
+import { ioReason, readInputFile } from '../files/read-input.js';
+import { decodeUtf8 } from '../files/text-encoding.js';
 
 export interface SpecText {
   /** As the user named it (or folder/name): what messages show. */
@@ -21,11 +23,14 @@ export function readSpecFiles(paths: readonly string[], diagnostics: Diagnostic[
     const absolute = resolve(file);
     if (seen.has(absolute)) continue; // named twice (a folder and a file in it): read once
     seen.add(absolute);
-    try {
-      out.push({ file, text: readFileSync(file, 'utf8') });
-    } catch (err) {
-      diagnostics.push(ioError(file, err));
+    const read = readInputFile(file);
+    if (!read.ok) {
+      diagnostics.push({ severity: 'error', code: 'E_IO', message: `${file}: ${read.reason}` });
+      continue;
     }
+    const decoded = decodeUtf8(read.bytes, 'the spec');
+    if (decoded.ok) out.push({ file, text: decoded.text });
+    else diagnostics.push({ severity: 'error', code: 'E_YAML', message: decoded.message, origin: { file, line: decoded.line, col: decoded.col } });
   }
   return out;
 }
@@ -63,7 +68,5 @@ function isFile(file: string): boolean {
 }
 
 function ioError(file: string, err: unknown): Diagnostic {
-  const code = err && typeof err === 'object' && 'code' in err ? String((err as { code: unknown }).code) : '';
-  const reason = code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a folder' : err instanceof Error ? err.message : String(err);
-  return { severity: 'error', code: 'E_IO', message: `${file}: ${reason}` };
+  return { severity: 'error', code: 'E_IO', message: `${file}: ${ioReason(err)}` };
 }

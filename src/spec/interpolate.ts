@@ -12,7 +12,8 @@ export interface Interpolated {
 }
 
 export interface InterpolationProblem {
-  kind: 'missing' | 'malformed';
+  /** `nested`: a default that holds another `${...}`, which warren does not expand. */
+  kind: 'missing' | 'malformed' | 'nested';
   /** The `${...}` as written (up to the closing brace, or to the end when there is none). */
   token: string;
   /** Which occurrence of `token` in the value this is (0-based), to tell repeats apart. */
@@ -54,6 +55,15 @@ export function interpolate(text: string, env: Env, encode?: (value: string) => 
       out += token;
       break;
     }
+    const inner = text.indexOf('${', i + 2);
+    if (inner >= 0 && inner < close) {
+      // `${X:-${Y:-z}}`: refused whole, up to the brace that closes the outer reference.
+      const end = matchingBrace(text, i);
+      const token = text.slice(i, end);
+      problems.push({ kind: 'nested', token, occurrence: occurrence(token), name: REFERENCE.exec(text.slice(i + 2, inner))?.[1] });
+      i = end;
+      continue;
+    }
     const token = text.slice(i, close + 1);
     const match = REFERENCE.exec(text.slice(i + 2, close));
     i = close + 1;
@@ -80,4 +90,36 @@ export function interpolate(text: string, env: Env, encode?: (value: string) => 
     }
   }
   return { value: out, problems, substituted };
+}
+
+/** The end (exclusive) of the `${` at `from`, counting nested braces; the text's end if unclosed. */
+function matchingBrace(text: string, from: number): number {
+  let depth = 0;
+  for (let i = from; i < text.length; i++) {
+    if (text[i] === '{') depth += 1;
+    else if (text[i] === '}' && --depth === 0) return i + 1;
+  }
+  return text.length;
+}
+
+/**
+ * A problem's `${...}` as messages may show it: the name part only, never a default (a default
+ * is often a password typed in place), cut short. The caller escapes it for the terminal.
+ */
+export function shownReference(problem: InterpolationProblem): string {
+  const body = problem.token.slice(2).replace(/}$/, '');
+  const split = body.indexOf(':-');
+  const name = split < 0 ? body : body.slice(0, split);
+  const cut = name.length > 40 ? `${name.slice(0, 40)}…` : name;
+  return `\${${cut}${split < 0 ? '' : ':-…'}${problem.token.endsWith('}') ? '}' : ''}`;
+}
+
+/**
+ * The inverse for writers (export): text that loads back as itself. Every `${` becomes `$${`, so
+ * a broker string such as `${AWS_SECRET_ACCESS_KEY}` is never filled from the environment of
+ * whoever loads the export next.
+ */
+export function escapeInterpolation(text: string): string {
+  // A function, not a replacement string: in one, `$$` stands for a single `$`.
+  return text.includes('${') ? text.replaceAll('${', () => '$${') : text;
 }

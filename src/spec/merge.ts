@@ -1,6 +1,7 @@
 // Stage 4: schema-valid files -> one SpecIndex. Files merge by vhost and user (a vhost may keep
 // its exchanges in one file and its queues in another); the same object declared twice is an
 // error that names both places, and `stack` must agree across files.
+import { stackNameProblem } from '../model/stack-name.js';
 import { formatOrigin, type Diagnostic, type Origin } from '../errors.js';
 import { resourceKey } from '../model/keys.js';
 import type { Binding } from '../model/types.js';
@@ -64,6 +65,8 @@ function mergeStack(index: SpecIndex, root: MapNode, diagnostics: Diagnostic[]):
   if (!e || value === undefined) return;
   if (!index.stack) {
     index.stack = { value, origin: e.value.origin };
+    const problem = stackNameProblem(value);
+    if (problem) diagnostics.push({ severity: 'error', code: 'E_NAME', message: `stack: ${problem}`, origin: e.value.origin });
   } else if (index.stack.value !== value) {
     diagnostics.push({
       severity: 'error',

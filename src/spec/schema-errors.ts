@@ -29,7 +29,8 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], root: SpecNode
 
 function toDiagnostic(error: ErrorObject, root: SpecNode, schema: SchemaJson): Diagnostic {
   const path = pathOf(root, error.instancePath);
-  const owner = schemaAt(schema, error.schemaPath.split('/').slice(1, -1)); // the schema holding the keyword
+  // The schema holding the keyword: ajv's (verbose) parentSchema, else found along schemaPath.
+  const owner = isSchema(error.parentSchema) ? error.parentSchema : schemaAt(schema, error.schemaPath.split('/').slice(1, -1));
   const where = displayPath(path);
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'additionalProperties') {
@@ -116,6 +117,10 @@ function pathOf(root: SpecNode, pointer: string): PathSegment[] {
     }
   }
   return path;
+}
+
+function isSchema(v: unknown): v is SchemaJson {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function schemaAt(schema: SchemaJson, segments: readonly string[]): SchemaJson | undefined {

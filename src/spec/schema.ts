@@ -45,6 +45,9 @@ export function newSpecAjv(code?: Options['code']): Ajv2020Type {
     strictTypes: false,
     strictRequired: false,
     ownProperties: true, // names are data: never let a key like `constructor` read the prototype
+    // Each error carries the schema that holds its keyword: an unknown key is judged against
+    // the keys of its own level, even inside a $ref (whose schemaPath starts again at `#`).
+    verbose: true,
     // Checking the schema against the draft 2020-12 meta-schema costs every run some 40 ms;
     // the schema only changes with the code, so a unit test checks it instead.
     validateSchema: false,

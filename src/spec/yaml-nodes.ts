@@ -74,14 +74,22 @@ export interface YamlAlias extends Placed {
 
 export type YamlNode = YamlScalar | YamlMap | YamlSeq | YamlAlias;
 
-/** A key as a name: scalars only, and an empty key (`~`, `null` or nothing) is "". */
-export function keyName(key: YamlNode): string | undefined {
+/**
+ * A key as a name: scalars only, and an empty key (`~`, `null` or nothing) is "". A key the YAML
+ * core schema reads as a number or a boolean keeps the spelling it is written with (`text` is the
+ * file's text): a queue `0x1F` stays `0x1F` rather than becoming `31`, `007` stays `007`, and
+ * `1e400` does not become `Infinity`. Names are text; only values have types.
+ */
+export function keyName(key: YamlNode, text: string): string | undefined {
   const node = key.kind === 'alias' ? key.target : key;
   if (node?.kind !== 'scalar') return undefined;
   const v = node.value;
   if (v === null) return '';
   if (typeof v === 'string') return v;
-  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+  if (typeof v !== 'number' && typeof v !== 'boolean') return undefined;
+  const written = text.slice(node.offset, node.end).trimEnd();
+  // A quoted scalar under an explicit tag (`!!int "5"`): its value is what it says.
+  return written === '' || written.startsWith('"') || written.startsWith("'") ? String(v) : written;
 }
 
 const SPACE = 0x20;

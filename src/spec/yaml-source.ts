@@ -6,6 +6,7 @@ import { load, YAMLException, type LoadOptions, type State } from 'js-yaml';
 import type { Diagnostic, Origin } from '../errors.js';
 import { keyName, MAX_ALIAS_EXPANSION_NODES, Scanner, type YamlAlias, type YamlMap, type YamlNode, type YamlScalar, type YamlSeq } from './yaml-nodes.js';
 import { yamlErrorDiagnostic } from './yaml-errors.js';
+import { ReaderProblems } from './yaml-problems.js';
 import { MERGE_TAG, SPEC_SCHEMA, UNREADABLE } from './yaml-schema.js';
 
 export interface SourceFile {
@@ -65,8 +66,9 @@ export function parseSource(file: string, text: string, diagnostics: Diagnostic[
     else throw err;
     return undefined;
   }
-  if (reader.problems.length > 0) {
-    diagnostics.push(...reader.problems);
+  const problems = reader.problems.all();
+  if (problems.length > 0) {
+    diagnostics.push(...problems);
     return undefined;
   }
   return { file, text: source, root: reader.roots[0] };
@@ -79,8 +81,8 @@ class AliasBudgetSpent extends Error {
   }
 }
 
-/** A value the tree takes as it is: nothing to interpolate, nothing unreadable. */
-const isPlainValue = (v: unknown): boolean => v === null || typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && !v.includes('${'));
+/** A value the tree takes as it is: nothing to interpolate, nothing unreadable, nothing infinite. */
+const isPlainValue = (v: unknown): boolean => v === null || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean' || (typeof v === 'string' && !v.includes('${'));
 
 const newMap = (origin: Origin, offset: number, open: number, end: number): YamlMap => ({ kind: 'map', origin, offset, open, end, copies: 0, plain: true, size: 1, entries: new Map(), merges: [], badKeys: [] });
 
@@ -89,8 +91,8 @@ const isEmpty = (node: YamlNode): boolean => node.kind === 'scalar' && node.end 
 
 class TreeReader {
   readonly roots: (YamlNode | undefined)[] = [];
-  /** Duplicate keys, at most one per line. */
-  readonly problems: Diagnostic[] = [];
+  /** Duplicate keys and misplaced dashes, at most one per line. */
+  readonly problems = new ReaderProblems();
   firstAlias: YamlAlias | undefined;
   /** Alias copies and expanded nodes so far: each alias adds what expanding it would make. */
   private copies = 0;
@@ -235,23 +237,17 @@ class TreeReader {
       map.size += value.size;
       return;
     }
-    const name = keyName(key);
+    const name = keyName(key, this.text);
     if (name === undefined) {
       map.badKeys.push(key);
       map.plain = false;
     } else if (map.entries.has(name)) {
-      this.duplicate(name, key.origin);
+      this.problems.duplicate(name, key.origin);
     } else {
       map.entries.set(name, { keyOrigin: key.origin, value });
       map.size += value.size;
       map.plain &&= value.plain;
     }
-  }
-
-  private duplicate(name: string, origin: Origin): void {
-    if (this.problems.some((p) => p.origin?.line === origin.line)) return;
-    const shown = name.length <= 80 && !name.includes('\n') ? ` \`${name}\`` : '';
-    this.problems.push({ severity: 'error', code: 'E_YAML', message: `duplicate key${shown}: keys must be unique within a mapping`, origin });
   }
 
   private sequence(frame: Frame, origin: Origin, offset: number, end: number, length: number): YamlSeq {
@@ -340,8 +336,7 @@ class TreeReader {
 
   private misplacedDash(after: Origin): void {
     const origin = { ...after, col: after.col - 1 };
-    if (this.problems.some((p) => p.origin?.line === origin.line)) return;
-    this.problems.push({ severity: 'error', code: 'E_YAML', message: 'bad indentation of a sequence entry: an empty entry (`-` and nothing after it) cannot be followed by a less indented `-`; write `- ~` or `- []`', origin });
+    this.problems.add(origin, 'bad indentation of a sequence entry: an empty entry (`-` and nothing after it) cannot be followed by a less indented `-`; write `- ~` or `- []`');
   }
 
   /** An empty entry's null is placed after the `-` and the spaces that follow it, where content would be. */

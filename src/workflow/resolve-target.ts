@@ -47,15 +47,21 @@ function splitList(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
-/** `http://user:pass@host` works, but the credentials move out of the URL so it can be printed. */
+/**
+ * `http://user:pass@host` works, but the credentials move out of the URL so it can be printed. AMQP
+ * URLs too (from --amqp or WARREN_AMQP_URL): their endpoint is named in every AMQP error, and the
+ * connection logs in with the target's user anyway.
+ */
 function moveUrlCredentials(target: Target): Target {
   let { username, password } = target;
-  const management = target.management.map((raw) => {
-    const split = splitUrlCredentials(raw);
-    if (!split) throw new WarrenError('E_TARGET', `management endpoint is not a URL: ${redactUrl(raw)}`, { origin: target.origin });
-    username ??= split.username;
-    password ??= split.password;
-    return new URL(split.uri).toString().replace(/\/$/, '');
-  });
-  return { ...target, management, username: username ?? 'guest', password: password ?? new Secret('guest') };
+  const split = (raw: string, what: string) => {
+    const parts = splitUrlCredentials(raw);
+    if (!parts) throw new WarrenError('E_TARGET', `${what} endpoint is not a URL: ${redactUrl(raw)}`, { origin: target.origin });
+    username ??= parts.username;
+    password ??= parts.password;
+    return parts.uri;
+  };
+  const management = target.management.map((raw) => new URL(split(raw, 'management')).toString().replace(/\/$/, ''));
+  const amqp = target.amqp.map((raw) => split(raw, 'AMQP'));
+  return { ...target, management, amqp, username: username ?? 'guest', password: password ?? new Secret('guest') };
 }

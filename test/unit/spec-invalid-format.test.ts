@@ -30,8 +30,8 @@ const CASES: Case[] = [
   // Interpolation
   { name: 'missing variable', files: `${HEAD}users:\n  u:\n    password: \${PW}\n`, expect: ['spec.yaml:5:15: error E_ENV: environment variable PW is not set (give a default with `${PW:-default}`)'] },
   { name: 'missing variable mid-string', files: `${HEAD}vhosts:\n  v:\n    description: "team \${TEAM} vhost"\n`, expect: ['spec.yaml:5:24: error E_ENV: environment variable TEAM is not set (give a default with `${TEAM:-default}`)'] },
-  { name: 'malformed reference', files: `${HEAD}vhosts:\n  v:\n    description: a \${1X}\n`, expect: ['spec.yaml:5:20: error E_ENV: `${1X}` is not a variable reference: use `${NAME}` or `${NAME:-default}`, or `$${` for a literal `${`'] },
-  { name: 'unclosed reference', files: `${HEAD}vhosts:\n  v:\n    description: "x \${OOPS"\n`, expect: ['spec.yaml:5:21: error E_ENV: `${OOPS` is not a variable reference: use `${NAME}` or `${NAME:-default}`, or `$${` for a literal `${`'] },
+  { name: 'malformed reference', files: `${HEAD}vhosts:\n  v:\n    description: a \${1X}\n`, expect: ['spec.yaml:5:20: error E_ENV: `${1X}` is not a variable reference: a name holds letters, digits and `_` (`${NAME}` or `${NAME:-default}`); write `$${` for a literal `${`'] },
+  { name: 'unclosed reference', files: `${HEAD}vhosts:\n  v:\n    description: "x \${OOPS"\n`, expect: ['spec.yaml:5:21: error E_ENV: `${OOPS` is not a variable reference: a name holds letters, digits and `_` (`${NAME}` or `${NAME:-default}`); write `$${` for a literal `${`'] },
   // Schema
   { name: 'unknown key with suggestion', files: queue('      q1: { autodelete: true }'), expect: ['spec.yaml:6:13: error E_UNKNOWN_KEY: vhosts.v.queues.q1: unknown key `autodelete`; did you mean `auto_delete`?'] },
   { name: 'unknown top-level key', files: `${HEAD}vhost: {}\n`, expect: ['spec.yaml:3:1: error E_UNKNOWN_KEY: (top level): unknown key `vhost`; did you mean `vhosts`?'] },

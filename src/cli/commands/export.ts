@@ -1,9 +1,11 @@
 // `warren export`: a live broker (or a definitions file) -> a spec that plans to no changes
 // against it. Writes one file, one file per vhost plus users.yaml into a folder, or stdout.
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { WarrenError } from '../../errors.js';
+import { WarrenError, printable } from '../../errors.js';
 import type { ExportLayout, ExportResult } from '../../export/export.js';
+import { ioReason } from '../../files/read-input.js';
+import { makeOutputFolder, writeOutputFiles } from '../../files/write-output.js';
 import { exportLive, type ExportRequest } from '../../workflow/export-live.js';
 import { parseVersion } from '../../model/version-rules.js';
 import type { Outcome } from '../exit.js';
@@ -25,12 +27,13 @@ export async function exportCommand(options: ExportCommandOptions, io: CommandIo
   if (options.quorumForMirrored && !forVersion) throw new WarrenError('E_USAGE', '--quorum-for-mirrored needs --for-version');
   const layout = layoutOf(options.output);
   const result = await exportLive({ ...options, layout, forVersion, quorumForMirrored: options.quorumForMirrored === true }, (line) => io.progress(line));
-  for (const r of result.rewrites) io.stderr.write(`rewritten: ${r}\n`);
-  for (const w of result.warnings) io.stderr.write(`warning: ${w}\n`);
+  // Rewrites and warnings name vhosts and stacks: broker data, escaped like every diagnostic.
+  for (const r of result.rewrites) io.stderr.write(`rewritten: ${printable(r)}\n`);
+  for (const w of result.warnings) io.stderr.write(`warning: ${printable(w)}\n`);
   if (options.output === undefined) {
     io.stdout.write(result.files[0]?.text ?? '');
   } else if (layout === 'single') {
-    writeFileSync(options.output, result.files[0]?.text ?? '');
+    writeOutputFiles([{ path: options.output, text: result.files[0]?.text ?? '' }]);
   } else {
     writeFolder(options.output, result);
   }
@@ -52,13 +55,20 @@ function layoutOf(output: string | undefined): ExportLayout {
 
 /** Refuses a folder holding other spec files: they would merge into the export when it is loaded. */
 function writeFolder(dir: string, result: ExportResult): void {
-  mkdirSync(dir, { recursive: true });
+  makeOutputFolder(dir);
   const ours = new Set(result.files.map((f) => f.name));
-  const foreign = readdirSync(dir).filter((name) => /\.ya?ml$/i.test(name) && !ours.has(name));
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    throw new WarrenError('E_IO', `cannot read the folder ${dir}: ${ioReason(e)}`);
+  }
+  const foreign = names.filter((name) => /\.ya?ml$/i.test(name) && !ours.has(name));
   if (foreign.length > 0) {
     throw new WarrenError('E_USAGE', `${dir} holds other spec files (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''}); they would merge with the export when it is loaded: export into an empty folder`);
   }
-  for (const f of result.files) writeFileSync(join(dir, f.name), f.text);
+  // Every file or none: a failure part way leaves no half export behind.
+  writeOutputFiles(result.files.map((f) => ({ path: join(dir, f.name), text: f.text })));
 }
 
 function summary(result: ExportResult, where: string): string {

@@ -1,6 +1,6 @@
 // `warren plan`: diff the spec against the broker (or a definitions file) and show the plan.
 import { unreachable } from '../../errors.js';
-import { writeFileSync } from 'node:fs';
+import { writeOutputFiles } from '../../files/write-output.js';
 import { planFileText } from '../../saved-plan/write.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanText, useColor } from '../../render/index.js';
 import type { Plan } from '../../plan/index.js';
@@ -24,7 +24,7 @@ export async function planCommand(options: PlanCommandOptions, io: CommandIo = p
   // Inside GitHub Actions the text plan also annotates the spec; the runner hides these lines from the log.
   if (options.format === 'text' && io.env['GITHUB_ACTIONS'] === 'true') io.stdout.write(renderPlanGithub(plan));
   if (options.output !== undefined) {
-    writeFileSync(options.output, planFileText({ plan, live, target, specVhosts: spec.vhosts }));
+    writeOutputFiles([{ path: options.output, text: planFileText({ plan, live, target, specVhosts: spec.vhosts }) }]);
     io.progress(`Saved the plan to ${options.output}; \`warren apply ${options.output}\` runs exactly this plan, if the broker has not changed.`);
   }
   return plan.changes.length > 0 ? { kind: 'changes-pending', detailedExitCode: options.detailedExitCode } : { kind: 'ok' };

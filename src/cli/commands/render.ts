@@ -1,8 +1,8 @@
 // `warren render --format definitions`: the spec as a definitions file for import_definitions or
 // a broker's load_definitions. Passwords are hashed here with fresh salts (as the broker would),
 // so two renders of the same spec differ in those hashes only.
-import { writeFileSync } from 'node:fs';
 import { formatDiagnostic } from '../../errors.js';
+import { writeOutputFiles } from '../../files/write-output.js';
 import { resolveCredentials } from '../../model/credentials.js';
 import { renderDefinitions } from '../../render/definitions.js';
 import { assertValidSpec, loadSpec } from '../../spec/index.js';
@@ -30,7 +30,7 @@ export async function renderCommand(options: RenderCommandOptions, io: CommandIo
   for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
   if (options.output === undefined) io.stdout.write(text);
   else {
-    writeFileSync(options.output, text);
+    writeOutputFiles([{ path: options.output, text }]);
     io.progress(`Wrote ${desired.size} objects as definitions to ${options.output}.`);
   }
   return { kind: 'ok' };

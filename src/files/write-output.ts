@@ -1,0 +1,91 @@
+// The one writer for `-o` outputs (plan files, rendered definitions, exports). A file that cannot
+// be written is E_IO naming it, never a stack trace; several files are written all or none: each
+// goes to a temporary file beside it first, and only when every one is written are they renamed
+// into place.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { WarrenError } from '../errors.js';
+import { ioReason } from './read-input.js';
+
+export interface OutputFile {
+  path: string;
+  text: string;
+}
+
+export function writeOutputFiles(files: readonly OutputFile[]): void {
+  const staged: { temp: string; path: string }[] = [];
+  const direct: OutputFile[] = [];
+  try {
+    for (const file of files) {
+      const kind = existingKind(file.path);
+      if (kind === 'folder') throw ioError(file.path, 'is a folder');
+      // A device or pipe (/dev/stdout, /dev/full) is written to as it is: renaming a temporary
+      // file over it would replace the device node itself.
+      if (kind === 'special') {
+        direct.push(file);
+        continue;
+      }
+      // A short random name: the final name may already be near the file system's limit.
+      const temp = join(dirname(file.path), `.warren-${randomBytes(6).toString('hex')}.tmp`);
+      write(temp, file.text, file.path);
+      staged.push({ temp, path: file.path });
+    }
+    for (const file of direct) write(file.path, file.text, file.path);
+  } catch (e) {
+    for (const s of staged) removeQuietly(s.temp);
+    throw e;
+  }
+  // Renames within one folder do not fail for want of space; if one fails anyway, the files not
+  // yet renamed are removed, and the error names the one that failed.
+  for (let i = 0; i < staged.length; i++) {
+    const s = staged[i] as { temp: string; path: string };
+    try {
+      renameSync(s.temp, s.path);
+    } catch (e) {
+      for (const rest of staged.slice(i)) removeQuietly(rest.temp);
+      throw ioError(s.path, ioReason(e));
+    }
+  }
+}
+
+/** A folder to export into: created if missing; E_IO naming it when it cannot be. */
+export function makeOutputFolder(path: string): void {
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    throw ioError(path, code === 'EEXIST' || code === 'ENOTDIR' ? 'exists and is not a folder' : ioReason(e));
+  }
+}
+
+function write(path: string, text: string, shown: string): void {
+  try {
+    writeFileSync(path, text, { flag: 'w' });
+  } catch (e) {
+    removeQuietly(path === shown ? '' : path);
+    throw ioError(shown, ioReason(e));
+  }
+}
+
+function existingKind(path: string): 'none' | 'file' | 'folder' | 'special' {
+  try {
+    const stat = statSync(path);
+    return stat.isFile() ? 'file' : stat.isDirectory() ? 'folder' : 'special';
+  } catch {
+    return 'none';
+  }
+}
+
+function removeQuietly(path: string): void {
+  if (path === '') return;
+  try {
+    unlinkSync(path);
+  } catch {
+    /* already gone, or never made */
+  }
+}
+
+function ioError(path: string, reason: string): WarrenError {
+  return new WarrenError('E_IO', `cannot write ${path}: ${reason}`);
+}
