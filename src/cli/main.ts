@@ -59,6 +59,7 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
     .option('--username <name>', 'user to connect as (overrides WARREN_USERNAME); the password comes from WARREN_PASSWORD')
     .option('--vhost <name>', 'export only this vhost (repeatable), with the users that have permissions in it', collect, [])
     .option('--stack <name>', 'the stack the exported spec names', 'exported')
+    .option('--adopt', 'also record the exported objects as owned by --stack in the broker, so the first plan is exact (needs a broker, not --from)')
     .option('-o, --output <file|dir>', 'a .yaml/.yml file, or a folder; default stdout')
     .action((o: ExportOptions) =>
       run(async () =>
@@ -68,6 +69,7 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
           from: o.from,
           vhosts: o.vhost,
           stack: o.stack,
+          adopt: o.adopt === true,
           output: o.output,
         }),
       ),
@@ -90,6 +92,7 @@ interface ExportOptions {
   username?: string;
   vhost: string[];
   stack: string;
+  adopt?: boolean;
   output?: string;
 }
 

@@ -4,13 +4,17 @@ import { createHash } from 'node:crypto';
 import type { LiveState } from '../live/types.js';
 import { WARREN_VERSION } from '../version.js';
 import { selectExportable } from './select.js';
-import { specDocuments, type DocMap, type DocValue } from './spec-document.js';
+import { resourceKey } from '../model/keys.js';
+import type { Resource } from '../model/types.js';
+import { specDocuments, type DocMap, type DocValue, type SpecDocuments } from './spec-document.js';
 import { toYaml } from './yaml.js';
 
 export interface ExportOptions {
   stack: string;
   /** Only these vhosts (and the users with permissions in them). */
   vhosts?: readonly string[] | undefined;
+  /** Where editors find the JSON Schema, relative to the written files: the first comment line. */
+  schema?: string | undefined;
 }
 
 export interface ExportedFile {
@@ -27,6 +31,8 @@ export interface ExportResult {
   leftOut: Map<string, number>;
   /** Things the user should know: vhosts asked for that do not exist, objects other stacks own. */
   warnings: string[];
+  /** The keys of the exported objects no other stack owns: what `export --adopt` records for the stack. */
+  adoptable: string[];
 }
 
 export type ExportLayout = 'single' | 'split';
@@ -36,11 +42,13 @@ export const USERS_FILE = 'users.yaml';
 export function exportSpec(live: LiveState, options: ExportOptions, layout: ExportLayout): ExportResult {
   const selection = selectExportable(live, { vhosts: options.vhosts });
   const docs = specDocuments(selection.kept);
+  const omitted = omitBareDefaultVhost(docs, selection.kept);
   const warnings: string[] = [];
   for (const v of options.vhosts ?? []) if (!docs.vhosts.has(v)) warnings.push(`--vhost ${v}: no such vhost in ${live.source}`);
   warnings.push(...ownershipWarnings(live, [...selection.kept.keys()], options.stack));
 
-  const header = [`Exported by warren ${WARREN_VERSION} from ${live.source} (RabbitMQ ${live.brokerVersion}).`];
+  const schemaLine = options.schema !== undefined ? [`yaml-language-server: $schema=${options.schema}`] : [];
+  const header = [...schemaLine, `Exported by warren ${WARREN_VERSION} from ${live.source} (RabbitMQ ${live.brokerVersion}).`];
   const withUsers = [...header, 'Users keep their password hashes: keep this file as private as a definitions export.'];
   const head = (): DocMap =>
     new Map<string, DocValue>([
@@ -66,11 +74,29 @@ export function exportSpec(live: LiveState, options: ExportOptions, layout: Expo
       files.push({ name: USERS_FILE, text: toYaml(root, withUsers) });
     }
   }
-  return { files, exported: selection.kept.size, leftOut: selection.leftOut, warnings };
+  const others = new Set([...live.ownership].filter(([owner]) => owner !== options.stack).flatMap(([, keys]) => [...keys]));
+  const adoptable = [...selection.kept.keys()].filter((k) => !others.has(k) && k !== omitted);
+  return { files, exported: selection.kept.size, leftOut: selection.leftOut, warnings, adoptable };
+}
+
+/** The file of the vhost "/": readable, and never the name of another vhost's file (those start `vhost-`). */
+export const DEFAULT_VHOST_FILE = 'default-vhost.yaml';
+
+/**
+ * Every broker has "/": stating nothing about it (`/: {}`) only adds noise, unless a grant in the
+ * export names it (then declaring it keeps `validate` from warning that it may not exist).
+ * Returns the key of the vhost left out, if it was.
+ */
+function omitBareDefaultVhost(docs: SpecDocuments, kept: ReadonlyMap<string, Resource>): string | undefined {
+  const body = docs.vhosts.get('/');
+  if (!body || body.size > 0) return undefined;
+  for (const r of kept.values()) if ((r.kind === 'permission' || r.kind === 'topic_permission') && r.vhost === '/') return undefined;
+  docs.vhosts.delete('/');
+  return resourceKey({ kind: 'vhost', name: '/' });
 }
 
 /**
- * `vhost-<name>.yaml`, the name percent-encoded outside [A-Za-z0-9._-] (so "/" is vhost-%2F.yaml).
+ * `vhost-<name>.yaml`, the name percent-encoded outside [A-Za-z0-9._-]; "/" is default-vhost.yaml.
  * Names that differ only in case get a hash suffix, so case-insensitive file systems keep both.
  */
 export function vhostFileNames(vhosts: readonly string[]): Map<string, string> {
@@ -81,6 +107,10 @@ export function vhostFileNames(vhosts: readonly string[]): Map<string, string> {
   for (const b of base.values()) folded.set(b.toLowerCase(), (folded.get(b.toLowerCase()) ?? 0) + 1);
   const out = new Map<string, string>();
   for (const [v, b] of base) {
+    if (v === '/') {
+      out.set(v, DEFAULT_VHOST_FILE);
+      continue;
+    }
     const clash = (folded.get(b.toLowerCase()) ?? 0) > 1;
     out.set(v, `${b}${clash ? `-${createHash('sha256').update(v, 'utf8').digest('hex').slice(0, 8)}` : ''}.yaml`);
   }

@@ -7,14 +7,15 @@ import { carryOverBindings } from './cascade.js';
 import { compareResources } from './compare.js';
 import { markDataLoss } from './data-loss.js';
 import { orderChanges } from './order.js';
-import { pruneVerdict } from './prune.js';
-import type { Change, Owners, Plan, PlanInput, PlanSummary } from './types.js';
+import { isIgnored, pruneVerdict } from './prune.js';
+import type { Change, Ignored, Owners, Plan, PlanInput, PlanSummary } from './types.js';
 
 export function planChanges(input: PlanInput): Plan {
   const diagnostics: Diagnostic[] = [];
   const ownerOf = ownersLookup(input.ownership);
   const changes: Change[] = [];
   let unchanged = 0;
+  const ignored: Array<[string, string]> = [];
 
   for (const [key, desired] of input.desired) {
     const owner = otherOwner(ownerOf, key, input.stack);
@@ -46,8 +47,9 @@ export function planChanges(input: PlanInput): Plan {
     const verdict = pruneVerdict(key, live, input, ownerOf);
     if (verdict.delete) {
       changes.push({ action: 'delete', key, kind: live.kind, title: describeResource(live), before: live, fields: [], forcedBy: [], reason: verdict.reason });
-    } else if (verdict.warning !== undefined) {
-      diagnostics.push({ severity: 'warning', code: 'W_PRUNE', message: verdict.warning });
+    } else {
+      if (verdict.warning !== undefined) diagnostics.push({ severity: 'warning', code: 'W_PRUNE', message: verdict.warning });
+      if (isIgnored(key, live, input, ownerOf)) ignored.push([key, describeResource(live)]);
     }
   }
 
@@ -55,6 +57,8 @@ export function planChanges(input: PlanInput): Plan {
   unchanged -= carried.fromUnchanged;
   const ordered = orderChanges(markDataLoss(carried.changes, input.live));
   const owned = ownedAfter(input, ordered);
+  const created = new Set(ordered.filter((c) => c.action === 'create').map((c) => c.key));
+  const touched = new Set(ordered.map((c) => c.key)); // bindings carried over a replace are not ignored
   const previous = input.ownership.get(input.stack) ?? new Set<string>();
   return {
     stack: input.stack,
@@ -63,8 +67,14 @@ export function planChanges(input: PlanInput): Plan {
     summary: summarise(ordered, unchanged),
     owned,
     ownershipChanged: owned.length !== previous.size || owned.some((k) => !previous.has(k)),
+    adopting: owned.filter((k) => !previous.has(k) && input.live.has(k) && !created.has(k)).length,
+    ignored: ignoredOf(ignored.filter(([key]) => !touched.has(key)).map(([, title]) => title)),
     diagnostics,
   };
+}
+
+function ignoredOf(titles: string[]): Ignored {
+  return { count: titles.length, examples: titles.sort().slice(0, 3) };
 }
 
 

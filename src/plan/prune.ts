@@ -23,6 +23,16 @@ export function pruneVerdict(key: string, live: Resource, input: PlanInput, owne
   return { delete: true, reason: 'nobody declares it (--prune all)' };
 }
 
+/**
+ * A live object inside the spec's vhosts that no stack owns and the spec does not declare: the
+ * plan leaves it alone (only `--prune all` deletes such objects), and says how many there are.
+ * Users and vhosts are outside any vhost, so they are not counted.
+ */
+export function isIgnored(key: string, live: Resource, input: PlanInput, ownerOf: Owners): boolean {
+  if (input.prune === 'all' || !inSpecVhost(live, input.specVhosts) || isProtected(live, input)) return false;
+  return (ownerOf.get(key) ?? []).length === 0;
+}
+
 /** Objects warren never deletes: the broker's own, per-connection ones, and warren's own access. */
 export function isProtected(r: Resource, input: Pick<PlanInput, 'connectingUser'>): boolean {
   switch (r.kind) {

@@ -15,7 +15,8 @@ const BODY = '      '; // under the title, past the widest symbol `-/+ `
 const ENTRY = `${BODY}    `; // map entries, under the field name
 const FORCES = '# forces replacement';
 
-export function changeBlock(c: Change, p: Palette): string[] {
+/** `dataLossAllowed`: the apply was given --allow-data-loss, so the refusal hint would be false. */
+export function changeBlock(c: Change, p: Palette, dataLossAllowed = false): string[] {
   // Symbols right-aligned, as Terraform does, so titles start in one column.
   const pad = ' '.repeat(3 - SYMBOLS[c.action].length);
   const lines = [`${pad}${symbol(c.action, p)} ${p.bold(printable(c.title))}`];
@@ -23,7 +24,7 @@ export function changeBlock(c: Change, p: Palette): string[] {
   if (c.action === 'replace' && c.forcedBy.length > 0) lines.push(`${BODY}${p.red(`${FORCES}: ${c.forcedBy.map(printable).join(', ')}`)}`);
   if (c.action === 'create' && c.after) lines.push(...createdLines(attributesOf(c.after), p));
   if (c.action === 'update' || c.action === 'replace') lines.push(...changedLines(c.fields, new Set(c.forcedBy), p));
-  if (c.dataLoss) lines.push(`${BODY}${p.bold(p.red(`! ${dataLossLine(c.dataLoss.messages)}`))}`);
+  if (c.dataLoss) lines.push(`${BODY}${p.bold(p.red(`! ${dataLossLine(c.dataLoss.messages, !dataLossAllowed)}`))}`);
   return lines;
 }
 

@@ -1,6 +1,7 @@
 // Stage 3: the JSON Schema (schemas/warren.schema.json) checks each file's shape. The same file
 // serves editors (yaml-language-server) and this validator, so they can never disagree.
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Diagnostic } from '../errors.js';
 import { SECRET_MASK, Secret } from '../model/secret.js';
@@ -10,6 +11,9 @@ import type { SpecNode } from './tree.js';
 // From dist/src/spec/ (compiled) or node_modules/warren/dist/src/spec/ (installed), the package
 // root is three folders up, and package.json ships schemas/ beside dist/.
 const SCHEMA_FILE = new URL('../../../schemas/warren.schema.json', import.meta.url);
+
+/** The schema file of this warren, for the `$schema` line an export writes. */
+export const SCHEMA_PATH = fileURLToPath(SCHEMA_FILE);
 
 let schemaText: string | undefined;
 let compiled: { schema: SchemaJson; validate: ValidateFunction } | undefined;

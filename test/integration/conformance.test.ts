@@ -2,7 +2,7 @@
 // repository) goes round trip through warren on real RabbitMQ 3.10.8 nodes.
 //   1. rabbitmqctl import_definitions into the source node (files 3.10.8 refuses are reported and skipped);
 //   2. warren export (a folder: one file per vhost, users.yaml), which must validate;
-//   3. warren plan of the export against the source: no changes (adoption only: exit 0);
+//   3. warren plan of the export (made with --adopt) against the source: no changes, exit 0;
 //   4. warren apply of the export to the empty target node, then plan there: no changes;
 //   5. source and target compared object by object (readBroker, live facts left out);
 //   6. warren render of the export, import_definitions into the emptied target, compared again.
@@ -101,7 +101,7 @@ describe('conformance: the definitions corpus round-trips through export, plan, 
       t.diagnostic(`${sourceTopology.size} objects compared`);
 
       // Export, validate, and plan against the broker it came from.
-      const exported = await capture((io) => exportCommand({ env: envFor(source), connection: {}, vhosts: [], stack: 'exported', output: dir }, io));
+      const exported = await capture((io) => exportCommand({ env: envFor(source), connection: {}, vhosts: [], stack: 'exported', adopt: true, output: dir }, io));
       assert.equal(exported.code, 0, exported.stderr);
       const valid = await capture((io) => validateCommand([dir], { ...io, cwd: '.' }));
       assert.equal(valid.code, 0, valid.stderr);

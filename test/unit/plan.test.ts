@@ -158,6 +158,26 @@ describe('planner: pruning and ownership', () => {
     assert.deepEqual(p.changes, []);
     assert.equal(p.ownershipChanged, true);
     assert.ok(p.owned.some((k) => k.includes('stray')));
+    assert.equal(p.adopting, 2, 'the vhost and the exchange are adopted');
+  });
+
+  it('counts what the spec neither declares nor any stack owns in its vhosts: ignored, not deleted', () => {
+    // Right after `export`: the stack owns nothing, and a queue was removed from the spec.
+    const kept = [vhost('v'), exchange('v', 'x')];
+    const live = [...kept, queue('v', 'removed'), exchange('v', 'amq.topic'), queue('elsewhere', 'q')];
+    const p = plan(kept, live);
+    assert.deepEqual(p.changes, [], 'nothing is deleted: the stack never owned the queue');
+    assert.deepEqual(p.ignored, { count: 1, examples: ['queue v/removed'] }, 'amq.* and other vhosts are not counted');
+    assert.equal(p.adopting, 2);
+    assert.equal(p.ownershipChanged, true);
+    // Once the ownership is recorded, the same removal is a delete and nothing is ignored.
+    const owned = plan(kept, live, { ownership: new Map([['orders', keysOf(...kept, queue('v', 'removed'))]]) });
+    assert.deepEqual(actions(owned), ['delete queue v/removed']);
+    assert.deepEqual(owned.ignored, { count: 0, examples: [] });
+    assert.equal(owned.adopting, 0);
+    // Objects another stack owns are theirs, not ignored; --prune all deletes what nobody owns.
+    assert.equal(plan(kept, live, { ownership: new Map([['billing', keysOf(queue('v', 'removed'))]]) }).ignored.count, 0);
+    assert.equal(plan(kept, live, { prune: 'all' }).ignored.count, 0);
   });
 });
 

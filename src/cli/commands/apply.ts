@@ -14,20 +14,20 @@ import { progressReporter } from '../progress.js';
 export type ApplyCommandOptions = ApplyRequest & ApplyOptions;
 
 export async function applyCommand(options: ApplyCommandOptions, io: CommandIo = processIo()): Promise<Outcome> {
-  const hooks = applyHooks(io);
+  const hooks = applyHooks(io, options.allowDataLoss);
   const planFile = planFileArgument(options.paths);
   const result = planFile !== undefined ? await applySavedPlan({ ...options, file: planFile }, hooks) : await applySpec(options, hooks);
   io.stdout.write(resultLine(result));
   return { kind: 'ok' };
 }
 
-function applyHooks(io: CommandIo): ApplyHooks {
+function applyHooks(io: CommandIo, allowDataLoss: boolean): ApplyHooks {
   let report: ((done: number) => void) | undefined;
   return {
     progress: (line) => io.progress(line),
     show(plan, preface) {
       report = progressReporter(io, plan.changes.length);
-      io.stdout.write(`${preface ?? ''}${renderPlanText(plan, { color: useColor(io.stdout, io.env) })}`);
+      io.stdout.write(`${preface ?? ''}${renderPlanText(plan, { color: useColor(io.stdout, io.env), allowDataLoss })}`);
     },
     confirm: (plan, endpoint) => confirm(plan, endpoint, io),
     onApplied: (done) => report?.(done),

@@ -1,7 +1,8 @@
 // `warren export`: a live broker (or a definitions file) -> a spec that plans to no changes
 // against it. Writes one file, one file per vhost plus users.yaml into a folder, or stdout.
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { SCHEMA_PATH } from '../../spec/schema.js';
 import { WarrenError } from '../../errors.js';
 import type { ExportLayout, ExportResult } from '../../export/export.js';
 import { exportLive, type ExportRequest } from '../../workflow/export-live.js';
@@ -17,7 +18,8 @@ export const DEFAULT_EXPORT_STACK = 'exported';
 
 export async function exportCommand(options: ExportCommandOptions, io: CommandIo = processIo()): Promise<Outcome> {
   const layout = layoutOf(options.output);
-  const result = await exportLive({ ...options, layout }, (line) => io.progress(line));
+  const schema = options.schema ?? schemaReference(options.output, layout);
+  const result = await exportLive({ ...options, layout, schema }, (line) => io.progress(line));
   for (const w of result.warnings) io.stderr.write(`warning: ${w}\n`);
   if (options.output === undefined) {
     io.stdout.write(result.files[0]?.text ?? '');
@@ -27,7 +29,22 @@ export async function exportCommand(options: ExportCommandOptions, io: CommandIo
     writeFolder(options.output, result);
   }
   io.progress(summary(result, options.output ?? 'stdout'));
+  if (result.adopted !== undefined) {
+    io.progress(`Stack ${options.stack} now owns ${result.adopted} objects (ownership recorded): plans of this export are exact, and removing an object from it deletes it from the broker.`);
+  } else if (result.unowned > 0) {
+    io.progress(`Stack ${options.stack} does not own ${result.unowned} of them yet: its plans show the adoption as pending, and delete none of them, until an apply records it (\`warren apply\` once, or export with --adopt).`);
+  }
   return { kind: 'ok' };
+}
+
+/**
+ * This warren's schema file, relative to where the files go (the current folder for stdout), so
+ * an editor with yaml-language-server checks the export as it is edited. Forward slashes, as
+ * YAML tooling expects on every system.
+ */
+function schemaReference(output: string | undefined, layout: ExportLayout): string {
+  const folder = output === undefined ? process.cwd() : layout === 'single' ? dirname(resolve(output)) : resolve(output);
+  return relative(folder, SCHEMA_PATH).split(sep).join('/');
 }
 
 /** A name ending in .yaml/.yml that is not an existing folder is a file; anything else a folder. */

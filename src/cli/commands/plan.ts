@@ -24,7 +24,10 @@ export async function planCommand(options: PlanCommandOptions, io: CommandIo = p
     writeFileSync(options.output, planFileText({ plan, live, target, specVhosts: spec.vhosts }));
     io.progress(`Saved the plan to ${options.output}; \`warren apply ${options.output}\` runs exactly this plan, if the broker has not changed.`);
   }
-  return plan.changes.length > 0 ? { kind: 'changes-pending', detailedExitCode: options.detailedExitCode } : { kind: 'ok' };
+  // A pending adoption is a change (DESIGN.md, "Ownership"): a CI job that applies only on exit 2
+  // must still record the ownership, or the stack never deletes what the spec stops declaring.
+  const pending = plan.changes.length > 0 || plan.ownershipChanged;
+  return pending ? { kind: 'changes-pending', detailedExitCode: options.detailedExitCode } : { kind: 'ok' };
 }
 
 export function renderPlan(plan: Plan, format: PlanFormat, color: boolean): string {
