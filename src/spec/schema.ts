@@ -78,6 +78,9 @@ function toAjvData(node: SpecNode): unknown {
     case 'seq':
       return node.items.map(toAjvData);
     case 'scalar':
-      return node.value instanceof Secret ? SECRET_MASK : node.value;
+      if (node.value instanceof Secret) return SECRET_MASK;
+      // A string whose `${VAR}` is not set is still a string: judged as one, not as an empty one.
+      if (node.unresolved !== undefined && node.unresolved.length > 0) return `\${${node.unresolved[0] ?? ''}}`;
+      return node.value;
   }
 }

@@ -14,7 +14,8 @@ import { vhostNameOf } from '../model/keys.js';
 import type { Resource } from '../model/types.js';
 import { planChanges, type Plan, type PruneMode } from '../plan/index.js';
 import { assertValidSpec, loadSpec, type LoadedSpec } from '../spec/index.js';
-import { resolveTarget, type ConnectionFlags, type Env } from './resolve-target.js';
+import { assertVariablesSet } from '../spec/variables.js';
+import { chooseSpecTarget, overriddenFields, resolveTarget, type ConnectionFlags, type Env } from './resolve-target.js';
 
 export interface PlanRequest {
   paths: readonly string[];
@@ -45,6 +46,13 @@ export async function planSpec(request: PlanRequest, progress: (line: string) =>
   const spec = loadSpec(request.paths.length > 0 ? request.paths : ['.'], request.env);
   assertValidSpec(spec);
   const stack = spec.stack as string; // assertValidSpec guarantees a stack
+  // Only the chosen target's variables, and the objects': another environment's secrets are never needed.
+  const connects = request.liveFile === undefined;
+  assertVariablesSet(spec, {
+    target: connects ? chooseSpecTarget(spec.targets, request.connection.target)?.name : undefined,
+    overridden: overriddenFields(request.connection, request.env),
+    command: request.beforeRead ? 'apply' : 'plan',
+  });
 
   let live: LiveState;
   let target: Target | undefined;

@@ -4,6 +4,7 @@ import { WarrenError } from '../errors.js';
 import { Secret } from '../model/secret.js';
 import type { Target } from '../model/target.js';
 import { redactUrl, splitUrlCredentials } from '../model/url-credentials.js';
+import type { OverridableField } from '../spec/variables.js';
 
 export interface ConnectionFlags {
   target?: string | undefined;
@@ -32,7 +33,8 @@ export function resolveTarget(specTargets: readonly Target[], flags: ConnectionF
   return moveUrlCredentials(target);
 }
 
-function chooseSpecTarget(targets: readonly Target[], name: string | undefined): Target | undefined {
+/** The spec target a command uses: the one --target names, else the first. */
+export function chooseSpecTarget(targets: readonly Target[], name: string | undefined): Target | undefined {
   if (name === undefined) return targets[0];
   const found = targets.find((t) => t.name === name);
   if (!found) {
@@ -40,6 +42,16 @@ function chooseSpecTarget(targets: readonly Target[], name: string | undefined):
     throw new WarrenError('E_TARGET', `--target ${name}: the spec has no such target (known: ${known})`);
   }
   return found;
+}
+
+/** The target settings flags or the environment give, so the spec's values (and variables) are not read. */
+export function overriddenFields(flags: ConnectionFlags, env: Env): Set<OverridableField> {
+  const out = new Set<OverridableField>();
+  if ((flags.management ?? env.WARREN_MANAGEMENT_URL) !== undefined) out.add('management');
+  if ((flags.amqp ?? env.WARREN_AMQP_URL) !== undefined) out.add('amqp');
+  if ((flags.username ?? env.WARREN_USERNAME) !== undefined) out.add('username');
+  if (env.WARREN_PASSWORD !== undefined) out.add('password');
+  return out;
 }
 
 /** `a,b` in one environment variable or flag means a cluster's endpoints. */

@@ -4,7 +4,7 @@
 import type { Declared } from '../spec-index.js';
 import { redactUrl, splitUrlCredentials } from '../../model/url-credentials.js';
 import { targetUris } from '../targets.js';
-import { booleanOf, child, displayPath, entry, stringOf } from '../tree.js';
+import { booleanOf, child, displayPath, entry, isUnresolved, stringOf } from '../tree.js';
 import type { Report, Rule } from './report.js';
 
 const SCHEMES = { management: ['http:', 'https:'], amqp: ['amqp:', 'amqps:'] } as const;
@@ -43,6 +43,7 @@ function checkUris(target: Declared, report: Report): void {
   let seen: { user: string | undefined; password: string | undefined; where: string } | undefined;
   for (const key of ['management', 'amqp'] as const) {
     for (const uri of targetUris(target, key)) {
+      if (isUnresolved(uri.node)) continue; // checked when a command needs it (variables.ts)
       const where = displayPath(uri.path);
       const split = splitUrlCredentials(uri.raw);
       const scheme = split ? new URL(split.uri).protocol : undefined;
