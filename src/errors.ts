@@ -27,6 +27,7 @@ export const CODES = {
   E_QUEUE_TYPE: 'queue properties its type does not allow',
   E_CONFLICT: 'settings that exclude each other',
   W_REFERENCE: 'a reference to an object outside the spec',
+  W_ARGUMENT: 'a queue argument RabbitMQ does not define (a plugin\'s, or a typo)',
   W_TLS_VERIFY: 'TLS verification is switched off',
   W_TLS_EXPIRY: 'a TLS certificate expires soon or has expired',
   W_VERSION: 'a setting the broker version does not support',

@@ -4,6 +4,7 @@ import type { SpecIndex } from '../spec-index.js';
 import { bindingRules } from './bindings.js';
 import { exchangeRules } from './exchanges.js';
 import { namesRule } from './names.js';
+import { policyRules } from './policies.js';
 import { queueRules } from './queues.js';
 import { referenceRules } from './references.js';
 import { regexRules } from './regex.js';
@@ -11,7 +12,7 @@ import { reportInto, type Rule } from './report.js';
 import { targetRules } from './targets.js';
 import { userRules } from './users.js';
 
-export const RULES: readonly Rule[] = [namesRule, queueRules, exchangeRules, bindingRules, referenceRules, regexRules, userRules, targetRules];
+export const RULES: readonly Rule[] = [namesRule, queueRules, policyRules, exchangeRules, bindingRules, referenceRules, regexRules, userRules, targetRules];
 
 export function runRules(spec: SpecIndex, diagnostics: Diagnostic[]): void {
   const report = reportInto(diagnostics);
