@@ -3,7 +3,8 @@
 import { WarrenError } from '../errors.js';
 import { Secret } from '../model/secret.js';
 import type { Target } from '../model/target.js';
-import { redactUrl, splitUrlCredentials } from '../model/url-credentials.js';
+import { endpointUrlProblem } from '../model/endpoint-url.js';
+import { redactUrl, splitUrlCredentials, withoutCredentials } from '../model/url-credentials.js';
 import type { OverridableField } from '../spec/variables.js';
 
 export interface ConnectionFlags {
@@ -64,10 +65,29 @@ function moveUrlCredentials(target: Target): Target {
   let { username, password } = target;
   const management = target.management.map((raw) => {
     const split = splitUrlCredentials(raw);
-    if (!split) throw new WarrenError('E_TARGET', `management endpoint is not a URL: ${redactUrl(raw)}`, { origin: target.origin });
+    const problem = endpointUrlProblem(split?.uri ?? redactUrl(raw), 'management');
+    if (!split || problem !== undefined) throw new WarrenError('E_TARGET', `management URL ${problem ?? `${redactUrl(raw)} is not a URL`}`, { origin: target.origin });
     username ??= split.username;
     password ??= split.password;
     return new URL(split.uri).toString().replace(/\/$/, '');
   });
-  return { ...target, management, username: username ?? 'guest', password: password ?? new Secret('guest') };
+  for (const raw of target.amqp) {
+    const problem = endpointUrlProblem(withoutCredentials(raw), 'amqp');
+    if (problem !== undefined) throw new WarrenError('E_TARGET', `AMQP URL ${problem}`, { origin: target.origin });
+  }
+  return { ...target, management, ...credentialsOf(target, username, password) };
+}
+
+/**
+ * Without a user, RabbitMQ's own default (guest/guest, which works from localhost only). A user
+ * without a password is refused rather than tried with guest's: that login would fail, or worse,
+ * succeed as someone the user did not mean.
+ */
+function credentialsOf(target: Target, username: string | undefined, password: Secret | undefined): { username: string; password: Secret } {
+  if (username === undefined && password === undefined) return { username: 'guest', password: new Secret('guest') };
+  if (password === undefined) {
+    const inSpec = target.origin !== undefined ? `, or \`password:\` in target ${target.name}` : '';
+    throw new WarrenError('E_TARGET', `user ${username ?? ''} has no password: set WARREN_PASSWORD${inSpec} (warren does not fall back to guest's password)`, { origin: target.origin });
+  }
+  return { username: username ?? 'guest', password };
 }

@@ -129,6 +129,18 @@ describe('planner: pruning and ownership', () => {
   it('--prune all never removes the connecting user\'s permissions', () => {
     const p = plan([vhost('v')], [vhost('v'), permission('v', 'admin'), permission('v', 'other')], { prune: 'all', connectingUser: 'admin' });
     assert.deepEqual(actions(p), ['delete permission other@v']);
+    assert.deepEqual(p.diagnostics, [], 'a grant the stack never owned is kept without a word');
+  });
+
+  it('says why it keeps the connecting user (and its grants) that the spec no longer declares', () => {
+    const admin = user('admin');
+    const grant = permission('v', 'admin');
+    const p = plan([vhost('v')], [vhost('v'), admin, grant], { ownership: new Map([['orders', keysOf(admin, grant)]]), connectingUser: 'admin' });
+    assert.deepEqual(p.changes, []);
+    assert.deepEqual(p.diagnostics.map((d) => `${d.severity} ${d.code}: ${d.message}`), [
+      'warning W_PRUNE: user admin is not deleted although the spec no longer declares it: warren connects as admin, and deleting it would lock warren out part way. Delete it by hand, or apply as another user.',
+      'warning W_PRUNE: permission admin@v is not deleted although the spec no longer declares it: warren connects as admin, and deleting it would lock warren out part way. Delete it by hand, or apply as another user.',
+    ]);
   });
 
   it('keeps a vhost it no longer declares while the vhost holds objects the stack does not manage', () => {

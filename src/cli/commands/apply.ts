@@ -44,6 +44,8 @@ function resultLine(result: ApplyResult): string {
       return `Stack ${result.stack} now owns ${result.owned} objects (ownership recorded; nothing else changed).\n`;
     case 'unchanged':
       return '';
+    case 'already-applied':
+      return `Plan ${result.file} was already applied: the broker has every change it makes, and stack ${result.stack} owns what it records. Nothing was changed; make a new plan to see what is left to do.\n`;
     default:
       return unreachable(result, 'apply result');
   }

@@ -1,6 +1,6 @@
 // `warren plan`: diff the spec against the broker (or a definitions file) and show the plan.
 import { unreachable } from '../../errors.js';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { planFileText } from '../../saved-plan/write.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanText, useColor } from '../../render/index.js';
 import type { Plan } from '../../plan/index.js';
@@ -21,13 +21,22 @@ export async function planCommand(options: PlanCommandOptions, io: CommandIo = p
   const { plan, live, target, spec } = await planSpec(options, (line) => io.progress(line));
   io.stdout.write(renderPlan(plan, options.format, useColor(io.stdout, io.env)));
   if (options.output !== undefined) {
-    writeFileSync(options.output, planFileText({ plan, live, target, specVhosts: spec.vhosts }));
+    writePrivateFile(options.output, planFileText({ plan, live, target, specVhosts: spec.vhosts }));
     io.progress(`Saved the plan to ${options.output}; \`warren apply ${options.output}\` runs exactly this plan, if the broker has not changed.`);
   }
   // A pending adoption is a change (DESIGN.md, "Ownership"): a CI job that applies only on exit 2
   // must still record the ownership, or the stack never deletes what the spec stops declaring.
   const pending = plan.changes.length > 0 || plan.ownershipChanged;
   return pending ? { kind: 'changes-pending', detailedExitCode: options.detailedExitCode } : { kind: 'ok' };
+}
+
+/**
+ * 0600: a plan can hold the salted hashes of the passwords it sets. The mode given to
+ * writeFileSync applies only to a new file, so an existing one is narrowed first.
+ */
+function writePrivateFile(file: string, text: string): void {
+  if (existsSync(file)) chmodSync(file, 0o600);
+  writeFileSync(file, text, { mode: 0o600 });
 }
 
 export function renderPlan(plan: Plan, format: PlanFormat, color: boolean): string {
