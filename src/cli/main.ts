@@ -40,6 +40,7 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
     .option('--auto-approve', 'apply without asking (for CI, after the plan was reviewed)')
     .option('--allow-data-loss', 'allow deleting or replacing queues that hold messages')
     .option('--concurrency <n>', 'requests in flight at once', parseCount, 32)
+    .option('--lock-timeout <duration>', 'how long the confirmation prompt may hold the stack\'s lock (e.g. 30s, 10m, 1h)', parseDuration, 10 * 60_000)
     .action((paths: string[], o: CommandOptions) =>
       run(async () =>
         (await import('./commands/apply.js')).applyCommand({
@@ -47,6 +48,7 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
           autoApprove: o.autoApprove === true,
           allowDataLoss: o.allowDataLoss === true,
           concurrency: o.concurrency ?? 32,
+          lockTimeoutMs: o.lockTimeout,
         }),
       ),
     );
@@ -113,6 +115,7 @@ interface CommandOptions {
   autoApprove?: boolean;
   allowDataLoss?: boolean;
   concurrency?: number;
+  lockTimeout?: number;
 }
 
 /** The connection flags plan and apply share. A password is never a flag: see WARREN_PASSWORD. */
@@ -132,6 +135,14 @@ function planRequest(paths: string[], o: CommandOptions) {
     connection: { target: o.target, management: o.management, amqp: o.amqp, username: o.username },
     prune: o.prune as 'none' | 'managed' | 'all',
   };
+}
+
+/** `30s`, `10m`, `1h`, or a number of seconds -> milliseconds. */
+function parseDuration(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(value.trim());
+  const ms = m ? Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 's' | 'm' | 'h'] : NaN;
+  if (!Number.isFinite(ms) || ms < 1000) throw new CommanderError(1, 'warren.usage', `--lock-timeout must be a duration of at least 1s, such as 30s, 10m or 1h, not ${value}`);
+  return ms;
 }
 
 function parseCount(value: string): number {
