@@ -32,6 +32,7 @@ export const CODES = {
   W_TLS_EXPIRY: 'a TLS certificate expires soon or has expired',
   W_VERSION: 'a setting the broker version does not support',
   W_PRUNE: 'prune keeps an object it would otherwise delete',
+  W_LIVE_FILE: 'a definitions file cannot show a setting, so it is not compared',
   // talking to a broker
   E_CONNECT: 'the broker could not be reached',
   E_TLS: 'the TLS handshake failed',

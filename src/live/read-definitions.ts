@@ -8,6 +8,7 @@ import { WarrenError } from '../errors.js';
 import type { JsonMap } from '../model/types.js';
 import { hashPassword } from '../model/passwords.js';
 import { isRecord, toJsonMap } from '../model/json.js';
+import { blindSpotsOf } from './blind-spots.js';
 import { LiveBuilder } from './normalise.js';
 import type { LiveState } from './types.js';
 
@@ -92,7 +93,7 @@ export function readDefinitions(json: unknown, source: string, options: ReadDefi
   });
   for (const p of operatorPolicies) b.addPolicy('operator_policy', p.o, p.path, p.vhost, p.name);
   b.list(d['global_parameters'], 'global_parameters').forEach((o, i) => b.addGlobalParameter(o, `global_parameters[${i}]`));
-  return b.build(version);
+  return { ...b.build(version), blind: blindSpotsOf(d) };
 }
 
 /** A fixed salt per user, so that reading the same hand-written file twice gives equal hashes. */

@@ -4,6 +4,7 @@ import { BrokerApplyTarget } from '../apply/broker-target.js';
 import { BrokerWriter } from '../apply/broker-writer.js';
 import { WarrenError } from '../errors.js';
 import { exportSpec, type ExportLayout, type ExportResult } from '../export/export.js';
+import { blindSpotWarnings } from '../live/blind-spots.js';
 import { managementClientFor } from '../live/connect-target.js';
 import type { ManagementClient } from '../live/management-client.js';
 import { readBroker } from '../live/read-broker.js';
@@ -42,7 +43,8 @@ export async function exportLive(request: ExportRequest, progress: (line: string
     throw new WarrenError('E_USAGE', '--adopt records ownership in the broker, so it needs a broker: use --management (or WARREN_MANAGEMENT_URL) instead of --from, or drop --adopt and apply the export once');
   }
   const { live, client } = await readLive(request, progress);
-  const result = exportSpec(live, { stack: request.stack, vhosts: request.vhosts, schema: request.schema }, request.layout);
+  const exported = exportSpec(live, { stack: request.stack, vhosts: request.vhosts, schema: request.schema }, request.layout);
+  const result = { ...exported, warnings: [...blindSpotWarnings(live), ...exported.warnings] };
   const before = live.ownership.get(request.stack) ?? new Set<string>();
   const unowned = result.adoptable.filter((k) => !before.has(k)).length;
   if (request.adopt !== true || !client) return { ...result, unowned };

@@ -5,6 +5,7 @@ import { WarrenError, errorsOf, formatDiagnostic, type Diagnostic } from '../err
 import { connectManagement } from '../live/connect-target.js';
 import type { ManagementClient } from '../live/management-client.js';
 import { readBroker, readMessageCounts } from '../live/read-broker.js';
+import { fillBlindSpots } from '../live/blind-spots.js';
 import { readDefinitionsFile } from '../live/read-definitions.js';
 import type { LiveState } from '../live/types.js';
 import { adaptToVersion } from '../model/compat.js';
@@ -69,6 +70,10 @@ export async function planSpec(request: PlanRequest, progress: (line: string) =>
   }
   progress(`Read ${live.model.resources.size} objects from ${live.source} (RabbitMQ ${live.brokerVersion}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
+  // A definitions file may lack what the spec states (3.10's vhost metadata, ctl's internal
+  // exchanges): the spec's values stand in there, so the plan shows no change that is not real.
+  const blind = fillBlindSpots(live, spec.model.resources);
+  live = { ...live, model: { resources: blind.resources } };
   const adapted = adaptToVersion(spec.model.resources, live.model.resources, live.brokerVersion);
   const desired = resolveCredentials(adapted.desired, live.model.resources);
   const planAgainst = (resources: ReadonlyMap<string, Resource>) =>
@@ -83,7 +88,7 @@ export async function planSpec(request: PlanRequest, progress: (line: string) =>
     live = { ...live, model: { resources: withMessageCounts(live.model.resources, counts) } };
     plan = planAgainst(live.model.resources);
   }
-  const diagnostics: Diagnostic[] = [...spec.diagnostics, ...live.warnings, ...adapted.diagnostics, ...policyKeyVersionProblems(desired, live.brokerVersion), ...plan.diagnostics];
+  const diagnostics: Diagnostic[] = [...spec.diagnostics, ...live.warnings, ...blind.notes, ...adapted.diagnostics, ...policyKeyVersionProblems(desired, live.brokerVersion), ...plan.diagnostics];
   const errors = errorsOf(diagnostics);
   if (errors.length > 0) {
     const first = errors[0] as Diagnostic;
