@@ -71,6 +71,11 @@ const CASES: Case[] = [
     expect: [`spec.yaml:6:25: warning W_ARGUMENT: ${Q}.arguments.x-delayed-type: queue argument \`x-delayed-type\` is not one RabbitMQ defines; the broker keeps it as it is (fine for a plugin's or an application's own)`],
   },
   {
+    name: 'misspelt exchange argument',
+    yaml: 'vhosts:\n  v:\n    exchanges:\n      e: { type: topic, arguments: { alternate-exchang: ae } }\n',
+    expect: ['spec.yaml:6:38: error E_ARGUMENT: vhosts.v.exchanges.e.arguments.alternate-exchang: unknown exchange argument `alternate-exchang`; did you mean `alternate-exchange`?'],
+  },
+  {
     name: 'misspelt policy key',
     yaml: 'vhosts:\n  v:\n    policies:\n      p: { pattern: ".*", definition: { mesage-ttl: 5 } }\n',
     expect: ['spec.yaml:6:41: error E_ARGUMENT: vhosts.v.policies.p.definition.mesage-ttl: unknown policy key `mesage-ttl`: the broker refuses a definition with it; did you mean `message-ttl`?'],
