@@ -43,6 +43,27 @@ describe('first-hour errors', { skip }, () => {
     );
   });
 
+  test('misspelt policy and argument keys stop apply before anything is written, each with a did-you-mean', async () => {
+    const stack = suite.stack('typos');
+    stack.write({
+      vhosts: {
+        typos: {
+          queues: { q: { arguments: { 'x-dead-leter-exchange': 'dlx' } } },
+          policies: { p: { pattern: '^q$', definition: { 'mesage-ttl': 5 } } },
+        },
+      },
+    });
+    const before = JSON.stringify(await a.get(['definitions']));
+    const r = await stack.cli(['apply', '{dir}', '--auto-approve']);
+    assert.equal(r.code, 1);
+    const errors = r.stderr.split('\n').filter((l) => l.includes(' error ')).map((l) => l.replace(/^.*spec\.yaml:/, 'spec.yaml:'));
+    assert.deepEqual(errors, [
+      'spec.yaml:8:11: error E_ARGUMENT: vhosts.typos.queues.q.arguments.x-dead-leter-exchange: unknown queue argument `x-dead-leter-exchange`; did you mean `x-dead-letter-exchange`?',
+      'spec.yaml:13:11: error E_ARGUMENT: vhosts.typos.policies.p.definition.mesage-ttl: unknown policy key `mesage-ttl`: the broker refuses a definition with it; did you mean `message-ttl`?',
+    ]);
+    assert.equal(JSON.stringify(await a.get(['definitions'])), before, 'the broker is untouched');
+  });
+
   test('an AMQP endpoint that does not answer while apply takes its lock is E_CONNECT, not E_LOCKED; nothing is written', async () => {
     const port = await closedPort();
     const stack = suite.stack('nolock', { WARREN_AMQP_URL: `amqp://127.0.0.1:${port}` });
