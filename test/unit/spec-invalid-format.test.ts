@@ -33,6 +33,7 @@ const CASES: Case[] = [
   { name: 'unclosed reference', files: `${HEAD}vhosts:\n  v:\n    description: "x \${OOPS"\n`, expect: ['spec.yaml:5:21: error E_ENV: `${OOPS` is not a variable reference: use `${NAME}` or `${NAME:-default}`, or `$${` for a literal `${`'] },
   // Schema
   { name: 'unknown key with suggestion', files: queue('      q1: { autodelete: true }'), expect: ['spec.yaml:6:13: error E_UNKNOWN_KEY: vhosts.v.queues.q1: unknown key `autodelete`; did you mean `auto_delete`?'] },
+  { name: 'misspelt limit (inside a $ref: the did-you-mean still comes)', files: `${HEAD}vhosts:\n  v:\n    limits: { max-conections: 5 }\n`, expect: ['spec.yaml:5:15: error E_UNKNOWN_KEY: vhosts.v.limits: unknown key `max-conections`; did you mean `max-connections`?'] },
   { name: 'unknown top-level key', files: `${HEAD}vhost: {}\n`, expect: ['spec.yaml:3:1: error E_UNKNOWN_KEY: (top level): unknown key `vhost`; did you mean `vhosts`?'] },
   { name: 'exclusive is not topology', files: queue('      q1: { exclusive: true }'), expect: ['spec.yaml:6:13: error E_UNKNOWN_KEY: vhosts.v.queues.q1: unknown key `exclusive`: exclusive queues belong to one connection and vanish with it, so they are not topology: let the application declare them'] },
   { name: 'argument outside arguments', files: queue('      q1: { x-message-ttl: 5 }'), expect: ['spec.yaml:6:13: error E_UNKNOWN_KEY: vhosts.v.queues.q1: unknown key `x-message-ttl`; did you mean to put it under `arguments`?'] },
