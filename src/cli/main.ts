@@ -1,6 +1,6 @@
 // The command line: commander wiring only. Each command lives in commands/ and is imported
 // lazily, so `warren --help` does not pay for ajv, amqplib or the planner.
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { WARREN_VERSION as VERSION } from '../version.js';
 import { EXIT_ERROR, exitCodeFor, reportFailure, type Outcome } from './exit.js';
 
@@ -40,7 +40,7 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
     .option('--auto-approve', 'apply without asking (for CI, after the plan was reviewed)')
     .option('--allow-data-loss', 'allow deleting or replacing queues that hold messages')
     .option('--concurrency <n>', 'requests in flight at once', parseCount, 32)
-    .option('--lock-timeout <duration>', 'how long the confirmation prompt may hold the stack\'s lock (e.g. 30s, 10m, 1h)', parseDuration, 10 * 60_000)
+    .addOption(new Option('--lock-timeout <duration>', "how long the confirmation prompt may hold the stack's lock (e.g. 30s, 10m, 1h)").argParser(parseDuration).default(10 * 60_000, '10m'))
     .action((paths: string[], o: CommandOptions) =>
       run(async () =>
         (await import('./commands/apply.js')).applyCommand({
@@ -141,13 +141,13 @@ function planRequest(paths: string[], o: CommandOptions) {
 function parseDuration(value: string): number {
   const m = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(value.trim());
   const ms = m ? Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 's' | 'm' | 'h'] : NaN;
-  if (!Number.isFinite(ms) || ms < 1000) throw new CommanderError(1, 'warren.usage', `--lock-timeout must be a duration of at least 1s, such as 30s, 10m or 1h, not ${value}`);
+  if (!Number.isFinite(ms) || ms < 1000) throw new InvalidArgumentError('give a duration of at least 1s, such as 30s, 10m or 1h');
   return ms;
 }
 
 function parseCount(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw new CommanderError(1, 'warren.usage', `--concurrency must be a whole number from 1 to 256, not ${value}`);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new InvalidArgumentError('give a whole number from 1 to 256');
   return n;
 }
 
