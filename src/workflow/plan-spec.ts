@@ -16,7 +16,7 @@ import type { Resource } from '../model/types.js';
 import { planChanges, type Plan, type PruneMode } from '../plan/index.js';
 import { assertValidSpec, loadSpec, type LoadedSpec } from '../spec/index.js';
 import { assertVariablesSet } from '../spec/variables.js';
-import { policyKeyVersionProblems } from './policy-key-versions.js';
+import { versionRefusals } from './version-refusals.js';
 import { chooseSpecTarget, overriddenFields, resolveTarget, type ConnectionFlags, type Env } from './resolve-target.js';
 
 export interface PlanRequest {
@@ -88,7 +88,7 @@ export async function planSpec(request: PlanRequest, progress: (line: string) =>
     live = { ...live, model: { resources: withMessageCounts(live.model.resources, counts) } };
     plan = planAgainst(live.model.resources);
   }
-  const diagnostics: Diagnostic[] = [...spec.diagnostics, ...live.warnings, ...blind.notes, ...adapted.diagnostics, ...policyKeyVersionProblems(desired, live.brokerVersion), ...plan.diagnostics];
+  const diagnostics: Diagnostic[] = [...spec.diagnostics, ...live.warnings, ...blind.notes, ...adapted.diagnostics, ...versionRefusals(desired, live.brokerVersion), ...plan.diagnostics];
   const errors = errorsOf(diagnostics);
   if (errors.length > 0) {
     const first = errors[0] as Diagnostic;
