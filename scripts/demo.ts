@@ -7,6 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { palette, useColor } from '../src/render/color.js';
 import { brokerAvailable, startBroker } from '../test/harness/broker.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -14,8 +15,11 @@ const WARREN = join(ROOT, 'bin/warren.js');
 const EXAMPLE = 'examples';
 const LIVE_FILE = 'examples/live/definitions.json';
 
+// Bold titles on a terminal only: piped into a file or a CI log, the demo is plain text, as warren is.
+const bold = palette(useColor(process.stdout, process.env)).bold;
+
 function step(title: string, args: string[], env: NodeJS.ProcessEnv, expectCodes: number[] = [0]): void {
-  console.log(`\n\x1b[1m== ${title}\x1b[0m\n$ warren ${args.join(' ')}`);
+  console.log(`\n${bold(`== ${title}`)}\n$ warren ${args.join(' ')}`);
   const result = spawnSync(process.execPath, [WARREN, ...args], { cwd: ROOT, env, stdio: 'inherit' });
   if (!expectCodes.includes(result.status ?? -1)) throw new Error(`warren ${args[0]} exited ${result.status}, expected ${expectCodes.join(' or ')}`);
 }

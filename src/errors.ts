@@ -28,6 +28,7 @@ export const CODES = {
   E_CONFLICT: 'settings that exclude each other',
   E_LINT: 'lint found a problem of severity error',
   W_REFERENCE: 'a reference to an object outside the spec',
+  W_ARGUMENT: 'a queue argument RabbitMQ does not define (a plugin\'s, or a typo)',
   W_TLS_VERIFY: 'TLS verification is switched off',
   W_TLS_EXPIRY: 'a TLS certificate expires soon or has expired',
   W_VERSION: 'a setting the broker version does not support',
@@ -35,6 +36,7 @@ export const CODES = {
   W_UPGRADE: 'a setting rewritten for the target version (export --for-version, plan/apply --upgrade)',
   W_PRUNE: 'prune keeps an object it would otherwise delete',
   W_MIGRATION: 'a holding queue whose migration nothing will finish',
+  W_LIVE_FILE: 'a definitions file cannot show a setting, so it is not compared',
   // talking to a broker
   E_CONNECT: 'the broker could not be reached',
   E_TLS: 'the TLS handshake failed',

@@ -10,8 +10,8 @@ export interface CommandIo {
   env: Record<string, string | undefined>;
   /** Progress for long work: stderr, so stdout stays clean for `--format json`. */
   progress(line: string): void;
-  /** Asks on the terminal; undefined when there is no terminal to ask on. */
-  ask?: ((question: string) => Promise<string>) | undefined;
+  /** Asks on the terminal; undefined when there is no terminal to ask on. Aborting the signal stops asking. */
+  ask?: ((question: string, signal?: AbortSignal) => Promise<string>) | undefined;
 }
 
 export function processIo(): CommandIo {
@@ -24,11 +24,11 @@ export function processIo(): CommandIo {
   };
 }
 
-async function askOnTerminal(question: string): Promise<string> {
+async function askOnTerminal(question: string, signal?: AbortSignal): Promise<string> {
   const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    return await rl.question(question);
+    return await rl.question(question, signal ? { signal } : {});
   } finally {
     rl.close();
   }

@@ -1,6 +1,6 @@
 // The command line: commander wiring only. Each command lives in commands/ and is imported
 // lazily, so `warren --help` does not pay for ajv, amqplib or the planner.
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { WARREN_VERSION as VERSION } from '../version.js';
 import { WarrenError } from '../errors.js';
 import { namesSeveralTargets } from '../workflow/select-targets.js';
@@ -45,9 +45,10 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
     .option('--allow-data-loss', 'allow deleting or replacing queues that hold messages (a replace then drops them instead of migrating)')
     .option('--no-migrate', "do not migrate the messages of queues the broker cannot change in place: refuse such replaces (or drop, with --allow-data-loss)")
     .option('--concurrency <n>', 'requests in flight at once', parseCount, 32)
+    .addOption(new Option('--lock-timeout <duration>', "how long the confirmation prompt may hold the stack's lock (e.g. 30s, 10m, 1h)").argParser(parseDuration).default(10 * 60_000, '10m'))
     .action((paths: string[], o: CommandOptions) =>
       run(async () => {
-        const options = { ...planRequest(paths, o), autoApprove: o.autoApprove === true, allowDataLoss: o.allowDataLoss === true, migrate: o.migrate !== false, concurrency: o.concurrency ?? 32 };
+        const options = { ...planRequest(paths, o), autoApprove: o.autoApprove === true, allowDataLoss: o.allowDataLoss === true, migrate: o.migrate !== false, concurrency: o.concurrency ?? 32, lockTimeoutMs: o.lockTimeout };
         if (namesSeveralTargets(o.target)) return (await import('./commands/targets.js')).applyTargetsCommand({ ...options, targets: o.target as string });
         return (await import('./commands/apply.js')).applyCommand(options);
       }),
@@ -61,6 +62,7 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
     .option('--username <name>', 'user to connect as (overrides WARREN_USERNAME); the password comes from WARREN_PASSWORD')
     .option('--vhost <name>', 'export only this vhost (repeatable), with the users that have permissions in it', collect, [])
     .option('--stack <name>', 'the stack the exported spec names', 'exported')
+    .option('--adopt', 'also record the exported objects as owned by --stack in the broker, so the first plan is exact (needs a broker, not --from)')
     .option('-o, --output <file|dir>', 'a .yaml/.yml file, or a folder; default stdout')
     .option('--for-version <version>', 'rewrite what this RabbitMQ version refuses (e.g. 4.0: mirroring keys, queue mode), listing each rewrite')
     .option('--quorum-for-mirrored', 'with --for-version 4.0: classic queues a mirroring policy covered become quorum queues')
@@ -72,6 +74,7 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
           from: o.from,
           vhosts: o.vhost,
           stack: o.stack,
+          adopt: o.adopt === true,
           output: o.output,
           forVersion: o.forVersion,
           quorumForMirrored: o.quorumForMirrored === true,
@@ -97,6 +100,7 @@ interface ExportOptions {
   username?: string;
   vhost: string[];
   stack: string;
+  adopt?: boolean;
   output?: string;
   forVersion?: string;
   quorumForMirrored?: boolean;
@@ -122,6 +126,7 @@ interface CommandOptions {
   concurrency?: number;
   upgrade?: boolean;
   quorumForMirrored?: boolean;
+  lockTimeout?: number;
 }
 
 /** The connection flags plan and apply share. A password is never a flag: see WARREN_PASSWORD. */
@@ -146,9 +151,17 @@ function planRequest(paths: string[], o: CommandOptions) {
   };
 }
 
+/** `30s`, `10m`, `1h`, or a number of seconds -> milliseconds. */
+function parseDuration(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(value.trim());
+  const ms = m ? Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 's' | 'm' | 'h'] : NaN;
+  if (!Number.isFinite(ms) || ms < 1000) throw new InvalidArgumentError('give a duration of at least 1s, such as 30s, 10m or 1h');
+  return ms;
+}
+
 function parseCount(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw new CommanderError(1, 'warren.usage', `--concurrency must be a whole number from 1 to 256, not ${value}`);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new InvalidArgumentError('give a whole number from 1 to 256');
   return n;
 }
 

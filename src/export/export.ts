@@ -6,7 +6,9 @@ import { upgradeTopology } from '../model/upgrade.js';
 import { showVersion, type VersionTriple } from '../model/version-rules.js';
 import { WARREN_VERSION } from '../version.js';
 import { selectExportable } from './select.js';
-import { specDocuments, type DocMap, type DocValue } from './spec-document.js';
+import { resourceKey } from '../model/keys.js';
+import type { Resource } from '../model/types.js';
+import { specDocuments, type DocMap, type DocValue, type SpecDocuments } from './spec-document.js';
 import { toYaml } from './yaml.js';
 
 export interface ExportOptions {
@@ -16,6 +18,8 @@ export interface ExportOptions {
   /** Rewrite what this RabbitMQ version refuses (model/upgrade.ts), each rewrite listed. */
   forVersion?: VersionTriple | undefined;
   quorumForMirrored?: boolean | undefined;
+  /** Where editors find the JSON Schema, relative to the written files: the first comment line. */
+  schema?: string | undefined;
 }
 
 export interface ExportedFile {
@@ -40,6 +44,8 @@ export interface ExportResult {
   variables: string[];
   /** What the live source holds that warren does not manage, one line each (also in warnings). */
   unmanaged: string[];
+  /** The keys of the exported objects no other stack owns: what `export --adopt` records for the stack. */
+  adoptable: string[];
 }
 
 export type ExportLayout = 'single' | 'split';
@@ -54,6 +60,7 @@ export function exportSpec(live: LiveState, options: ExportOptions, layout: Expo
   const upgraded = options.forVersion ? upgradeTopology(selection.kept, options.forVersion, { quorumForMirrored: options.quorumForMirrored === true }) : undefined;
   const rewrites = upgraded?.rewrites.map((r) => r.message) ?? [];
   const docs = specDocuments(upgraded?.resources ?? selection.kept);
+  const omitted = omitBareDefaultVhost(docs, upgraded?.resources ?? selection.kept);
   const warnings: string[] = [];
   for (const v of options.vhosts ?? []) if (!docs.vhosts.has(v)) warnings.push(`--vhost ${v}: no such vhost in ${live.source}`);
   warnings.push(...ownershipWarnings(live, [...selection.kept.keys()], options.stack));
@@ -63,7 +70,8 @@ export function exportSpec(live: LiveState, options: ExportOptions, layout: Expo
     warnings.push(`URI passwords are not written: the export reads them from ${docs.variables.join(', ')}; set ${docs.variables.length === 1 ? 'it' : 'them'} before planning the export`);
   }
 
-  const header = [`Exported by warren ${WARREN_VERSION} from ${live.source} (RabbitMQ ${live.brokerVersion})${target ? ` for ${target}` : ''}.`];
+  const schemaLine = options.schema !== undefined ? [`yaml-language-server: $schema=${options.schema}`] : [];
+  const header = [...schemaLine, `Exported by warren ${WARREN_VERSION} from ${live.source} (RabbitMQ ${live.brokerVersion})${target ? ` for ${target}` : ''}.`];
   if (target) header.push(rewrites.length > 0 ? `Rewritten for ${target}:` : `Nothing needed rewriting for ${target}.`, ...rewrites.map((r) => `  ${r}`));
   const withUsers = [...header, 'Users keep their password hashes: keep this file as private as a definitions export.'];
   const head = (): DocMap =>
@@ -96,11 +104,29 @@ export function exportSpec(live: LiveState, options: ExportOptions, layout: Expo
       files.push({ name: BROKER_FILE, text: toYaml(root, header) });
     }
   }
-  return { files, exported: upgraded?.resources.size ?? selection.kept.size, leftOut: selection.leftOut, warnings, rewrites, forVersion: target, variables: docs.variables, unmanaged };
+  const others = new Set([...live.ownership].filter(([owner]) => owner !== options.stack).flatMap(([, keys]) => [...keys]));
+  const adoptable = [...(upgraded?.resources ?? selection.kept).keys()].filter((k) => !others.has(k) && k !== omitted);
+  return { files, exported: upgraded?.resources.size ?? selection.kept.size, leftOut: selection.leftOut, warnings, rewrites, forVersion: target, variables: docs.variables, unmanaged, adoptable };
+}
+
+/** The file of the vhost "/": readable, and never the name of another vhost's file (those start `vhost-`). */
+export const DEFAULT_VHOST_FILE = 'default-vhost.yaml';
+
+/**
+ * Every broker has "/": stating nothing about it (`/: {}`) only adds noise, unless a grant in the
+ * export names it (then declaring it keeps `validate` from warning that it may not exist).
+ * Returns the key of the vhost left out, if it was.
+ */
+function omitBareDefaultVhost(docs: SpecDocuments, kept: ReadonlyMap<string, Resource>): string | undefined {
+  const body = docs.vhosts.get('/');
+  if (!body || body.size > 0) return undefined;
+  for (const r of kept.values()) if ((r.kind === 'permission' || r.kind === 'topic_permission') && r.vhost === '/') return undefined;
+  docs.vhosts.delete('/');
+  return resourceKey({ kind: 'vhost', name: '/' });
 }
 
 /**
- * `vhost-<name>.yaml`, the name percent-encoded outside [A-Za-z0-9._-] (so "/" is vhost-%2F.yaml).
+ * `vhost-<name>.yaml`, the name percent-encoded outside [A-Za-z0-9._-]; "/" is default-vhost.yaml.
  * Names that differ only in case get a hash suffix, so case-insensitive file systems keep both.
  * A long name (a vhost may have 255 characters, 765 bytes encoded) is cut and given the hash too:
  * file systems take 255 bytes, and the hash keeps two names with one beginning apart.
@@ -114,6 +140,10 @@ export function vhostFileNames(vhosts: readonly string[]): Map<string, string> {
   for (const b of base.values()) folded.set(b.toLowerCase(), (folded.get(b.toLowerCase()) ?? 0) + 1);
   const out = new Map<string, string>();
   for (const [v, b] of base) {
+    if (v === '/') {
+      out.set(v, DEFAULT_VHOST_FILE);
+      continue;
+    }
     if (b.length > MAX_BASE_NAME) {
       // Cut before a `%XX` rather than through it.
       out.set(v, `${b.slice(0, MAX_BASE_NAME).replace(/%[0-9A-F]?$/, '')}-${hash(v)}.yaml`);

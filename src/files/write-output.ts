@@ -11,6 +11,8 @@ import { ioReason } from './read-input.js';
 export interface OutputFile {
   path: string;
   text: string;
+  /** File mode of a file this writes anew: 0o600 for files that may hold password hashes. */
+  mode?: number | undefined;
 }
 
 export function writeOutputFiles(files: readonly OutputFile[]): void {
@@ -28,10 +30,10 @@ export function writeOutputFiles(files: readonly OutputFile[]): void {
       }
       // A short random name: the final name may already be near the file system's limit.
       const temp = join(dirname(file.path), `.warren-${randomBytes(6).toString('hex')}.tmp`);
-      write(temp, file.text, file.path);
+      write(temp, file.text, file.path, file.mode);
       staged.push({ temp, path: file.path });
     }
-    for (const file of direct) write(file.path, file.text, file.path);
+    for (const file of direct) write(file.path, file.text, file.path, file.mode);
   } catch (e) {
     for (const s of staged) removeQuietly(s.temp);
     throw e;
@@ -59,9 +61,9 @@ export function makeOutputFolder(path: string): void {
   }
 }
 
-function write(path: string, text: string, shown: string): void {
+function write(path: string, text: string, shown: string, mode: number | undefined): void {
   try {
-    writeFileSync(path, text, { flag: 'w' });
+    writeFileSync(path, text, { flag: 'w', ...(mode !== undefined ? { mode } : {}) });
   } catch (e) {
     removeQuietly(path === shown ? '' : path);
     throw ioError(shown, ioReason(e));

@@ -63,6 +63,7 @@ export class ManagementClient {
   /** Base URLs without credentials, in the order given. */
   readonly endpoints: readonly string[];
   readonly #authorization: string;
+  readonly #username: string;
   readonly #timeoutMs: number;
   readonly #fetch: FetchLike;
   readonly #tls: Omit<TlsErrorContext, 'host'> | undefined;
@@ -74,6 +75,7 @@ export class ManagementClient {
     if (urls.length === 0) throw new WarrenError('E_TARGET', 'no management URL given');
     this.endpoints = urls.map(cleanBaseUrl);
     const password = typeof options.password === 'string' ? options.password : options.password.reveal();
+    this.#username = options.username;
     this.#authorization = `Basic ${Buffer.from(`${options.username}:${password}`, 'utf8').toString('base64')}`;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#fetch = options.fetch ?? ((u, init) => fetch(u, init));
@@ -208,11 +210,28 @@ export class ManagementClient {
     const detail = reason || error || (text.trim() === '' ? 'empty response body' : text.trim().slice(0, 500));
     // 401 `not_authorized` is a failed login; `not_authorised` (British) is a refusal of an
     // authenticated user: missing administrator tag, or a reserved name such as amq.*.
-    if (status === 401 && (error !== 'not_authorised' || /^Not (administrator|management) user/.test(reason))) {
+    if (status === 401 && /^Not (administrator|management) user/.test(reason)) {
+      return new WarrenError('E_AUTH', missingTagMessage(this.#username, reason, what), { endpoint });
+    }
+    if (status === 401 && error !== 'not_authorised') {
       return new WarrenError('E_AUTH', `${endpoint} refused the credentials for ${what}: ${detail}`, { endpoint });
     }
     return new WarrenError('E_BROKER', `${what} failed with HTTP ${status}: ${detail}`, { endpoint });
   }
+}
+
+/**
+ * The login worked; the user's tags do not let it do this. warren reads and writes users,
+ * vhosts, permissions, policies and global parameters (its ownership records), which the
+ * management API allows only the administrator tag.
+ */
+function missingTagMessage(user: string, reason: string, what: string): string {
+  const tag = reason.startsWith('Not administrator') ? 'administrator' : 'management';
+  return (
+    `user ${user} logged in, but lacks the ${tag} tag that ${what} needs ("${reason}"). ` +
+    'plan, apply and export read every user, vhost, permission and policy, and apply writes them and the ownership records: all need the administrator tag ' +
+    `(validate and plan --live need no broker). Give it: rabbitmqctl set_user_tags ${user} administrator (listing its other tags too)`
+  );
 }
 
 const CONNECTION_WORDS: Record<string, string> = {
@@ -225,6 +244,8 @@ const CONNECTION_WORDS: Record<string, string> = {
   ENOTFOUND: 'host not found',
   EAI_AGAIN: 'host name lookup failed',
   UND_ERR_SOCKET: 'connection closed by the other side',
+  // An AMQP listener answers an HTTP request with its protocol header, "AMQP\0\0\9\1".
+  HPE_INVALID_CONSTANT: 'the server does not speak HTTP: is this the AMQP port? The management API usually listens on 15672 (15671 with TLS)',
 };
 
 /** A transport failure in words, with its code: "connection refused (ECONNREFUSED)". */
@@ -284,7 +305,7 @@ function parseJson(text: string): unknown {
  */
 export function formatReason(reason: unknown): string {
   if (reason === undefined || reason === null) return '';
-  if (typeof reason === 'string') return reason;
+  if (typeof reason === 'string') return readableReason(reason);
   if (typeof reason === 'number' || typeof reason === 'boolean') return String(reason);
   if (Array.isArray(reason)) {
     const text = charlistToString(reason);
@@ -294,6 +315,26 @@ export function formatReason(reason: unknown): string {
     return parts.join(', ');
   }
   return JSON.stringify(reason);
+}
+
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/**
+ * Some endpoints (PUT /api/policies) HTML-escape their reasons and spread them over lines:
+ * "Validation failed\n\n[{&lt;&lt;\"mesage-ttl\"&gt;&gt;,5}] are not recognised policy settings\n".
+ * Shown as one line, unescaped, with Erlang binaries written as strings: `"mesage-ttl"`.
+ */
+export function readableReason(text: string): string {
+  const decoded = text.replace(/&(?:#(\d+)|#x([0-9a-f]+)|([a-z]+));/gi, (whole, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
+    if (dec !== undefined) return String.fromCodePoint(Number(dec));
+    if (hex !== undefined) return String.fromCodePoint(parseInt(hex, 16));
+    return ENTITIES[(name ?? '').toLowerCase()] ?? whole;
+  });
+  return decoded
+    .replace(/<<"((?:[^"\\]|\\.)*)">>/g, '"$1"')
+    .trim()
+    .replace(/\s*\n\s*\n\s*/, ': ')
+    .replace(/\s*\n\s*/g, '; ');
 }
 
 function charlistToString(list: unknown[]): string | undefined {

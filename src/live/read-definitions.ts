@@ -10,6 +10,7 @@ import { decodeUtf8 } from '../files/text-encoding.js';
 import type { JsonMap } from '../model/types.js';
 import { hashPassword } from '../model/passwords.js';
 import { checkJsonShape, isRecord, toJsonMap } from '../model/json.js';
+import { blindSpotsOf } from './blind-spots.js';
 import { LiveBuilder } from './normalise.js';
 import { addVhostParameter } from './parameters.js';
 import type { LiveState } from './types.js';
@@ -97,7 +98,7 @@ export function readDefinitions(json: unknown, source: string, options: ReadDefi
   for (const key of Object.keys(d)) {
     if (!KNOWN_SECTIONS.has(key)) b.warnUnmanaged(`${source}: section "${key}" is not read: warren does not manage it`);
   }
-  return b.build(version);
+  return { ...b.build(version), blind: blindSpotsOf(d) };
 }
 
 /** Top-level keys of definitions files that warren reads (or that only describe the file). */

@@ -22,4 +22,14 @@ export interface LiveState {
   unmanagedReasons?: Map<string, string> | undefined;
   /** Things worth telling the user that did not stop the read (a queue whose message count is unknown). */
   warnings: Diagnostic[];
+  /** What the source cannot show (a definitions file's format lacks it); absent for a broker. */
+  blind?: BlindSpots | undefined;
+}
+
+/** What a definitions file cannot show (see blind-spots.ts). */
+export interface BlindSpots {
+  /** Vhost description, tags and default_queue_type are not in the file. */
+  vhostMetadata?: boolean | undefined;
+  /** Internal exchanges are not in the file. */
+  internalExchanges?: boolean | undefined;
 }

@@ -8,9 +8,9 @@ import { compareResources } from './compare.js';
 import { markDataLoss } from './data-loss.js';
 import { markMigrations } from './migration.js';
 import { orderChanges } from './order.js';
-import { pruneVerdict } from './prune.js';
+import { isIgnored, pruneVerdict } from './prune.js';
 import { featureFlagProblem, shovelWarning, superStreamProblem } from './runtime-checks.js';
-import type { Change, Owners, Plan, PlanInput, PlanSummary } from './types.js';
+import type { Change, Ignored, Owners, Plan, PlanInput, PlanSummary } from './types.js';
 
 export function planChanges(input: PlanInput): Plan {
   const diagnostics: Diagnostic[] = [];
@@ -18,6 +18,7 @@ export function planChanges(input: PlanInput): Plan {
   const changes: Change[] = [];
   let unchanged = 0;
   const liveListsFlags = listsFeatureFlags(input.live);
+  const ignored: Array<[string, string]> = [];
 
   for (const [key, desired] of input.desired) {
     const owner = otherOwner(ownerOf, key, input.stack);
@@ -54,8 +55,9 @@ export function planChanges(input: PlanInput): Plan {
     const verdict = pruneVerdict(key, live, input, ownerOf);
     if (verdict.delete) {
       changes.push({ action: 'delete', key, kind: live.kind, title: describeResource(live), before: live, fields: [], forcedBy: [], reason: verdict.reason });
-    } else if (verdict.warning !== undefined) {
-      diagnostics.push({ severity: 'warning', code: 'W_PRUNE', message: verdict.warning });
+    } else {
+      if (verdict.warning !== undefined) diagnostics.push({ severity: 'warning', code: 'W_PRUNE', message: verdict.warning });
+      if (isIgnored(key, live, input, ownerOf)) ignored.push([key, describeResource(live)]);
     }
   }
 
@@ -65,6 +67,8 @@ export function planChanges(input: PlanInput): Plan {
   diagnostics.push(...migrations.warnings);
   const ordered = orderChanges(markDataLoss(migrations.changes, input.live));
   const owned = ownedAfter(input, ordered);
+  const created = new Set(ordered.filter((c) => c.action === 'create').map((c) => c.key));
+  const touched = new Set(ordered.map((c) => c.key)); // bindings carried over a replace are not ignored
   const previous = input.ownership.get(input.stack) ?? new Set<string>();
   return {
     stack: input.stack,
@@ -73,6 +77,8 @@ export function planChanges(input: PlanInput): Plan {
     summary: summarise(ordered, unchanged),
     owned,
     ownershipChanged: owned.length !== previous.size || owned.some((k) => !previous.has(k)),
+    adopting: owned.filter((k) => !previous.has(k) && input.live.has(k) && !created.has(k)).length,
+    ignored: ignoredOf(ignored.filter(([key]) => !touched.has(key)).map(([, title]) => title)),
     diagnostics,
   };
 }
@@ -92,6 +98,9 @@ function kindProblem(desired: Resource, live: Resource | undefined, liveListsFla
   return undefined;
 }
 
+function ignoredOf(titles: string[]): Ignored {
+  return { count: titles.length, examples: titles.sort().slice(0, 3) };
+}
 
 /** Asks each stack's set (there are few stacks) instead of indexing every key of every stack. */
 function ownersLookup(ownership: PlanInput['ownership']): Owners {

@@ -14,6 +14,7 @@ export function pruneVerdict(key: string, live: Resource, input: PlanInput, owne
   if (input.prune === 'none') return KEEP;
   const owners = ownerOf.get(key) ?? [];
   if (owners.includes(input.stack)) {
+    if (isConnectingUsers(live, input)) return keptForConnectingUser(live, input);
     // Shared with a stack that still owns it (a vhost used as a container), or the broker's own.
     if (owners.length > 1 || isProtected(live, input)) return KEEP;
     if (live.kind === 'vhost') return vhostVerdict(live.name, input, ownerOf);
@@ -22,6 +23,32 @@ export function pruneVerdict(key: string, live: Resource, input: PlanInput, owne
   if (input.prune !== 'all' || owners.length > 0) return KEEP;
   if (!inSpecVhost(live, input.specVhosts) || isProtected(live, input)) return KEEP;
   return { delete: true, reason: 'nobody declares it (--prune all)' };
+}
+
+/** The user warren connects as, or one of its grants. */
+function isConnectingUsers(r: Resource, input: Pick<PlanInput, 'connectingUser'>): boolean {
+  if (input.connectingUser === undefined) return false;
+  if (r.kind === 'user') return r.name === input.connectingUser;
+  return (r.kind === 'permission' || r.kind === 'topic_permission') && r.user === input.connectingUser;
+}
+
+/** Never deleted, but never silently: the plan would otherwise say "No changes" to a removal. */
+function keptForConnectingUser(r: Resource, input: Pick<PlanInput, 'connectingUser'>): PruneVerdict {
+  const user = input.connectingUser ?? '';
+  return {
+    delete: false,
+    warning: `${describeResource(r)} is not deleted although the spec no longer declares it: warren connects as ${user}, and deleting it would lock warren out part way. Delete it by hand, or apply as another user.`,
+  };
+}
+
+/**
+ * A live object inside the spec's vhosts that no stack owns and the spec does not declare: the
+ * plan leaves it alone (only `--prune all` deletes such objects), and says how many there are.
+ * Users and vhosts are outside any vhost, so they are not counted.
+ */
+export function isIgnored(key: string, live: Resource, input: PlanInput, ownerOf: Owners): boolean {
+  if (input.prune === 'all' || !inSpecVhost(live, input.specVhosts) || isProtected(live, input)) return false;
+  return (ownerOf.get(key) ?? []).length === 0;
 }
 
 /** Objects warren never deletes: the broker's own, per-connection ones, and warren's own access. */

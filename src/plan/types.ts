@@ -66,6 +66,12 @@ export interface FieldDiff {
   sensitive?: boolean | undefined;
 }
 
+export interface Ignored {
+  count: number;
+  /** Up to three titles, sorted, for the plan's one line about them. */
+  examples: string[];
+}
+
 export type PruneMode = 'none' | 'managed' | 'all';
 
 export interface PlanSummary {
@@ -84,8 +90,15 @@ export interface Plan {
   summary: PlanSummary;
   /** The keys this stack owns once the plan is applied: the ownership record apply writes. */
   owned: string[];
-  /** Whether the recorded ownership differs from `owned` (adopting objects is not a change, but is recorded). */
+  /** Whether the recorded ownership differs from `owned`: apply writes the record (a pending change for --detailed-exitcode). */
   ownershipChanged: boolean;
+  /** Declared objects the broker already has and the stack does not own yet: apply records them (adoption). */
+  adopting: number;
+  /**
+   * Live objects in the spec's vhosts that nobody declares or owns: only `--prune all` would
+   * delete them, so a plan right after `export` would otherwise say nothing about them.
+   */
+  ignored: Ignored;
   diagnostics: Diagnostic[];
 }
 

@@ -39,18 +39,35 @@ export function matchesLine(s: PlanSummary): string {
   return `The broker matches the spec (${plural(s.unchanged, 'object')}).`;
 }
 
-export function noChangesLine(s: PlanSummary): string {
-  return `No changes. ${matchesLine(s)}`;
+export function noChangesLine(plan: Plan): string {
+  if (plan.ownershipChanged) return `No changes to broker objects; only the ownership record changes. ${matchesLine(plan.summary)}`;
+  return `No changes. ${matchesLine(plan.summary)}`;
 }
 
 /**
- * Said when nothing on the broker changes but apply still writes the ownership record. The plan
- * does not say how many keys are new to the record, only how many it will hold, so that is
- * what we report rather than guess an "adopted" count.
+ * Adoption, said out loud (DESIGN.md, "Ownership"): until the stack's ownership is recorded, a
+ * queue removed from the spec is not deleted, because the stack never owned it. Said whenever
+ * the record changes, with or without other changes.
  */
 export function ownershipNote(plan: Plan, name: (stack: string) => string = printable): string | undefined {
-  if (!plan.ownershipChanged || plan.changes.length > 0) return undefined;
-  return `Apply will only update the ownership record of stack ${name(plan.stack)} (it will own ${plural(plan.owned.length, 'object')}).`;
+  if (!plan.ownershipChanged) return undefined;
+  const stack = name(plan.stack);
+  if (plan.adopting > 0) {
+    const them = plan.adopting === 1 ? 'it' : 'them';
+    return `Adoption pending: stack ${stack} does not yet own ${plural(plan.adopting, 'object')} that the broker already has and the spec declares; apply records ${them} (stack ${stack} will own ${plural(plan.owned.length, 'object')}). Until then, removing ${plan.adopting === 1 ? 'it' : 'one of them'} from the spec deletes nothing.`;
+  }
+  // Creates and deletes change the record too; that goes without saying beside the changes.
+  if (plan.changes.length > 0) return undefined;
+  return `Apply updates the ownership record of stack ${stack} (it will own ${plural(plan.owned.length, 'object')}).`;
+}
+
+/** Live objects no stack owns and the spec does not declare: the plan leaves them alone, and says so. */
+export function ignoredNote(plan: Plan, name: (title: string) => string = printable): string | undefined {
+  const { count, examples } = plan.ignored;
+  if (count === 0) return undefined;
+  const more = count > examples.length ? `, and ${count - examples.length} more` : '';
+  const what = count === 1 ? '1 object in the spec\'s vhosts is' : `${formatCount(count)} objects in the spec's vhosts are`;
+  return `Ignored: ${what} neither declared nor owned by any stack (${examples.map(name).join(', ')}${more}); stack ${name(plan.stack)} deletes only what it owns. Declare ${count === 1 ? 'it' : 'them'} to manage ${count === 1 ? 'it' : 'them'}, or plan with --prune all to delete ${count === 1 ? 'it' : 'them'}.`;
 }
 
 export function dataLossLine(messages: number, hint = true, reason?: string): string {

@@ -18,7 +18,8 @@ export function renderPlanJson(plan: Plan): string {
     summary: { create, update, replace, delete: del, unchanged },
     changes: plan.changes.map(changeJson),
     diagnostics: plan.diagnostics.map(diagnosticJson),
-    ownership: { changed: plan.ownershipChanged, owned_count: plan.owned.length },
+    ownership: { changed: plan.ownershipChanged, owned_count: plan.owned.length, adopting: plan.adopting },
+    ignored: { count: plan.ignored.count, examples: plan.ignored.examples },
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

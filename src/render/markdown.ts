@@ -4,7 +4,7 @@ import { isJsonMap, isRecord } from '../model/json.js';
 import { formatDiagnostic } from '../errors.js';
 import type { Action, Change, Plan } from '../plan/types.js';
 import { attributesOf, isSensitiveDiff, liveStateOf } from './attributes.js';
-import { SENSITIVE_TEXT, dataLossLine, migrationNotes, migrationTag, dataLossTotal, errorCountLine, formatCount, formatValue, matchesLine, ownershipNote, plural, summaryCounts, summaryLine } from './format.js';
+import { SENSITIVE_TEXT, dataLossLine, migrationNotes, migrationTag, dataLossTotal, errorCountLine, formatCount, formatValue, ignoredNote, matchesLine, ownershipNote, plural, summaryCounts, summaryLine } from './format.js';
 import { mapDiff } from './map-diff.js';
 import { fenced, htmlCode, inlineCode } from './markdown-escape.js';
 
@@ -15,23 +15,24 @@ const FOLD_AFTER_LINES = 12;
 
 export function renderPlanMarkdown(plan: Plan): string {
   const out: string[] = [];
-  const outcome = plan.changes.length === 0 ? 'no changes' : summaryCounts(plan.summary);
+  const outcome = plan.changes.length > 0 ? summaryCounts(plan.summary) : plan.ownershipChanged ? 'ownership record only' : 'no changes';
   out.push(`### warren plan for stack ${inlineCode(plan.stack)}: ${outcome}`, '');
   out.push(...dataLossCallout(plan), ...diagnostics(plan));
   if (plan.changes.length === 0) {
-    out.push(matchesLine(plan.summary));
-    const note = ownershipNote(plan, inlineCode);
-    if (note !== undefined) out.push('', note);
-    out.push('');
+    out.push(matchesLine(plan.summary), '', ...notes(plan));
   } else {
     out.push('| Action | Object | Details |', '| --- | --- | --- |');
     for (const c of plan.changes) out.push(`| ${ACTION_CELL[c.action]} | ${inlineCode(c.title)} | ${details(c).join('<br>')} |`);
     out.push('', ...plan.changes.flatMap(diffSection));
-    out.push(`**${summaryLine(plan.summary)}**`, '');
+    out.push(...notes(plan), `**${summaryLine(plan.summary)}**`, '');
   }
   const errors = errorCountLine(plan);
   if (errors !== undefined) out.push(`**${errors}**`, '');
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+function notes(plan: Plan): string[] {
+  return [ownershipNote(plan, inlineCode), ignoredNote(plan, inlineCode)].flatMap((n) => (n === undefined ? [] : [`> ${n}`, '']));
 }
 
 function dataLossCallout(plan: Plan): string[] {

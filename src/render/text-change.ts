@@ -15,7 +15,8 @@ const BODY = '      '; // under the title, past the widest symbol `-/+ `
 const ENTRY = `${BODY}    `; // map entries, under the field name
 const FORCES = '# forces replacement';
 
-export function changeBlock(c: Change, p: Palette): string[] {
+/** `dataLossAllowed`: the apply was given --allow-data-loss, so the refusal hint would be false. */
+export function changeBlock(c: Change, p: Palette, dataLossAllowed = false): string[] {
   // Symbols right-aligned, as Terraform does, so titles start in one column.
   const pad = ' '.repeat(3 - SYMBOLS[c.action].length);
   const tag = c.migration ? ` ${p.yellow(printable(migrationTag(c.migration)))}` : '';
@@ -28,7 +29,7 @@ export function changeBlock(c: Change, p: Palette): string[] {
   if (c.migration?.blocked !== undefined) lines.push(`${BODY}${p.bold(p.red(`! CANNOT MIGRATE: ${printable(c.migration.blocked)}`))}`);
   if (c.action === 'create' && c.after) lines.push(...createdLines(attributesOf(c.after), p));
   if (c.action === 'update' || c.action === 'replace') lines.push(...changedLines(c.fields, new Set(c.forcedBy), p));
-  if (c.dataLoss) lines.push(`${BODY}${p.bold(p.red(`! ${printable(dataLossLine(c.dataLoss.messages, true, c.dataLoss.reason))}`))}`);
+  if (c.dataLoss) lines.push(`${BODY}${p.bold(p.red(`! ${printable(dataLossLine(c.dataLoss.messages, !dataLossAllowed, c.dataLoss.reason))}`))}`);
   return lines;
 }
 

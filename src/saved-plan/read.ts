@@ -113,6 +113,9 @@ export function parsePlanFile(json: unknown, file: string): SavedPlan {
     summary,
     owned: strings(ownership['owned'], 'ownership.owned'),
     ownershipChanged: ownership['changed'] as boolean,
+    // Both for display only, and absent from plans saved before they existed.
+    adopting: typeof ownership['adopting'] === 'number' ? ownership['adopting'] : 0,
+    ignored: ignoredOf(d['ignored']),
     diagnostics: [],
   };
   return {
@@ -125,6 +128,12 @@ export function parsePlanFile(json: unknown, file: string): SavedPlan {
     fingerprints,
     ownershipFingerprint: str(ownership, 'fingerprint', 'ownership'),
   };
+}
+
+function ignoredOf(raw: unknown): Plan['ignored'] {
+  if (!isRecord(raw) || typeof raw['count'] !== 'number') return { count: 0, examples: [] };
+  const examples = Array.isArray(raw['examples']) ? raw['examples'].filter((e): e is string => typeof e === 'string') : [];
+  return { count: raw['count'], examples };
 }
 
 type Bad = (path: string, why: string) => never;

@@ -33,7 +33,8 @@ export function planFileText(input: PlanFileInput): string {
     source: { endpoint: live.source, rabbitmq_version: live.brokerVersion },
     spec_vhosts: [...input.specVhosts].sort(),
     summary: plan.summary,
-    ownership: { changed: plan.ownershipChanged, owned: plan.owned, fingerprint: ownershipFingerprint(live.ownership.get(plan.stack)) },
+    ownership: { changed: plan.ownershipChanged, owned: plan.owned, adopting: plan.adopting, fingerprint: ownershipFingerprint(live.ownership.get(plan.stack)) },
+    ignored: plan.ignored,
     changes: plan.changes.map((c) => changeJson(c, objectFingerprint(live.model.resources.get(c.key), owners.get(c.key)))),
   };
   return `${JSON.stringify(doc, refuseSecrets, 2)}\n`;

@@ -17,6 +17,16 @@ export interface BuiltTree {
   ok: boolean;
   /** Every secret's plain value in this file, so the loader can scrub them from messages. */
   secrets: string[];
+  /** `${VAR}` references the environment does not set: errors only where the value is needed. */
+  unresolved: UnresolvedVariable[];
+}
+
+/** A `${NAME}` without a value and without a default, and where it is. */
+export interface UnresolvedVariable {
+  name: string;
+  origin: Origin;
+  /** Where in the file's tree: what decides whether a command needs it (see variables.ts). */
+  path: PathSegment[];
 }
 
 interface Context {
@@ -27,16 +37,17 @@ interface Context {
   expanded: number;
   exhausted: boolean;
   secrets: string[];
+  unresolved: UnresolvedVariable[];
 }
 
 export function buildTree(source: SourceFile, env: Env, diagnostics: Diagnostic[]): BuiltTree {
-  const ctx: Context = { source, env, diagnostics, aliasDepth: 0, expanded: 0, exhausted: false, secrets: [] };
+  const ctx: Context = { source, env, diagnostics, aliasDepth: 0, expanded: 0, exhausted: false, secrets: [], unresolved: [] };
   const before = diagnostics.length;
   const start: Origin = { file: source.file, line: 1, col: 1 };
   // An empty file is an empty mapping, so the schema can say what it lacks (`version`).
   const root: SpecNode = source.root === undefined ? { kind: 'map', origin: start, entries: new Map() } : build(ctx, source.root, []);
   const ok = !diagnostics.slice(before).some((d) => d.code === 'E_YAML' || d.code === 'E_YAML_ALIAS');
-  return { root, ok, secrets: ctx.secrets };
+  return { root, ok, secrets: ctx.secrets, unresolved: ctx.unresolved };
 }
 
 function build(ctx: Context, node: YamlNode, path: PathSegment[]): SpecNode {
@@ -159,18 +170,28 @@ function buildString(ctx: Context, raw: string, node: YamlScalar, path: PathSegm
   const uri = !secret && isUriPath(path);
   if (!secret && !uri && !raw.includes('${')) return { kind: 'scalar', origin, value: raw }; // the common case
   const result = uri ? interpolateUri(raw, ctx.env) : interpolate(raw, ctx.env);
+  // A variable that is not set is not an error yet: `validate` never needs values, and plan needs
+  // only the chosen target's and the planned objects' (spec/variables.ts decides, and reports).
+  const unresolved: string[] = [];
   for (const problem of result.problems) {
-    ctx.diagnostics.push({ severity: 'error', code: 'E_ENV', message: envMessage(problem, secret || uri), origin: tokenOrigin(ctx, node, problem) ?? origin });
+    const at = tokenOrigin(ctx, node, problem) ?? origin;
+    if (problem.kind === 'missing' && problem.name !== undefined) {
+      ctx.unresolved.push({ name: problem.name, origin: at, path: [...path] });
+      unresolved.push(problem.name);
+      continue;
+    }
+    ctx.diagnostics.push({ severity: 'error', code: 'E_ENV', message: envMessage(problem, secret || uri), origin: at });
   }
+  const marks = unresolved.length > 0 ? { unresolved } : {};
   if (secret) {
-    ctx.secrets.push(result.value);
-    return { kind: 'scalar', origin, value: new Secret(result.value) };
+    if (unresolved.length === 0) ctx.secrets.push(result.value);
+    return { kind: 'scalar', origin, value: new Secret(result.value), ...marks };
   }
   if (uri) {
     const split = splitUrlCredentials(result.value);
     if (split?.password) ctx.secrets.push(split.password.reveal(), split.encodedPassword ?? '');
   }
-  return { kind: 'scalar', origin, value: result.value };
+  return { kind: 'scalar', origin, value: result.value, ...marks };
 }
 
 // scheme://user:pass@ with `${...}` taken whole, so a reference may hold any character.

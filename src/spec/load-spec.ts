@@ -5,7 +5,7 @@ import { WarrenError, errorsOf, type Diagnostic } from '../errors.js';
 import type { Model } from '../model/types.js';
 import { emptyModel } from '../model/types.js';
 import type { Target } from '../model/target.js';
-import { buildTree } from './build-tree.js';
+import { buildTree, type UnresolvedVariable } from './build-tree.js';
 import { readSpecFiles } from './files.js';
 import type { Env } from './interpolate.js';
 import { mergeFiles, type FileTree } from './merge.js';
@@ -27,11 +27,17 @@ export interface LoadedSpec {
   vhosts: string[];
   /** Errors and warnings, in file order. Secrets are never in them. */
   diagnostics: Diagnostic[];
+  /**
+   * `${VAR}` references the environment does not set. Not errors here: `validate` never needs a
+   * value; plan and apply call assertVariablesSet (variables.ts) for what they need.
+   */
+  unresolved: UnresolvedVariable[];
 }
 
 export function loadSpec(paths: readonly string[], env: Env): LoadedSpec {
   const diagnostics: Diagnostic[] = [];
   const secrets: string[] = [];
+  const unresolved: UnresolvedVariable[] = [];
   const trees: FileTree[] = [];
   let shapeOk = true;
   if (paths.length === 0) diagnostics.push({ severity: 'error', code: 'E_IO', message: 'no spec file or folder given' });
@@ -44,6 +50,7 @@ export function loadSpec(paths: readonly string[], env: Env): LoadedSpec {
     }
     const built = buildTree(source, env, diagnostics);
     secrets.push(...built.secrets);
+    unresolved.push(...built.unresolved);
     if (!built.ok || !validateTree(built.root, diagnostics) || built.root.kind !== 'map') {
       shapeOk = false;
       continue;
@@ -67,6 +74,7 @@ export function loadSpec(paths: readonly string[], env: Env): LoadedSpec {
     targets: shapeOk ? buildTargets(spec) : [],
     vhosts: [...spec.vhosts.keys()],
     diagnostics: scrubDiagnostics(sortByPlace(diagnostics, texts.map((t) => t.file)), secrets),
+    unresolved,
   };
 }
 

@@ -29,8 +29,9 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], root: SpecNode
 
 function toDiagnostic(error: ErrorObject, root: SpecNode, schema: SchemaJson): Diagnostic {
   const path = pathOf(root, error.instancePath);
-  // The schema holding the keyword: ajv's (verbose) parentSchema, else found along schemaPath.
-  const owner = isSchema(error.parentSchema) ? error.parentSchema : schemaAt(schema, error.schemaPath.split('/').slice(1, -1));
+  // The schema holding the keyword: ajv's (verbose) parentSchema; else found along schemaPath, or,
+  // inside a $ref (whose schemaPath starts again at `#`), by walking the instance's path.
+  const owner = isSchema(error.parentSchema) ? error.parentSchema : (schemaAt(schema, error.schemaPath.split('/').slice(1, -1)) ?? schemaForInstance(schema, path));
   const where = displayPath(path);
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'additionalProperties') {
@@ -121,6 +122,31 @@ function pathOf(root: SpecNode, pointer: string): PathSegment[] {
 
 function isSchema(v: unknown): v is SchemaJson {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The schema that describes the value at `path`, following $ref, properties, patternProperties, additionalProperties and items. */
+function schemaForInstance(schema: SchemaJson, path: readonly PathSegment[]): SchemaJson | undefined {
+  const deref = (node: SchemaJson | undefined): SchemaJson | undefined => {
+    for (let hops = 0; node && typeof node['$ref'] === 'string' && hops < 8; hops++) {
+      const ref = node['$ref'];
+      node = ref.startsWith('#/') ? schemaAt(schema, ref.slice(2).split('/')) : undefined;
+    }
+    return node;
+  };
+  const asSchema = (v: unknown): SchemaJson | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as SchemaJson) : undefined);
+  let node = deref(schema);
+  for (const seg of path) {
+    if (!node) return undefined;
+    const props = asSchema(node['properties']);
+    const patterns = asSchema(node['patternProperties']);
+    let next: SchemaJson | undefined;
+    if (typeof seg === 'number') next = asSchema(node['items']);
+    else if (props && Object.hasOwn(props, seg)) next = asSchema(props[seg]);
+    else if (patterns) next = asSchema(Object.entries(patterns).find(([re]) => new RegExp(re, 'u').test(seg))?.[1]);
+    next ??= typeof seg === 'string' ? asSchema(node['additionalProperties']) : undefined;
+    node = deref(next);
+  }
+  return node;
 }
 
 function schemaAt(schema: SchemaJson, segments: readonly string[]): SchemaJson | undefined {

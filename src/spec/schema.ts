@@ -16,6 +16,9 @@ const SCHEMA_FILE = new URL('../../../schemas/warren.schema.json', import.meta.u
 /** The validator `npm run build` generates (scripts/compile-schema.ts); CommonJS, so it loads synchronously. */
 export const STANDALONE_VALIDATOR = fileURLToPath(new URL('./schema-validate.generated.cjs', import.meta.url));
 
+/** The schema file of this warren, for the `$schema` line an export writes. */
+export const SCHEMA_PATH = fileURLToPath(SCHEMA_FILE);
+
 let schemaText: string | undefined;
 let compiled: { schema: SchemaJson; validate: ValidateFunction } | undefined;
 
@@ -111,6 +114,9 @@ function toAjvData(node: SpecNode): unknown {
     case 'seq':
       return node.items.map(toAjvData);
     case 'scalar':
-      return node.value instanceof Secret ? SECRET_MASK : node.value;
+      if (node.value instanceof Secret) return SECRET_MASK;
+      // A string whose `${VAR}` is not set is still a string: judged as one, not as an empty one.
+      if (node.unresolved !== undefined && node.unresolved.length > 0) return `\${${node.unresolved[0] ?? ''}}`;
+      return node.value;
   }
 }

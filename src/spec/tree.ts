@@ -29,6 +29,11 @@ export interface ScalarNode {
   origin: Origin;
   /** A Secret where the value reaches a password, a passphrase or a URI's credentials. */
   value: ScalarValue | Secret;
+  /**
+   * Variables it references that the environment does not set: the value is incomplete, and
+   * checks of its content are skipped. Only an error where the value is needed (see variables.ts).
+   */
+  unresolved?: readonly string[] | undefined;
 }
 
 export type SpecNode = MapNode | SeqNode | ScalarNode;
@@ -55,6 +60,11 @@ export function itemsOf(node: SpecNode | undefined): SpecNode[] {
 
 export function scalarOf(node: SpecNode | undefined): ScalarValue | Secret | undefined {
   return node?.kind === 'scalar' ? node.value : undefined;
+}
+
+/** True for a value whose `${VAR}` is not set (see ScalarNode.unresolved): do not judge its content. */
+export function isUnresolved(node: SpecNode | undefined): boolean {
+  return node?.kind === 'scalar' && node.unresolved !== undefined && node.unresolved.length > 0;
 }
 
 /** A scalar's value, or undefined for collections and secrets. */

@@ -26,7 +26,9 @@ export interface ApplyOptions {
 export type ApplyResult =
   | ({ kind: 'applied'; stack: string } & Applied)
   | { kind: 'adopted'; stack: string; owned: number }
-  | { kind: 'unchanged'; stack: string };
+  | { kind: 'unchanged'; stack: string }
+  /** A saved plan whose changes are all on the broker already: nothing was written. */
+  | { kind: 'already-applied'; stack: string; file: string };
 
 export interface Applied {
   summary: PlanSummary;

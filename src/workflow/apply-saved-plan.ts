@@ -12,7 +12,7 @@ import { resolveMigrations } from '../plan/index.js';
 import { withoutCredentials } from '../model/url-credentials.js';
 import type { SavedPlan } from '../saved-plan/format.js';
 import { readPlanFile } from '../saved-plan/read.js';
-import { assertNotStale, withCurrentDataLoss } from '../saved-plan/verify.js';
+import { assertNotStale, isAlreadyApplied, withCurrentDataLoss } from '../saved-plan/verify.js';
 import type { ApplyHooks, ApplyOptions, ApplyResult } from './apply-hooks.js';
 import { runReviewedPlan } from './run-reviewed-plan.js';
 import { lockStack, releaseLock, type TakenLock } from './lock-stack.js';
@@ -35,6 +35,7 @@ export async function applySavedPlan(request: SavedPlanRequest, hooks: ApplyHook
     taken = await lockStack({ stack: saved.plan.stack, target, client, specVhosts: saved.specVhosts, desiredVhost: (name) => createdVhost(saved, name), progress });
     progress(`Reading ${client.endpoint} to check the plan is still current ...`);
     const live = await readBroker(client);
+    if (isAlreadyApplied(saved, live)) return { kind: 'already-applied', stack: saved.plan.stack, file };
     assertNotStale(saved, live, { createdByUs: taken.created !== undefined ? new Set([taken.created]) : undefined });
     const plan = resolveMigrations(withCurrentDataLoss(saved.plan, live), { allowDataLoss: request.allowDataLoss, migrate: request.migrate !== false });
     hooks.show(plan, `Saved plan ${file}, made ${saved.createdAt} against ${saved.source.endpoint}; the broker still matches it.\n\n`);

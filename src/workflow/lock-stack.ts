@@ -37,7 +37,7 @@ export interface TakenLock {
 export async function lockStack(request: LockRequest): Promise<TakenLock> {
   const { client, target, stack } = request;
   const choice = chooseLockVhost(await vhostNames(client), request.specVhosts);
-  if (choice === undefined) throw new WarrenError('E_LOCKED', `cannot lock stack ${stack}: the broker has no vhost to hold the lock and the spec declares none`, { endpoint: client.endpoint });
+  if (choice === undefined) throw new WarrenError('E_TARGET', `cannot lock stack ${stack}: the broker has no vhost to hold the lock and the spec declares none`, { endpoint: client.endpoint });
   const { vhost } = choice;
   let created: string | undefined;
   if (choice.create) {
@@ -95,8 +95,10 @@ async function connect(target: Target, vhost: string, progress: (line: string) =
     return (await connectAmqpToTarget(target, vhost, { progress })).connection;
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
+    // Not E_LOCKED: nobody holds the lock, and CI retries E_LOCKED. The connection's own code
+    // (E_CONNECT, E_AUTH, E_TLS) says what to fix.
     throw new WarrenError(
-      'E_LOCKED',
+      err instanceof WarrenError ? err.code : 'E_CONNECT',
       `could not take the lock of the stack: no AMQP connection to vhost ${vhost} (${reason}). apply takes its lock over AMQP as the target's user: give --amqp or WARREN_AMQP_URL, and let the user connect to vhost ${vhost}`,
       { endpoint: target.amqp[0] },
     );

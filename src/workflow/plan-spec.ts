@@ -6,6 +6,7 @@ import { amqpOptionsFor, connectManagement } from '../live/connect-target.js';
 import type { ManagementClient } from '../live/management-client.js';
 import { readBroker } from '../live/read-broker.js';
 import { readQueueFacts, withQueueFacts } from '../live/read-queue-facts.js';
+import { fillBlindSpots } from '../live/blind-spots.js';
 import { readDefinitionsFile } from '../live/read-definitions.js';
 import type { LiveState } from '../live/types.js';
 import { adaptToVersion } from '../model/compat.js';
@@ -16,7 +17,9 @@ import { vhostNameOf } from '../model/keys.js';
 import type { Resource } from '../model/types.js';
 import { needsQueueFacts, planChanges, type Plan, type PruneMode } from '../plan/index.js';
 import { assertValidSpec, loadSpec, type LoadedSpec } from '../spec/index.js';
-import { resolveTarget, type ConnectionFlags, type Env } from './resolve-target.js';
+import { assertVariablesSet } from '../spec/variables.js';
+import { versionRefusals } from './version-refusals.js';
+import { chooseSpecTarget, overriddenFields, resolveTarget, type ConnectionFlags, type Env } from './resolve-target.js';
 
 export interface PlanRequest {
   paths: readonly string[];
@@ -50,6 +53,13 @@ export async function planSpec(request: PlanRequest, progress: (line: string) =>
   // nothing (the loader holds the event loop, so the answers wait in the socket buffers).
   const spec = request.spec ?? loadValidSpec(request);
   const stack = spec.stack as string; // assertValidSpec guarantees a stack
+  // Only the chosen target's variables, and the objects': another environment's secrets are never needed.
+  const connects = request.liveFile === undefined;
+  assertVariablesSet(spec, {
+    target: connects ? chooseSpecTarget(spec.targets, request.connection.target)?.name : undefined,
+    overridden: overriddenFields(request.connection, request.env),
+    command: request.beforeRead ? 'apply' : 'plan',
+  });
 
   let live: LiveState;
   let target: Target | undefined;
@@ -65,6 +75,10 @@ export async function planSpec(request: PlanRequest, progress: (line: string) =>
   }
   progress(`Read ${live.model.resources.size} objects from ${live.source} (RabbitMQ ${live.brokerVersion}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
+  // A definitions file may lack what the spec states (3.10's vhost metadata, ctl's internal
+  // exchanges): the spec's values stand in there, so the plan shows no change that is not real.
+  const blind = fillBlindSpots(live, spec.model.resources);
+  live = { ...live, model: { resources: blind.resources } };
   const adapted = adaptToVersion(spec.model.resources, live.model.resources, live.brokerVersion, { upgrade: request.upgrade });
   const desired = resolveCredentials(adapted.desired, live.model.resources);
   const planAgainst = (resources: ReadonlyMap<string, Resource>) =>
@@ -86,7 +100,7 @@ export async function planSpec(request: PlanRequest, progress: (line: string) =>
     live = { ...live, model: { resources: withQueueFacts(live.model.resources, facts) } };
     plan = planAgainst(live.model.resources);
   }
-  const diagnostics: Diagnostic[] = [...spec.diagnostics, ...live.warnings, ...adapted.diagnostics, ...plan.diagnostics];
+  const diagnostics: Diagnostic[] = [...spec.diagnostics, ...live.warnings, ...blind.notes, ...adapted.diagnostics, ...versionRefusals(desired, live.brokerVersion), ...plan.diagnostics];
   const errors = errorsOf(diagnostics);
   if (errors.length > 0) {
     const first = errors[0] as Diagnostic;

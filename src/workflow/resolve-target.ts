@@ -3,7 +3,9 @@
 import { WarrenError } from '../errors.js';
 import { Secret } from '../model/secret.js';
 import type { Target } from '../model/target.js';
+import { endpointUrlProblem } from '../model/endpoint-url.js';
 import { redactUrl, splitUrlCredentials } from '../model/url-credentials.js';
+import type { OverridableField } from '../spec/variables.js';
 
 export interface ConnectionFlags {
   target?: string | undefined;
@@ -32,7 +34,8 @@ export function resolveTarget(specTargets: readonly Target[], flags: ConnectionF
   return moveUrlCredentials(target);
 }
 
-function chooseSpecTarget(targets: readonly Target[], name: string | undefined): Target | undefined {
+/** The spec target a command uses: the one --target names, else the first. */
+export function chooseSpecTarget(targets: readonly Target[], name: string | undefined): Target | undefined {
   if (name === undefined) return targets[0];
   const found = targets.find((t) => t.name === name);
   if (!found) {
@@ -40,6 +43,16 @@ function chooseSpecTarget(targets: readonly Target[], name: string | undefined):
     throw new WarrenError('E_TARGET', `--target ${name}: the spec has no such target (known: ${known})`);
   }
   return found;
+}
+
+/** The target settings flags or the environment give, so the spec's values (and variables) are not read. */
+export function overriddenFields(flags: ConnectionFlags, env: Env): Set<OverridableField> {
+  const out = new Set<OverridableField>();
+  if ((flags.management ?? env.WARREN_MANAGEMENT_URL) !== undefined) out.add('management');
+  if ((flags.amqp ?? env.WARREN_AMQP_URL) !== undefined) out.add('amqp');
+  if ((flags.username ?? env.WARREN_USERNAME) !== undefined) out.add('username');
+  if (env.WARREN_PASSWORD !== undefined) out.add('password');
+  return out;
 }
 
 /** `a,b` in one environment variable or flag means a cluster's endpoints. */
@@ -54,14 +67,30 @@ function splitList(value: string): string[] {
  */
 function moveUrlCredentials(target: Target): Target {
   let { username, password } = target;
-  const split = (raw: string, what: string) => {
+  const split = (raw: string, what: 'management' | 'amqp') => {
     const parts = splitUrlCredentials(raw);
-    if (!parts) throw new WarrenError('E_TARGET', `${what} endpoint is not a URL: ${redactUrl(raw)}`, { origin: target.origin });
+    const problem = endpointUrlProblem(parts?.uri ?? redactUrl(raw), what);
+    const label = what === 'management' ? 'management URL' : 'AMQP URL';
+    if (!parts || problem !== undefined) throw new WarrenError('E_TARGET', `${label} ${problem ?? `${redactUrl(raw)} is not a URL`}`, { origin: target.origin });
     username ??= parts.username;
     password ??= parts.password;
     return parts.uri;
   };
   const management = target.management.map((raw) => new URL(split(raw, 'management')).toString().replace(/\/$/, ''));
-  const amqp = target.amqp.map((raw) => split(raw, 'AMQP'));
-  return { ...target, management, amqp, username: username ?? 'guest', password: password ?? new Secret('guest') };
+  const amqp = target.amqp.map((raw) => split(raw, 'amqp'));
+  return { ...target, management, amqp, ...credentialsOf(target, username, password) };
+}
+
+/**
+ * Without a user, RabbitMQ's own default (guest/guest, which works from localhost only). A user
+ * without a password is refused rather than tried with guest's: that login would fail, or worse,
+ * succeed as someone the user did not mean.
+ */
+function credentialsOf(target: Target, username: string | undefined, password: Secret | undefined): { username: string; password: Secret } {
+  if (username === undefined && password === undefined) return { username: 'guest', password: new Secret('guest') };
+  if (password === undefined) {
+    const inSpec = target.origin !== undefined ? `, or \`password:\` in target ${target.name}` : '';
+    throw new WarrenError('E_TARGET', `user ${username ?? ''} has no password: set WARREN_PASSWORD${inSpec} (warren does not fall back to guest's password)`, { origin: target.origin });
+  }
+  return { username: username ?? 'guest', password };
 }

@@ -6,7 +6,7 @@
 //      3.10.8 node's export of it, `warren export --for-version 4.0 --quorum-for-mirrored`,
 //      applied to the 4.x target, which must then plan empty);
 //   2. warren export (a folder: one file per vhost, users.yaml), which must validate;
-//   3. warren plan of the export against the source: no changes (adoption only: exit 0);
+//   3. warren plan of the export (made with --adopt) against the source: no changes, exit 0;
 //   4. warren apply of the export to the empty target node, then plan there: no changes;
 //   5. source and target compared object by object (readBroker, live facts left out);
 //   6. warren render of the export, import_definitions into the emptied target, compared again.
@@ -134,7 +134,7 @@ describe('conformance: the definitions corpus round-trips through export, plan, 
       if (Object.keys(secrets).length > 0) t.diagnostic(`URI passwords set as ${Object.keys(secrets).join(', ')}`);
 
       // Export, validate, and plan against the broker it came from.
-      const exported = await capture((io) => exportCommand({ env: envFor(source), connection: {}, vhosts: [], stack: 'exported', output: dir }, io));
+      const exported = await capture((io) => exportCommand({ env: envFor(source), connection: {}, vhosts: [], stack: 'exported', adopt: true, output: dir }, io));
       assert.equal(exported.code, 0, exported.stderr);
       for (const secret of Object.values(secrets)) {
         for (const f of readdirSync(dir)) assert.ok(!readFileSync(join(dir, f), 'utf8').includes(`:${secret}@`), `${f} holds a URI password`);

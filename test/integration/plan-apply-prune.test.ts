@@ -209,7 +209,7 @@ describe('plan/apply: prune', { skip }, () => {
     await first.assertPlanEmpty();
   });
 
-  test('ownership: objects that already exist as the spec says are adopted without a change', async () => {
+  test('ownership: objects that already exist as the spec says are adopted: no object changes, but a pending change for --detailed-exitcode', async () => {
     await a.put(['vhosts', 'adopt'], { description: 'made by hand', tags: 'x' });
     await a.put(['exchanges', 'adopt', 'ax'], { type: 'topic', durable: true });
     await a.put(['queues', 'adopt', 'aq'], { durable: true, arguments: { 'x-max-length': 3 } });
@@ -228,10 +228,10 @@ describe('plan/apply: prune', { skip }, () => {
     stack.write(spec(true));
     const doc = await stack.planJson();
     assert.deepEqual(doc.changes, []);
-    assert.deepEqual(doc.ownership, { changed: true, owned_count: 4 });
+    assert.deepEqual(doc.ownership, { changed: true, owned_count: 4, adopting: 4 });
     const text = await stack.plan();
-    assert.equal(text.code, 0, 'adopting is not a change: --detailed-exitcode exits 0');
-    assert.match(text.stdout, /^No changes\. The broker matches the spec \(4 objects\)\.\nApply will only update the ownership record of stack adopter \(it will own 4 objects\)\.\n$/);
+    assert.equal(text.code, 2, 'a pending adoption is a change: --detailed-exitcode exits 2');
+    assert.match(text.stdout, /^No changes to broker objects; only the ownership record changes\. The broker matches the spec \(4 objects\)\.\nAdoption pending: stack adopter does not yet own 4 objects /);
     const r = await stack.applyOk();
     assert.match(r.stdout, /Stack adopter now owns 4 objects \(ownership recorded; nothing else changed\)\./);
     const record = (await a.get<Row>(['global-parameters', 'warren.stack.adopter'])) ?? {};

@@ -90,7 +90,10 @@ describe('plan/apply: safety', { skip }, () => {
     assert.equal((inProcess.error as { code?: string }).code, 'E_DATA_LOSS');
     assert.deepEqual(actionsOf(await stack.planJson()), actionsOf(doc));
 
-    await stack.applyOk({ allowDataLoss: true });
+    const allowed = await stack.applyOk({ allowDataLoss: true });
+    // The plan it shows says what happens, not what would happen without the flag.
+    assert.match(allowed.stdout, /! DATA LOSS: 2 changes would lose 5 messages; --allow-data-loss is given, so they are dropped\./);
+    assert.doesNotMatch(allowed.stdout, /refuses/);
     assert.equal(((await a.get<Row>(['queues', 'dl', 'full'])) ?? {})['type'], 'quorum');
     assert.equal(await a.get(['queues', 'dl', 'doomed']), undefined);
     assert.ok(await a.get(['exchanges', 'dl', 'added']));

@@ -198,7 +198,8 @@ export interface PlanDoc {
   summary: { create: number; update: number; replace: number; delete: number; unchanged: number };
   changes: PlanDocChange[];
   diagnostics: { severity: string; code: string; message: string }[];
-  ownership: { changed: boolean; owned_count: number };
+  ownership: { changed: boolean; owned_count: number; adopting: number };
+  ignored: { count: number; examples: string[] };
 }
 
 export interface PlanDocChange {

@@ -145,14 +145,15 @@ test('objects another stack owns are exported with a warning naming that stack',
   assert.match(result.warnings[0] ?? '', /^1 exported object is owned by stack billing: .*--stack billing/);
 });
 
-test('per-vhost files: / and unicode names percent-encoded, case clashes told apart', () => {
-  const names = vhostFileNames(['/', 'orders', 'Orders', 'ü x']);
-  assert.equal(names.get('/'), 'vhost-%2F.yaml');
+test('per-vhost files: / is default-vhost.yaml, unicode names percent-encoded, case clashes told apart', () => {
+  const names = vhostFileNames(['/', 'orders', 'Orders', 'ü x', 'default']);
+  assert.equal(names.get('/'), 'default-vhost.yaml');
+  assert.equal(names.get('default'), 'vhost-default.yaml');
   assert.equal(names.get('ü x'), 'vhost-%C3%BC%20x.yaml');
   assert.match(names.get('orders') ?? '', /^vhost-orders-[0-9a-f]{8}\.yaml$/);
   assert.notEqual(names.get('orders')?.toLowerCase(), names.get('Orders')?.toLowerCase());
   const split = exportSpec(liveOf(everything()), { stack: 's' }, 'split');
-  assert.deepEqual(split.files.map((f) => f.name), ['vhost-%2F.yaml', 'vhost-orders.yaml', 'users.yaml']);
+  assert.deepEqual(split.files.map((f) => f.name), ['default-vhost.yaml', 'vhost-orders.yaml', 'users.yaml']);
   assert.match(split.files[2]?.text ?? '', /keep this file as private/);
 });
 
@@ -181,7 +182,17 @@ test('every corpus definitions file exports to a spec that plans to no changes a
 test('"/" keeps RabbitMQ\'s own description unless it was changed; then even an empty one is written', () => {
   const text = (description: string | undefined) => exportSpec(liveOf([vhost('/', { description }), vhost('v', { description: '' })]), { stack: 's' }, 'single').files[0]?.text ?? '';
   assert.match(text(''), /\/: \{ description: '' \}/);
-  assert.match(text('Default virtual host'), /\/: \{\}/);
+  assert.doesNotMatch(text('Default virtual host'), /\/: \{\}/, 'every broker has "/": `/: {}` says nothing');
   assert.match(text('ops'), /\/: \{ description: ops \}/);
   assert.match(text(''), /v: \{\}/, 'a vhost warren creates starts with an empty description anyway');
+});
+
+test('"/" with nothing to say is left out, unless a grant names it; the schema line comes first', () => {
+  const bare = exportSpec(liveOf([vhost('/', { description: 'Default virtual host' }), vhost('v')]), { stack: 's', schema: '../schemas/warren.schema.json' }, 'single');
+  const text = bare.files[0]?.text ?? '';
+  assert.match(text, /^# yaml-language-server: \$schema=\.\.\/schemas\/warren\.schema\.json\n# Exported by warren /);
+  assert.doesNotMatch(text, /^ +\/:/m);
+  assert.ok(!bare.adoptable.some((k) => k.includes('"/"')), 'a vhost left out of the spec is not adopted either');
+  const granted = exportSpec(liveOf([vhost('/', { description: 'Default virtual host' }), user('u'), permission('/', 'u')]), { stack: 's' }, 'single');
+  assert.match(granted.files[0]?.text ?? '', /\/: \{\}/);
 });

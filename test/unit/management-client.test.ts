@@ -124,3 +124,37 @@ test('a GET may wait longer than the client timeout when asked to (big listings)
   assert.deepEqual(await client().get(['queues'], undefined, { timeoutMs: 5_000 }), [{ name: 'q' }]);
   await assert.rejects(client().get(['queues']), (e: unknown) => e instanceof WarrenError && e.code === 'E_CONNECT' && /did not answer GET \/api\/queues within 500 ms/.test(e.message));
 });
+
+test('a user without the administrator tag is told which tag it lacks and what needs it', async () => {
+  reply = json(401, { error: 'not_authorised', reason: 'Not administrator user' });
+  await assert.rejects(client().get(['users']), {
+    code: 'E_AUTH',
+    message:
+      'user admin logged in, but lacks the administrator tag that GET /api/users needs ("Not administrator user"). plan, apply and export read every user, vhost, permission and policy, and apply writes them and the ownership records: all need the administrator tag (validate and plan --live need no broker). Give it: rabbitmqctl set_user_tags admin administrator (listing its other tags too)',
+  });
+});
+
+test('HTML-escaped, multi-line broker reasons come out as one readable line', async () => {
+  reply = json(400, { error: 'bad_request', reason: 'Validation failed\n\n[{&lt;&lt;"mesage-ttl"&gt;&gt;,5}] are not recognised policy settings\n' });
+  await assert.rejects(client().put(['policies', '/', 'p'], {}), {
+    code: 'E_BROKER',
+    message: 'PUT /api/policies/%2F/p failed with HTTP 400: Validation failed: [{"mesage-ttl",5}] are not recognised policy settings',
+  });
+  assert.equal(formatReason('Validation failed\n\n&lt;&lt;"5"&gt;&gt; is not a valid message TTL\n'), 'Validation failed: "5" is not a valid message TTL');
+  assert.equal(formatReason('a &amp; b &#60;c&#x3e;'), 'a & b <c>');
+});
+
+test('an AMQP port given as the management URL says so (the reply is not HTTP)', async () => {
+  const { createServer: createTcp } = await import('node:net');
+  const amqpLike = createTcp((socket) => socket.end('AMQP\x00\x00\x09\x01'));
+  await new Promise<void>((r) => amqpLike.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(amqpLike.address() as AddressInfo).port}`;
+  try {
+    await assert.rejects(new ManagementClient({ baseUrl: url, username: 'admin', password: 's', timeoutMs: 2000 }).get(['overview']), {
+      code: 'E_CONNECT',
+      message: `cannot reach the management API at ${url}: the server does not speak HTTP: is this the AMQP port? The management API usually listens on 15672 (15671 with TLS) (HPE_INVALID_CONSTANT)`,
+    });
+  } finally {
+    amqpLike.close();
+  }
+});

@@ -129,6 +129,18 @@ describe('planner: pruning and ownership', () => {
   it('--prune all never removes the connecting user\'s permissions', () => {
     const p = plan([vhost('v')], [vhost('v'), permission('v', 'admin'), permission('v', 'other')], { prune: 'all', connectingUser: 'admin' });
     assert.deepEqual(actions(p), ['delete permission other@v']);
+    assert.deepEqual(p.diagnostics, [], 'a grant the stack never owned is kept without a word');
+  });
+
+  it('says why it keeps the connecting user (and its grants) that the spec no longer declares', () => {
+    const admin = user('admin');
+    const grant = permission('v', 'admin');
+    const p = plan([vhost('v')], [vhost('v'), admin, grant], { ownership: new Map([['orders', keysOf(admin, grant)]]), connectingUser: 'admin' });
+    assert.deepEqual(p.changes, []);
+    assert.deepEqual(p.diagnostics.map((d) => `${d.severity} ${d.code}: ${d.message}`), [
+      'warning W_PRUNE: user admin is not deleted although the spec no longer declares it: warren connects as admin, and deleting it would lock warren out part way. Delete it by hand, or apply as another user.',
+      'warning W_PRUNE: permission admin@v is not deleted although the spec no longer declares it: warren connects as admin, and deleting it would lock warren out part way. Delete it by hand, or apply as another user.',
+    ]);
   });
 
   it('keeps a vhost it no longer declares while the vhost holds objects the stack does not manage', () => {
@@ -158,6 +170,26 @@ describe('planner: pruning and ownership', () => {
     assert.deepEqual(p.changes, []);
     assert.equal(p.ownershipChanged, true);
     assert.ok(p.owned.some((k) => k.includes('stray')));
+    assert.equal(p.adopting, 2, 'the vhost and the exchange are adopted');
+  });
+
+  it('counts what the spec neither declares nor any stack owns in its vhosts: ignored, not deleted', () => {
+    // Right after `export`: the stack owns nothing, and a queue was removed from the spec.
+    const kept = [vhost('v'), exchange('v', 'x')];
+    const live = [...kept, queue('v', 'removed'), exchange('v', 'amq.topic'), queue('elsewhere', 'q')];
+    const p = plan(kept, live);
+    assert.deepEqual(p.changes, [], 'nothing is deleted: the stack never owned the queue');
+    assert.deepEqual(p.ignored, { count: 1, examples: ['queue v/removed'] }, 'amq.* and other vhosts are not counted');
+    assert.equal(p.adopting, 2);
+    assert.equal(p.ownershipChanged, true);
+    // Once the ownership is recorded, the same removal is a delete and nothing is ignored.
+    const owned = plan(kept, live, { ownership: new Map([['orders', keysOf(...kept, queue('v', 'removed'))]]) });
+    assert.deepEqual(actions(owned), ['delete queue v/removed']);
+    assert.deepEqual(owned.ignored, { count: 0, examples: [] });
+    assert.equal(owned.adopting, 0);
+    // Objects another stack owns are theirs, not ignored; --prune all deletes what nobody owns.
+    assert.equal(plan(kept, live, { ownership: new Map([['billing', keysOf(queue('v', 'removed'))]]) }).ignored.count, 0);
+    assert.equal(plan(kept, live, { prune: 'all' }).ignored.count, 0);
   });
 });
 

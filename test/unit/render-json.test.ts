@@ -34,7 +34,7 @@ describe('json plan: goldens', () => {
 describe('json plan: format', () => {
   it('starts with format_version "1" and keeps a fixed top-level order', () => {
     const doc = JSON.parse(renderPlanJson(scenario('create'))) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(doc), ['format_version', 'stack', 'prune', 'summary', 'changes', 'diagnostics', 'ownership']);
+    assert.deepEqual(Object.keys(doc), ['format_version', 'stack', 'prune', 'summary', 'changes', 'diagnostics', 'ownership', 'ignored']);
     assert.equal(doc['format_version'], '1');
   });
 

@@ -54,6 +54,58 @@ const CASES: Case[] = [
     yaml: queue('q: { arguments: { x-dead-letter-exchange: dlx } }'),
     expect: [`spec.yaml:6:49: warning W_REFERENCE: ${Q}.arguments.x-dead-letter-exchange: dead-letter exchange \`dlx\` is not declared in vhost \`v\`; messages sent to it are dropped until it exists`],
   },
+  // Keys of RabbitMQ's own maps: a typo fails with a did-you-mean; a plugin's argument only warns
+  {
+    name: 'misspelt queue argument',
+    yaml: queue('q: { arguments: { x-dead-leter-exchange: dlx } }'),
+    expect: [`spec.yaml:6:25: error E_ARGUMENT: ${Q}.arguments.x-dead-leter-exchange: unknown queue argument \`x-dead-leter-exchange\`; did you mean \`x-dead-letter-exchange\`?`],
+  },
+  {
+    name: 'queue argument without its x-',
+    yaml: queue('q: { arguments: { message-ttl: 5 } }'),
+    expect: [`spec.yaml:6:25: warning W_ARGUMENT: ${Q}.arguments.message-ttl: queue argument \`message-ttl\` is not one RabbitMQ defines; did you mean \`x-message-ttl\`? The broker ignores \`message-ttl\``],
+  },
+  {
+    name: 'a plugin\'s queue argument',
+    yaml: queue('q: { arguments: { x-delayed-type: direct } }'),
+    expect: [`spec.yaml:6:25: warning W_ARGUMENT: ${Q}.arguments.x-delayed-type: queue argument \`x-delayed-type\` is not one RabbitMQ defines; the broker keeps it as it is (fine for a plugin's or an application's own)`],
+  },
+  {
+    name: 'misspelt exchange argument',
+    yaml: 'vhosts:\n  v:\n    exchanges:\n      e: { type: topic, arguments: { alternate-exchang: ae } }\n',
+    expect: ['spec.yaml:6:38: error E_ARGUMENT: vhosts.v.exchanges.e.arguments.alternate-exchang: unknown exchange argument `alternate-exchang`; did you mean `alternate-exchange`?'],
+  },
+  {
+    name: 'misspelt policy key',
+    yaml: 'vhosts:\n  v:\n    policies:\n      p: { pattern: ".*", definition: { mesage-ttl: 5 } }\n',
+    expect: ['spec.yaml:6:41: error E_ARGUMENT: vhosts.v.policies.p.definition.mesage-ttl: unknown policy key `mesage-ttl`: the broker refuses a definition with it; did you mean `message-ttl`?'],
+  },
+  {
+    name: 'policy key written as a queue argument',
+    yaml: 'vhosts:\n  v:\n    policies:\n      p: { pattern: ".*", definition: { x-max-length: 5 } }\n',
+    expect: ['spec.yaml:6:41: error E_ARGUMENT: vhosts.v.policies.p.definition.x-max-length: unknown policy key `x-max-length`: the broker refuses a definition with it; did you mean `max-length` (policy keys have no `x-`)?'],
+  },
+  {
+    name: 'policy value the broker refuses',
+    yaml: 'vhosts:\n  v:\n    policies:\n      p: { pattern: ".*", definition: { message-ttl: "5", max-length: -1 } }\n',
+    expect: [
+      'spec.yaml:6:54: error E_ARGUMENT: vhosts.v.policies.p.definition.message-ttl: must be an integer from 0 to 4294967295 (milliseconds), not the string "5": the broker rejects strings here, so write it without quotes',
+      'spec.yaml:6:71: error E_ARGUMENT: vhosts.v.policies.p.definition.max-length: must be a non-negative integer',
+    ],
+  },
+  {
+    name: 'mirroring settings without ha-mode, and two federation keys',
+    yaml: 'vhosts:\n  v:\n    policies:\n      p: { pattern: ".*", definition: { ha-params: 2, federation-upstream: a, federation-upstream-set: b } }\n',
+    expect: [
+      'spec.yaml:6:41: error E_ARGUMENT: vhosts.v.policies.p.definition.ha-params: needs `ha-mode` beside it (the broker refuses it alone)',
+      'spec.yaml:6:79: error E_CONFLICT: vhosts.v.policies.p.definition.federation-upstream-set: give one of `federation-upstream`, `federation-upstream-set`, `federation-upstream-pattern`, not 2 (the broker refuses them together)',
+    ],
+  },
+  {
+    name: 'a key operator policies cannot set',
+    yaml: 'vhosts:\n  v:\n    operator_policies:\n      op: { pattern: ".*", definition: { overflow: drop-head } }\n',
+    expect: ['spec.yaml:6:42: error E_ARGUMENT: vhosts.v.operator_policies.op.definition.overflow: operator policies cannot set `overflow` (they take only `expires`, `message-ttl`, `max-length`, `max-length-bytes`, `max-in-memory-length`, `max-in-memory-bytes`, `delivery-limit`); use a policy'],
+  },
   {
     name: 'undeclared dead-letter exchange in a policy',
     yaml: 'vhosts:\n  v:\n    policies:\n      p: { pattern: ".*", definition: { dead-letter-exchange: gone } }\n',

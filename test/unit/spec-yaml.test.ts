@@ -51,7 +51,7 @@ test('every duplicate key is reported, at its second occurrence', () => {
 
 test('scalars follow YAML 1.2: 1_000, 0b11 and dates stay strings; 0o17 and 0x1F are numbers', () => {
   const spec = load(`${HEAD}vhosts:\n  v:\n    queues:\n      q: { arguments: { x-a: 1_000, x-b: 0b11, x-c: 2026-01-01, x-d: 0o17, x-e: 0x1F, x-f: 1e3, x-g: Yes, x-h: ~ } }\n`);
-  assert.deepEqual(briefs(spec), []);
+  assert.deepEqual(briefs(spec).filter((b) => !b.includes('warning W_ARGUMENT')), [], 'made-up arguments only warn');
   const q = spec.model.resources.get('queue:["v","q"]');
   assert.deepEqual(q?.kind === 'queue' && q.arguments, { 'x-a': '1_000', 'x-b': '0b11', 'x-c': '2026-01-01', 'x-d': 15, 'x-e': 31, 'x-f': 1000, 'x-g': 'Yes', 'x-h': null });
 });

@@ -1,7 +1,8 @@
 // `warren export`: a live broker (or a definitions file) -> a spec that plans to no changes
 // against it. Writes one file, one file per vhost plus users.yaml into a folder, or stdout.
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { SCHEMA_PATH } from '../../spec/schema.js';
 import { WarrenError, printable } from '../../errors.js';
 import type { ExportLayout, ExportResult } from '../../export/export.js';
 import { ioReason } from '../../files/read-input.js';
@@ -26,7 +27,8 @@ export async function exportCommand(options: ExportCommandOptions, io: CommandIo
   if (options.forVersion !== undefined && !forVersion) throw new WarrenError('E_USAGE', `--for-version ${options.forVersion}: expected a RabbitMQ version such as 4.0`);
   if (options.quorumForMirrored && !forVersion) throw new WarrenError('E_USAGE', '--quorum-for-mirrored needs --for-version');
   const layout = layoutOf(options.output);
-  const result = await exportLive({ ...options, layout, forVersion, quorumForMirrored: options.quorumForMirrored === true }, (line) => io.progress(line));
+  const schema = options.schema ?? schemaReference(options.output, layout);
+  const result = await exportLive({ ...options, layout, schema, forVersion, quorumForMirrored: options.quorumForMirrored === true }, (line) => io.progress(line));
   // Rewrites and warnings name vhosts and stacks: broker data, escaped like every diagnostic.
   for (const r of result.rewrites) io.stderr.write(`rewritten: ${printable(r)}\n`);
   for (const w of result.warnings) io.stderr.write(`warning: ${printable(w)}\n`);
@@ -38,7 +40,22 @@ export async function exportCommand(options: ExportCommandOptions, io: CommandIo
     writeFolder(options.output, result);
   }
   io.progress(summary(result, options.output ?? 'stdout'));
+  if (result.adopted !== undefined) {
+    io.progress(`Stack ${options.stack} now owns ${result.adopted} objects (ownership recorded): plans of this export are exact, and removing an object from it deletes it from the broker.`);
+  } else if (result.unowned > 0) {
+    io.progress(`Stack ${options.stack} does not own ${result.unowned} of them yet: its plans show the adoption as pending, and delete none of them, until an apply records it (\`warren apply\` once, or export with --adopt).`);
+  }
   return { kind: 'ok' };
+}
+
+/**
+ * This warren's schema file, relative to where the files go (the current folder for stdout), so
+ * an editor with yaml-language-server checks the export as it is edited. Forward slashes, as
+ * YAML tooling expects on every system.
+ */
+function schemaReference(output: string | undefined, layout: ExportLayout): string {
+  const folder = output === undefined ? process.cwd() : layout === 'single' ? dirname(resolve(output)) : resolve(output);
+  return relative(folder, SCHEMA_PATH).split(sep).join('/');
 }
 
 /** A name ending in .yaml/.yml that is not an existing folder is a file; anything else a folder. */

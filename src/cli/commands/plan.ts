@@ -24,12 +24,20 @@ export async function planCommand(options: PlanCommandOptions, io: CommandIo = p
   // Inside GitHub Actions the text plan also annotates the spec; the runner hides these lines from the log.
   if (options.format === 'text' && io.env['GITHUB_ACTIONS'] === 'true') io.stdout.write(renderPlanGithub(plan));
   if (options.output !== undefined) {
-    writeOutputFiles([{ path: options.output, text: planFileText({ plan, live, target, specVhosts: spec.vhosts }) }]);
+    // Saved plans can hold password hashes: owner-only (0600), as a new file.
+    writeOutputFiles([{ path: options.output, text: planFileText({ plan, live, target, specVhosts: spec.vhosts }), mode: 0o600 }]);
     io.progress(`Saved the plan to ${options.output}; \`warren apply ${options.output}\` runs exactly this plan, if the broker has not changed.`);
   }
-  return plan.changes.length > 0 ? { kind: 'changes-pending', detailedExitCode: options.detailedExitCode } : { kind: 'ok' };
+  // A pending adoption is a change (DESIGN.md, "Ownership"): a CI job that applies only on exit 2
+  // must still record the ownership, or the stack never deletes what the spec stops declaring.
+  const pending = plan.changes.length > 0 || plan.ownershipChanged;
+  return pending ? { kind: 'changes-pending', detailedExitCode: options.detailedExitCode } : { kind: 'ok' };
 }
 
+/**
+ * 0600: a plan can hold the salted hashes of the passwords it sets. The mode given to
+ * writeFileSync applies only to a new file, so an existing one is narrowed first.
+ */
 export function renderPlan(plan: Plan, format: PlanFormat, color: boolean): string {
   switch (format) {
     case 'json':

@@ -1,6 +1,7 @@
 // `warren render --format definitions`: the spec as a definitions file for import_definitions or
 // a broker's load_definitions. Passwords are hashed here with fresh salts (as the broker would),
 // so two renders of the same spec differ in those hashes only.
+import { assertVariablesSet } from '../../spec/variables.js';
 import { formatDiagnostic } from '../../errors.js';
 import { writeOutputFiles } from '../../files/write-output.js';
 import { resolveCredentials } from '../../model/credentials.js';
@@ -23,6 +24,7 @@ export interface RenderCommandOptions {
 export async function renderCommand(options: RenderCommandOptions, io: CommandIo = processIo()): Promise<Outcome> {
   const spec = loadSpec(options.paths.length > 0 ? options.paths : ['.'], options.env);
   assertValidSpec(spec);
+  assertVariablesSet(spec, { command: 'render' }); // the objects' values; no target's
   for (const d of spec.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
   const desired = resolveCredentials(spec.model.resources, new Map());
   const warnings: string[] = [];

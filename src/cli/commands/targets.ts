@@ -70,6 +70,8 @@ function appliedLine(result: ApplyResult): string {
       return `no changes; stack ${result.stack} now owns ${result.owned} objects`;
     case 'unchanged':
       return 'no changes';
+    case 'already-applied':
+      return `saved plan ${result.file} was already applied`;
     default:
       return unreachable(result, 'apply result');
   }

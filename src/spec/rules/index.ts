@@ -5,6 +5,7 @@ import { bindingRules } from './bindings.js';
 import { exchangeRules } from './exchanges.js';
 import { namesRule } from './names.js';
 import { parameterRules } from './parameters.js';
+import { policyRules } from './policies.js';
 import { queueRules } from './queues.js';
 import { referenceRules } from './references.js';
 import { regexRules } from './regex.js';
@@ -12,7 +13,7 @@ import { reportInto, type Rule } from './report.js';
 import { targetRules } from './targets.js';
 import { userRules } from './users.js';
 
-export const RULES: readonly Rule[] = [namesRule, queueRules, exchangeRules, bindingRules, referenceRules, regexRules, userRules, targetRules, parameterRules];
+export const RULES: readonly Rule[] = [namesRule, queueRules, policyRules, exchangeRules, bindingRules, referenceRules, regexRules, userRules, targetRules, parameterRules];
 
 export function runRules(spec: SpecIndex, diagnostics: Diagnostic[]): void {
   const report = reportInto(diagnostics);

@@ -23,7 +23,7 @@ const QUORUM: readonly QueueType[] = ['quorum'];
 const STREAM: readonly QueueType[] = ['stream'];
 const CLASSIC_QUORUM: readonly QueueType[] = ['classic', 'quorum'];
 
-function integer(min: number, max = Number.MAX_SAFE_INTEGER, what = 'an integer'): ValueCheck {
+export function integer(min: number, max = Number.MAX_SAFE_INTEGER, what = 'an integer'): ValueCheck {
   return (value) => {
     if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return undefined;
     const range = max === Number.MAX_SAFE_INTEGER ? (min === 0 ? 'a non-negative integer' : min === 1 ? 'a positive integer' : `an integer of at least ${min}`) : `an integer from ${min} to ${max}`;
@@ -33,7 +33,7 @@ function integer(min: number, max = Number.MAX_SAFE_INTEGER, what = 'an integer'
   };
 }
 
-function oneOf(values: readonly (string | number)[], notFor?: Partial<Record<QueueType, readonly string[]>>): ValueCheck {
+export function oneOf(values: readonly (string | number)[], notFor?: Partial<Record<QueueType, readonly string[]>>): ValueCheck {
   return (value, queueType) => {
     if (!values.includes(value as string | number)) return `must be one of: ${values.join(', ')}`;
     if (notFor?.[queueType]?.includes(value as string)) return `\`${String(value)}\` is not supported by ${queueType} queues (use one of: ${values.filter((v) => !notFor[queueType]?.includes(String(v))).join(', ')})`;
@@ -41,17 +41,17 @@ function oneOf(values: readonly (string | number)[], notFor?: Partial<Record<Que
   };
 }
 
-const aString: ValueCheck = (value) => (typeof value === 'string' ? undefined : 'must be a string');
+export const aString: ValueCheck = (value) => (typeof value === 'string' ? undefined : 'must be a string');
 const aBoolean: ValueCheck = (value) => (typeof value === 'boolean' ? undefined : 'must be a boolean (true or false)');
 
 // rabbit_amqqueue:check_max_age/1: digits then one unit, and more than zero.
-const maxAge: ValueCheck = (value) => {
+export const maxAge: ValueCheck = (value) => {
   const match = typeof value === 'string' ? /^(\d+)([YMDhms])$/.exec(value) : null;
   if (match && Number(match[1]) > 0) return undefined;
   return 'must be a positive duration as a string: a number and one unit of Y, M, D, h, m or s (e.g. "7D", "12h")';
 };
 
-const LEADER_LOCATORS = ['client-local', 'balanced', 'random', 'least-leaders'];
+export const LEADER_LOCATORS = ['client-local', 'balanced', 'random', 'least-leaders'];
 
 export const QUEUE_ARGUMENTS: ReadonlyMap<string, ArgumentRule> = new Map<string, ArgumentRule>([
   ['x-message-ttl', { types: CLASSIC_QUORUM, check: integer(0, MAX_EXPIRY, 'milliseconds') }],

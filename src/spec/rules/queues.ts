@@ -1,7 +1,9 @@
 // Queues: arguments the queue's type accepts, with values the broker takes (E_ARGUMENT), and the
 // properties replicated types insist on (E_QUEUE_TYPE). Caught here, these never reach a
 // 406 PRECONDITION_FAILED at deploy time.
+import type { Origin } from '../../errors.js';
 import type { QueueType } from '../../model/types.js';
+import { closest } from '../suggest.js';
 import { asQueueType, queueTypeOf } from '../queue-type.js';
 import type { Declared, VhostDecl } from '../spec-index.js';
 import { booleanOf, child, displayPath, entriesOf, entry, plainScalarOf, scalarOf, stringOf } from '../tree.js';
@@ -39,7 +41,10 @@ function checkArguments(queue: Declared, type: QueueType, report: Report): void 
   const args = child(queue.node, 'arguments');
   for (const [name, e] of entriesOf(args)) {
     const rule = QUEUE_ARGUMENTS.get(name);
-    if (!rule) continue; // x-queue-type above; anything else unknown belongs to a plugin
+    if (!rule) {
+      if (name !== 'x-queue-type') unknownArgument(name, e.keyOrigin, displayPath([...queue.path, 'arguments', name]), report);
+      continue;
+    }
     const path = (): string => displayPath([...queue.path, 'arguments', name]); // for a message only
     if (!rule.types.includes(type)) {
       report.error('E_ARGUMENT', e.keyOrigin, `${path()}: ${type === 'stream' ? 'streams do' : `${type} queues do`} not accept \`${name}\` (only ${typesList(rule.types)})`);
@@ -53,6 +58,25 @@ function checkArguments(queue: Declared, type: QueueType, report: Report): void 
   if (dlrk && type !== 'stream' && !entry(args, 'x-dead-letter-exchange')) {
     report.error('E_ARGUMENT', dlrk.keyOrigin, `${displayPath([...queue.path, 'arguments', 'x-dead-letter-routing-key'])}: needs \`x-dead-letter-exchange\` beside it (the broker refuses a dead-letter routing key without an exchange)`);
   }
+}
+
+/**
+ * The broker keeps any argument it does not know, and plugins read their own, so an unknown one
+ * is a warning. An `x-` one a letter or two from a known argument is a typo, not a plugin's: that
+ * is an error, because the broker would keep it silently, the intended setting would never
+ * apply, and correcting it later forces a replace. Without the `x-` (`message-ttl`) it stays a
+ * warning with the suggestion: brokers hold such arguments, and their export must validate.
+ */
+function unknownArgument(name: string, origin: Origin, path: string, report: Report): void {
+  const known = [...QUEUE_ARGUMENTS.keys(), 'x-queue-type'];
+  const typo = name.startsWith('x-') ? closest(name, known) : undefined;
+  if (typo !== undefined) {
+    report.error('E_ARGUMENT', origin, `${path}: unknown queue argument \`${name}\`; did you mean \`${typo}\`?`);
+    return;
+  }
+  const prefixed = name.startsWith('x-') ? undefined : (closest(`x-${name}`, known) ?? closest(name, known));
+  const hint = prefixed !== undefined ? `; did you mean \`${prefixed}\`? The broker ignores \`${name}\`` : '; the broker keeps it as it is (fine for a plugin\'s or an application\'s own)';
+  report.warn('W_ARGUMENT', origin, `${path}: queue argument \`${name}\` is not one RabbitMQ defines${hint}`);
 }
 
 /** rabbit_quorum_queue / rabbit_stream_queue is_compatible/3: durable, not auto-delete, not exclusive. */

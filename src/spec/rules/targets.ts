@@ -2,12 +2,11 @@
 // together (a certificate with its key, certificate login with amqps://), and TLS verification
 // switched off only with a warning.
 import type { Declared } from '../spec-index.js';
+import { endpointUrlProblem } from '../../model/endpoint-url.js';
 import { redactUrl, splitUrlCredentials } from '../../model/url-credentials.js';
 import { targetUris } from '../targets.js';
-import { booleanOf, child, displayPath, entry, stringOf } from '../tree.js';
+import { booleanOf, child, displayPath, entry, isUnresolved, stringOf } from '../tree.js';
 import type { Report, Rule } from './report.js';
-
-const SCHEMES = { management: ['http:', 'https:'], amqp: ['amqp:', 'amqps:'] } as const;
 
 export const targetRules: Rule = (spec, report) => {
   for (const target of spec.targets.values()) {
@@ -43,12 +42,12 @@ function checkUris(target: Declared, report: Report): void {
   let seen: { user: string | undefined; password: string | undefined; where: string } | undefined;
   for (const key of ['management', 'amqp'] as const) {
     for (const uri of targetUris(target, key)) {
+      if (isUnresolved(uri.node)) continue; // checked when a command needs it (variables.ts)
       const where = displayPath(uri.path);
       const split = splitUrlCredentials(uri.raw);
-      const scheme = split ? new URL(split.uri).protocol : undefined;
-      if (!split || !scheme || !(SCHEMES[key] as readonly string[]).includes(scheme)) {
-        const schemes = SCHEMES[key].map((s) => `${s}//`).join(' or ');
-        report.error('E_SCHEMA', uri.node.origin, `${where}: \`${redactUrl(uri.raw)}\` is not an ${schemes} URL`);
+      const problem = endpointUrlProblem(split?.uri ?? redactUrl(uri.raw), key);
+      if (!split || problem !== undefined) {
+        report.error('E_SCHEMA', uri.node.origin, `${where}: ${problem ?? `\`${redactUrl(uri.raw)}\` is not a URL`}`);
         continue;
       }
       if (split.username === undefined && split.password === undefined) continue;
