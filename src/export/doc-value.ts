@@ -1,7 +1,16 @@
 // The export's document tree: YAML-ready values, maps in the order they are written.
 import type { Json } from '../model/types.js';
 
-export type DocValue = string | number | boolean | null | DocValue[] | DocMap;
+export type DocValue = string | number | boolean | null | DocValue[] | DocMap | TemplateText;
+
+/**
+ * Text that holds `${VARIABLE}` references on purpose (a URI password the export leaves to the
+ * environment). The YAML writer escapes `${` in every other string, since broker data must never
+ * be interpolated; the maker of a TemplateText escapes the broker's part of it itself.
+ */
+export class TemplateText {
+  constructor(readonly text: string) {}
+}
 export type DocMap = Map<string, DocValue>;
 
 /** A broker map as a document value, keys sorted in code-point order so exports are byte-stable. */

@@ -4,7 +4,8 @@
 // their values).
 import { numberedPartitions } from '../model/super-stream.js';
 import type { FeatureFlag, GlobalParameter, Json, SuperStream, VhostParameter } from '../model/types.js';
-import { jsonToDoc, type DocMap, type DocValue } from './doc-value.js';
+import { escapeInterpolation } from '../spec/interpolate.js';
+import { TemplateText, jsonToDoc, type DocMap, type DocValue } from './doc-value.js';
 
 const USER_INFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#@:]*):([^/?#@]*)@/i;
 
@@ -52,15 +53,16 @@ export function uriPasswordVariables(parameters: readonly VhostParameter[]): Map
   return byObject;
 }
 
-/** A parameter's value for the spec: URI passwords as `${VARIABLE}`, other `${` escaped as `$${`. */
+/** A parameter's value for the spec: URI passwords as `${VARIABLE}` (the YAML writer escapes every other `${`). */
 export function parameterValueDoc(p: VhostParameter, variables: ReadonlyMap<string, UriPassword> | undefined): DocValue {
-  if (!isObject(p.value)) return jsonToDoc(escapeTemplates(p.value));
-  const doc = jsonToDoc(escapeTemplates(p.value)) as DocMap;
+  if (!isObject(p.value)) return jsonToDoc(p.value);
+  const doc = jsonToDoc(p.value) as DocMap;
   for (const [path, { variable }] of variables ?? []) {
     const m = /^(.*?)(?:\[(\d+)\])?$/.exec(path);
     const field = m?.[1] ?? path;
     const index = m?.[2];
-    const withVariable = (uri: DocValue): DocValue => (typeof uri === 'string' ? uri.replace(USER_INFO, (_w, scheme: string, user: string) => `${scheme}${user}:\${${variable}}@`) : uri);
+    const withVariable = (uri: DocValue): DocValue =>
+      typeof uri === 'string' ? new TemplateText(escapeInterpolation(uri).replace(USER_INFO, (_w, scheme: string, user: string) => `${scheme}${user}:\${${variable}}@`)) : uri;
     const current = doc.get(field);
     if (index === undefined) doc.set(field, withVariable(current ?? null));
     else if (Array.isArray(current)) current[Number(index)] = withVariable(current[Number(index)] ?? null);
@@ -78,7 +80,7 @@ export function superStreamDoc(s: SuperStream): DocMap {
 }
 
 export function globalParametersDoc(params: readonly GlobalParameter[]): DocMap {
-  return new Map([...params].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((g) => [g.name, jsonToDoc(escapeTemplates(g.value))]));
+  return new Map([...params].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((g) => [g.name, jsonToDoc(g.value)]));
 }
 
 /**
@@ -92,14 +94,6 @@ export function featureFlagsDoc(flags: readonly FeatureFlag[]): DocValue[] {
     .sort();
 }
 
-function escapeTemplates(value: Json): Json {
-  if (typeof value === 'string') return value.split('${').join('$${');
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(escapeTemplates);
-  const out: Record<string, Json> = {};
-  for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: escapeTemplates(v), enumerable: true, writable: true, configurable: true });
-  return out;
-}
 
 function isObject(v: Json): v is Record<string, Json> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

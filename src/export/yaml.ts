@@ -5,7 +5,7 @@
 // spec loader follows, would read it as a boolean, null, a merge or a number.
 import { Document, isMap, isScalar, isSeq, Scalar, visit, type Node as YamlNode } from 'yaml';
 import { escapeInterpolation } from '../spec/interpolate.js';
-import type { DocMap, DocValue } from './spec-document.js';
+import { TemplateText, type DocMap, type DocValue } from './doc-value.js';
 
 /** Words YAML 1.1 readers take for booleans or null, and YAML's special keys. */
 const AMBIGUOUS = /^(?:y|yes|n|no|true|false|on|off|null|~|<<|=)$/i;
@@ -18,12 +18,14 @@ const NUMBER_LIKE = /^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9]+)(?:[eE][-+]?[0
 const FLOW_WIDTH = 100;
 
 export function toYaml(root: DocMap, header: readonly string[]): string {
-  const doc = new Document(root as unknown as Map<unknown, unknown>, { version: '1.2' });
+  const templates = new Set<Scalar>();
+  const doc = new Document(withTemplateScalars(root, templates) as unknown as Map<unknown, unknown>, { version: '1.2' });
   visit(doc, {
     Scalar(key, node) {
       if (typeof node.value !== 'string') return;
-      // Values are interpolated when the spec is loaded; keys (names) never are.
-      if (key !== 'key') node.value = escapeInterpolation(node.value);
+      // Values are interpolated when the spec is loaded; keys (names) never are. A TemplateText
+      // holds its `${VARIABLE}` on purpose, and its maker escaped the rest.
+      if (key !== 'key' && !templates.has(node)) node.value = escapeInterpolation(node.value);
       quoteIfNeeded(node);
     },
     Map(_key, node) {
@@ -36,6 +38,18 @@ export function toYaml(root: DocMap, header: readonly string[]): string {
   });
   if (header.length > 0) doc.commentBefore = header.map((l) => ` ${l}`).join('\n');
   return doc.toString({ lineWidth: 0, indent: 2, flowCollectionPadding: true, singleQuote: true });
+}
+
+/** The tree with each TemplateText as a yaml Scalar, remembered so the writer leaves its `${` alone. */
+function withTemplateScalars(value: DocValue, templates: Set<Scalar>): unknown {
+  if (value instanceof TemplateText) {
+    const scalar = new Scalar(value.text);
+    templates.add(scalar);
+    return scalar;
+  }
+  if (Array.isArray(value)) return value.map((v) => withTemplateScalars(v, templates));
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, withTemplateScalars(v, templates)]));
+  return value;
 }
 
 function quoteIfNeeded(node: Scalar): void {
