@@ -37,7 +37,7 @@ export async function applySavedPlan(request: SavedPlanRequest, hooks: ApplyHook
     assertNotStale(saved, live, { createdByUs: taken.created !== undefined ? new Set([taken.created]) : undefined });
     const plan = withCurrentDataLoss(saved.plan, live);
     hooks.show(plan, `Saved plan ${file}, made ${saved.createdAt} against ${saved.source.endpoint}; the broker still matches it.\n\n`);
-    return await runReviewedPlan(plan, target, client, request, hooks, { ask: false });
+    return await runReviewedPlan(plan, target, client, request, hooks, { ask: false, stillLocked: () => taken?.lock.held() ?? Promise.resolve() });
   } finally {
     const warning = await releaseLock(taken);
     if (warning !== undefined) progress(`warning: ${warning}`);

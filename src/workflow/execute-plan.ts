@@ -17,6 +17,8 @@ export interface ExecuteOptions {
   concurrency: number;
   progress: (line: string) => void;
   onApplied?: ((done: number, total: number) => void) | undefined;
+  /** See apply/apply.ts: the lock is checked before every change. */
+  stillLocked?: (() => Promise<void>) | undefined;
 }
 
 export async function executePlan(plan: Plan, target: Target, client: ManagementClient, options: ExecuteOptions): Promise<Applied> {
@@ -39,6 +41,7 @@ export async function executePlan(plan: Plan, target: Target, client: Management
       allowDataLoss: options.allowDataLoss,
       concurrency: options.concurrency,
       onProgress: options.onApplied,
+      stillLocked: options.stillLocked,
     });
   } finally {
     await amqp?.close();

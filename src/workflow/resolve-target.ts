@@ -4,6 +4,7 @@ import { WarrenError } from '../errors.js';
 import { Secret } from '../model/secret.js';
 import type { Target } from '../model/target.js';
 import { redactUrl, splitUrlCredentials } from '../model/url-credentials.js';
+import { brokerTimeoutFrom } from './broker-timeout.js';
 
 export interface ConnectionFlags {
   target?: string | undefined;
@@ -25,6 +26,7 @@ export function resolveTarget(specTargets: readonly Target[], flags: ConnectionF
     amqp: amqp ? splitList(amqp) : (base?.amqp ?? []),
     username: flags.username ?? env.WARREN_USERNAME ?? base?.username,
     password: env.WARREN_PASSWORD !== undefined ? new Secret(env.WARREN_PASSWORD) : base?.password,
+    timeoutMs: brokerTimeoutFrom(env) ?? base?.timeoutMs,
   };
   if (target.management.length === 0) {
     throw new WarrenError('E_TARGET', 'no broker to talk to: give --management URL, set WARREN_MANAGEMENT_URL, or add a `targets:` entry to the spec', { origin: base?.origin });
