@@ -3,7 +3,8 @@
 // The defaults (30 s per call, 15 s to open a connection) suit production; tests and impatient CI
 // jobs set a shorter one.
 import { WarrenError } from '../errors.js';
-import type { Env } from './resolve-target.js';
+/** Environment variables as the workflow receives them. */
+type Env = Readonly<Record<string, string | undefined>>;
 
 export const BROKER_TIMEOUT_VARIABLE = 'WARREN_BROKER_TIMEOUT_MS';
 
