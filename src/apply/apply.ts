@@ -3,6 +3,7 @@
 // order with bounded concurrency, and on failure stops and says what was and was not done.
 // Every step is safe to repeat, so rerunning plan + apply after a failure converges.
 import { WarrenError } from '../errors.js';
+import { appliesLast } from '../plan/order.js';
 import type { Change, Plan } from '../plan/types.js';
 import { splitIntoPhases } from './phases.js';
 import { runPool } from './pool.js';
@@ -17,6 +18,8 @@ export interface ApplyOptions {
    * before every change and before the ownership record: an apply that lost its lock stops.
    */
   stillLocked?: (() => Promise<void>) | undefined;
+  /** The user warren connects as: an update of it runs after everything else (plan/order.ts says why). */
+  connectingUser?: string | undefined;
 }
 
 export interface ApplyTarget {
@@ -44,7 +47,9 @@ export async function applyPlan(plan: Plan, target: ApplyTarget, options: ApplyO
   // crashes half way are still this stack's on the next run; the exact record is written last.
   if (plan.ownershipChanged || total > 0) await target.recordOwnership(plan.stack, plan.owned.concat(plan.changes.filter((c) => c.action === 'delete').map((c) => c.key)).sort());
   const locked = options.stillLocked ?? (async () => undefined);
-  for (const phase of splitIntoPhases(plan.changes)) {
+  // Decided here again, not only by the plan's order: a saved plan may be applied as another user.
+  const last = plan.changes.filter((c) => appliesLast(c, options.connectingUser));
+  for (const phase of splitIntoPhases(plan.changes.filter((c) => !last.includes(c)))) {
     const result = await runPool(phase, options.concurrency, async (c) => {
       await locked();
       await target.execute(c);
@@ -59,6 +64,16 @@ export async function applyPlan(plan: Plan, target: ApplyTarget, options: ApplyO
     throw applyFailure(undefined, error, applied, total);
   });
   await target.recordOwnership(plan.stack, plan.owned);
+  for (const change of last) {
+    try {
+      await locked();
+      await target.execute(change);
+    } catch (error) {
+      throw applyFailure(change, error, applied, total);
+    }
+    applied++;
+    options.onProgress?.(applied, total);
+  }
   return { applied };
 }
 

@@ -53,7 +53,7 @@ export function planChanges(input: PlanInput): Plan {
 
   const carried = carryOverBindings(changes, input);
   unchanged -= carried.fromUnchanged;
-  const ordered = orderChanges(markDataLoss(carried.changes, input.live));
+  const ordered = orderChanges(markDataLoss(carried.changes, input.live), input.connectingUser);
   const owned = ownedAfter(input, ordered);
   const previous = input.ownership.get(input.stack) ?? new Set<string>();
   return {

@@ -42,6 +42,7 @@ export async function executePlan(plan: Plan, target: Target, client: Management
       concurrency: options.concurrency,
       onProgress: options.onApplied,
       stillLocked: options.stillLocked,
+      connectingUser: target.username,
     });
   } finally {
     await amqp?.close();
