@@ -31,6 +31,7 @@ export const CODES = {
   W_TLS_EXPIRY: 'a TLS certificate expires soon or has expired',
   W_VERSION: 'a setting the broker version does not support',
   W_PRUNE: 'prune keeps an object it would otherwise delete',
+  W_HALF_MADE: 'a quorum queue or stream the broker left half made (no Raft group)',
   // talking to a broker
   E_CONNECT: 'the broker could not be reached',
   E_TLS: 'the TLS handshake failed',

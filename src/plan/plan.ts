@@ -6,6 +6,7 @@ import type { Resource } from '../model/types.js';
 import { carryOverBindings } from './cascade.js';
 import { compareResources } from './compare.js';
 import { markDataLoss } from './data-loss.js';
+import { halfMadeWarning, isHalfMade, replaceHalfMade } from './half-made.js';
 import { orderChanges } from './order.js';
 import { pruneVerdict } from './prune.js';
 import type { Change, Owners, Plan, PlanInput, PlanSummary } from './types.js';
@@ -30,6 +31,11 @@ export function planChanges(input: PlanInput): Plan {
     const live = input.live.get(key);
     if (!live) {
       changes.push({ action: 'create', key, kind: desired.kind, title: describeResource(desired), after: desired, fields: [], forcedBy: [] });
+      continue;
+    }
+    if (isHalfMade(live)) {
+      changes.push(replaceHalfMade(key, desired, live));
+      diagnostics.push(halfMadeWarning(live));
       continue;
     }
     const { fields, forcedBy } = compareResources(live, desired);
