@@ -25,14 +25,17 @@ export interface QueueRef {
  * `live.half_made`. Returns the queues found too, for a progress line.
  */
 export async function withHalfMadeQueues(client: ManagementClient, live: LiveState, wanted: readonly QueueRef[]): Promise<{ live: LiveState; found: Queue[] }> {
-  const missing = wanted.filter((q) => !live.model.resources.has(resourceKey({ kind: 'queue', vhost: q.vhost, name: q.name, type: 'classic', durable: true, auto_delete: false, arguments: {} })));
+  // Only in vhosts that exist: a vhost the plan creates holds no queue yet.
+  const has = (r: Resource): boolean => live.model.resources.has(resourceKey(r));
+  const missing = wanted.filter((q) => has({ kind: 'vhost', name: q.vhost }) && !has({ kind: 'queue', vhost: q.vhost, name: q.name, type: 'classic', durable: true, auto_delete: false, arguments: {} }));
   const byVhost = new Map<string, Set<string>>();
   for (const q of missing) byVhost.set(q.vhost, (byVhost.get(q.vhost) ?? new Set()).add(q.name));
   const found: Queue[] = [];
   for (const [vhost, names] of byVhost) {
     const b = new LiveBuilder({ source: client.endpoint, code: 'E_BROKER', isEndpoint: true });
     const definitions = await client.get(['definitions', vhost]).catch((e: unknown) => {
-      if (e instanceof WarrenError && / HTTP 404/.test(e.message)) return undefined; // no such vhost (yet)
+      // The vhost went away meanwhile (3.10 answers 400 vhost_not_found, others 404).
+      if (e instanceof WarrenError && / HTTP (404|400: vhost_not_found)/.test(e.message)) return undefined;
       throw e;
     });
     const rows = isRecord(definitions) && Array.isArray(definitions['queues']) ? definitions['queues'] : [];

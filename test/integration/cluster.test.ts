@@ -7,12 +7,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { applyCommand } from '../../src/cli/commands/apply.js';
 import { planCommand } from '../../src/cli/commands/plan.js';
-import { exitCodeFor, reportFailure, type Outcome } from '../../src/cli/exit.js';
-import type { CommandIo } from '../../src/cli/io.js';
 import { skipUnlessBroker, type BrokerHandle } from '../harness/broker.js';
 import { startCluster, waitForRunningNodes, type ClusterHandle } from '../harness/cluster.js';
 import { api } from '../support/management.js';
-import { SpecStack, type RunResult } from '../support/warren-stack.js';
+import { runWatching } from '../support/run-watching.js';
+import { SpecStack } from '../support/warren-stack.js';
 
 const skip = skipUnlessBroker();
 
@@ -134,20 +133,3 @@ describe('a three-node cluster', { skip }, () => {
     assert.match(r.stderr, new RegExp(`Read \\d+ objects from ${c2.managementUrl} `));
   });
 });
-
-/** A command in-process, handing every stderr line to `watch` as it is written. */
-async function runWatching(command: (io: CommandIo) => Promise<Outcome>, watch: (line: string) => void): Promise<RunResult> {
-  let stdout = '';
-  let stderr = '';
-  const err = (s: string): void => {
-    stderr += s;
-    for (const line of s.split('\n')) if (line !== '') watch(line);
-  };
-  const io: CommandIo = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: err }, env: { NO_COLOR: '1' }, progress: (line) => err(`${line}\n`), ask: undefined };
-  try {
-    const outcome = await command(io);
-    return { code: exitCodeFor(outcome), stdout, stderr, outcome };
-  } catch (error) {
-    return { code: reportFailure(error, (line) => (stderr += `${line}\n`)), stdout, stderr, error };
-  }
-}
