@@ -133,7 +133,7 @@ export class ManagementClient {
         const next = this.#current !== index && !tried.has(this.#current) ? this.#current : this.#nextUntried(index, tried);
         if (next === undefined) {
           if (this.endpoints.length === 1) throw e.error;
-          throw new WarrenError('E_CONNECT', `no management endpoint answered ${describe(method, segments)}: ${failures.join('; ')}`, { endpoint: this.endpoints[0] });
+          throw new WarrenError('E_CONNECT', `no management endpoint answered ${describe(method, segments)}: ${failures.join('; ')}${allTimedOut(failures) ? FROZEN_MEMBER_HINT : ''}`, { endpoint: this.endpoints[0] });
         }
         if (this.#current === index) {
           this.#current = next;
@@ -202,6 +202,15 @@ export class ManagementClient {
     }
     return new WarrenError('E_BROKER', `${what} failed with HTTP ${status}: ${detail}`, { endpoint });
   }
+}
+
+// Measured on 3.10: with one member frozen (SIGSTOP), the others answer most reads at once but
+// wait for it on GET /api/overview and /api/vhosts until the cluster declares it down.
+const FROZEN_MEMBER_HINT =
+  '. Every node ran out of time: when one cluster member is frozen (not dead), the others wait for it on some calls until the cluster declares it down (net_ticktime, about a minute by default); try again then';
+
+function allTimedOut(failures: readonly string[]): boolean {
+  return failures.length > 1 && failures.every((f) => / no answer within \d+ ms$/.test(f));
 }
 
 const CONNECTION_WORDS: Record<string, string> = {
