@@ -9,6 +9,7 @@
 import { hostname } from 'node:os';
 import type { ChannelModel } from 'amqplib';
 import { WarrenError } from '../errors.js';
+import { destroyConnection } from '../live/amqp-connect.js';
 import { withDeadline } from '../live/deadline.js';
 import { WARREN_VERSION } from '../version.js';
 
@@ -129,7 +130,7 @@ export class StackLock {
       if (this.#released || this.#current !== taken) return;
       const reason = err instanceof Error ? err.message : 'the connection closed';
       // A heartbeat timeout leaves the socket to a frozen node open: drop it.
-      destroySocket(connection, reason);
+      destroyConnection(connection, reason);
       this.#retaking = this.#retake(taken, reason);
     });
   }
@@ -200,13 +201,8 @@ async function closeWithin(connection: ChannelModel, ms: number): Promise<void> 
   try {
     await withDeadline(connection.close(), ms, 'closing the lock connection');
   } catch {
-    destroySocket(connection, 'closed without an answer'); // already closed, or a frozen node
+    destroyConnection(connection, 'closed without an answer'); // already closed, or a frozen node
   }
-}
-
-function destroySocket(connection: ChannelModel, reason: string): void {
-  const stream = (connection as unknown as { connection?: { stream?: { destroy?: (err?: Error) => void } } }).connection?.stream;
-  stream?.destroy?.(new Error(reason));
 }
 
 /**
