@@ -6,6 +6,7 @@
 // each fault the cluster is made whole again, apply converges and the plan is empty.
 // One cluster serves every scenario; the outcomes are printed at the end (README, "Broker faults").
 import assert from 'node:assert/strict';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { applyCommand } from '../../src/cli/commands/apply.js';
 import { planCommand } from '../../src/cli/commands/plan.js';
@@ -21,7 +22,7 @@ import { loadSpec } from '../../src/spec/index.js';
 import { executePlan } from '../../src/workflow/execute-plan.js';
 import { createdReplicatedQueues } from '../../src/workflow/plan-spec.js';
 import { resolveTarget } from '../../src/workflow/resolve-target.js';
-import { skipUnlessBroker, type BrokerHandle, type CtlResult } from '../harness/broker.js';
+import { RABBITMQCTL, skipUnlessBroker, type BrokerHandle } from '../harness/broker.js';
 import { startCluster, waitForRunningNodes, type ClusterHandle } from '../harness/cluster.js';
 import { api } from '../support/management.js';
 import { runWatching } from '../support/run-watching.js';
@@ -115,15 +116,17 @@ describe('broker faults on a three-node cluster', { skip }, () => {
   });
 
   test('every connection reset mid-apply: the writers reconnect and resend, the lock is taken again, the apply completes', HANG_GUARD, async () => {
-    const stack = faultStack('reset', 80);
+    const stack = faultStack('reset', 40);
     const [c1] = nodes as [BrokerHandle];
-    let reset: Promise<CtlResult> | undefined;
-    // One change at a time, so the apply outlasts the second or so rabbitmqctl takes to start.
-    const r = await runWatching(applyIo(stack, true, 1), (line) => {
-      if (reset === undefined && line.startsWith('Applying: ')) reset = c1.rabbitmqctl(['close_all_connections', '--global', 'fault test: reset']);
+    let reset: SpawnSyncReturns<string> | undefined;
+    const r = await runWatching(applyIo(stack), (line) => {
+      // Synchronously: the apply (same process) stands still, its connections open and calls in
+      // flight, while rabbitmqctl closes every connection of the node; it resumes to find them closed.
+      if (reset === undefined && firstApplyLine(line)) {
+        reset = spawnSync(RABBITMQCTL, ['-n', c1.nodeName, 'close_all_connections', '--global', 'fault test: reset'], { env: { ...process.env, HOME: c1.dir }, encoding: 'utf8' });
+      }
     });
-    assert.ok(reset !== undefined, r.stderr);
-    assert.equal((await reset).code, 0);
+    assert.equal(reset?.status, 0, `${reset?.stderr ?? ''}\n${r.stderr}`);
     outcomes.push(`connections reset mid-apply: ${assertClearEnd(r, [], 'reset')}`);
     assert.match(r.stderr, /AMQP: connection to .* \(vhost reset\) lost: .*CONNECTION_FORCED.*; reconnecting/);
     assert.match(r.stderr, /Lock: the connection holding the lock of stack reset to .* was lost \(.*CONNECTION_FORCED.*\); took the lock again on amqp:/);
@@ -153,7 +156,6 @@ describe('broker faults on a three-node cluster', { skip }, () => {
   test('the first node frozen (SIGSTOP) while plan reads: reads move to the next node after the deadline, or one clear error', HANG_GUARD, async () => {
     // 3 s: each of the three endpoints is given up in turn.
     const stack = faultStack('frozen-plan', 10, '3000');
-    await converge(stack);
     const [c1] = nodes as [BrokerHandle];
     let frozen = false;
     try {
@@ -260,7 +262,11 @@ describe('broker faults on a three-node cluster', { skip }, () => {
 async function settled(node: BrokerHandle, vhost: string): Promise<void> {
   let last = '';
   for (let i = 0; i < 30; i++) {
-    const rows = await api(node).get<{ name: string }[]>(['queues', vhost], 'disable_stats=true&columns=name').catch(() => undefined);
+    // A vhost not made yet (404) has no queues; an error means the node is not answering yet.
+    const rows = await api(node).get<{ name: string }[]>(['queues', vhost], 'disable_stats=true&columns=name').then(
+      (r) => r ?? [],
+      () => undefined,
+    );
     const now = JSON.stringify((rows ?? []).map((q) => q.name).sort());
     if (rows !== undefined && now === last) return;
     last = now;
