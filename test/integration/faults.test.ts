@@ -1,5 +1,6 @@
-// Broker faults against a real three-node cluster (issue 9): a node frozen (SIGSTOP) while plan
-// reads and while apply writes, a node killed mid-apply, a memory alarm raised mid-apply, every
+// warren against a real three-node cluster, and broker faults (issue 9): quorum queues get members
+// on every node; a node frozen (SIGSTOP) while plan reads and while apply writes, a node killed
+// mid-apply and mid-plan, a memory alarm raised mid-apply, every
 // connection reset mid-apply, two applies at once, and a half-made quorum queue. Each run ends with
 // success or one clear error (a WarrenError, never E_INTERNAL) and never hangs: broker calls have a
 // 10 s deadline here (WARREN_BROKER_TIMEOUT_MS), and each test's own timeout catches a hang. After
@@ -196,23 +197,69 @@ describe('broker faults on a three-node cluster', { skip }, () => {
     await converge(stack);
   });
 
-  test('the first node killed mid-apply: writers and the lock move to the next node, the apply completes', HANG_GUARD, async () => {
+  test('quorum queues get members on all three nodes; the output names the node used', HANG_GUARD, async () => {
+    const stack = faultStack('q3', 2);
+    const [c1] = nodes as [BrokerHandle];
+    const r = await stack.applyOk();
+    assert.match(r.stderr, new RegExp(`Reading ${c1.managementUrl} \\(node ${c1.nodeName}\\)`));
+    assert.match(r.stderr, new RegExp(`AMQP: vhost q3 on ${amqpOf(c1)}`));
+    for (const q of ['work.0', 'work.1']) {
+      const info = await api(c1).get<{ members?: string[]; type: string }>(['queues', 'q3', q]);
+      assert.equal(info?.type, 'quorum');
+      assert.deepEqual([...(info?.members ?? [])].sort(), nodes.map((n) => n.nodeName).sort(), `members of ${q}`);
+    }
+    await stack.assertPlanEmpty();
+  });
+
+  test('the first node killed mid-apply: management, the writers and the lock move to the next node, the apply completes; a plan with it still down is empty', HANG_GUARD, async () => {
     // The default deadline (30 s): with a member just dead, 3.10 takes 10-30 s to delete or declare
     // a quorum queue (seen here), and a shorter deadline turns that wait into a failed apply.
     const stack = faultStack('killed', 60, null);
     const [c1, c2] = nodes as [BrokerHandle, BrokerHandle];
     let killed = false;
     try {
-      const r = await runWatching(applyIo(stack), (line) => {
+      const r = await runWatching(applyIo(stack, true, 8), (line) => {
         if (!killed && firstApplyLine(line)) {
+          killed = true;
+          void c1.kill(); // kill -9 happens at once, before this returns
+        }
+      });
+      assert.ok(killed, r.stderr);
+      outcomes.push(`first node killed mid-apply: ${assertClearEnd(r, [], 'killed mid-apply')}`);
+      assert.match(r.stdout, /Apply complete: 122 created/);
+      assert.match(r.stderr, new RegExp(`AMQP: connection to ${amqpOf(c1)} \\(vhost killed\\) lost: .*; reconnecting`));
+      assert.match(r.stderr, new RegExp(`AMQP: vhost killed on ${amqpOf(c2)}`));
+      assert.match(r.stderr, new RegExp(`Management API at ${c1.managementUrl} cannot be reached \\(connection refused \\(ECONNREFUSED\\)\\); using ${c2.managementUrl}`));
+      assert.match(r.stderr, new RegExp(`Lock: the connection holding the lock of stack killed to ${amqpOf(c1)} was lost \\(.*\\); took the lock again on ${amqpOf(c2)} \\(queue warren.lock.killed in vhost /\\)`));
+      assert.doesNotMatch(r.stderr, /was lost during apply/);
+      // Plan again with the first node still down: it says so, reads through the second, finds nothing to do.
+      const plan = await stack.plan({ detailedExitCode: true });
+      assert.equal(plan.code, 0, `${plan.stdout}\n${plan.stderr}`);
+      assert.match(plan.stderr, new RegExp(`Management API at ${c1.managementUrl} cannot be reached .*; using ${c2.managementUrl}`));
+      assert.match(plan.stderr, new RegExp(`Reading ${c2.managementUrl} \\(node ${c2.nodeName}\\)`));
+    } finally {
+      if (killed) await c1.restart();
+    }
+    await converge(stack);
+  });
+
+  test('the first node killed while plan reads: the reads move to the second node, which the output names', HANG_GUARD, async () => {
+    const stack = faultStack('killed-plan', 4);
+    await converge(stack);
+    const [c1, c2] = nodes as [BrokerHandle, BrokerHandle];
+    let killed = false;
+    try {
+      const r = await runWatching(planIo(stack), (line) => {
+        // The first endpoint answered; its node dies as the reads go out.
+        if (!killed && line.startsWith(`Reading ${c1.managementUrl} (node ${c1.nodeName})`)) {
           killed = true;
           void c1.kill();
         }
       });
       assert.ok(killed, r.stderr);
-      outcomes.push(`first node killed mid-apply: ${assertClearEnd(r, [], 'killed mid-apply')}`);
-      assert.match(r.stderr, new RegExp(`Lock: the connection holding the lock of stack killed to ${amqpOf(c1)} was lost \\(.*\\); took the lock again on ${amqpOf(c2)} \\(queue warren.lock.killed in vhost /\\)`));
-      assert.doesNotMatch(r.stderr, /was lost during apply/);
+      outcomes.push(`first node killed mid-plan: ${assertClearEnd(r, [], 'killed mid-plan')}`);
+      assert.match(r.stderr, new RegExp(`Management API at ${c1.managementUrl} cannot be reached \\(.*\\); using ${c2.managementUrl}\n`));
+      assert.match(r.stderr, new RegExp(`Read \\d+ objects from ${c2.managementUrl} `));
     } finally {
       if (killed) await c1.restart();
     }
