@@ -37,6 +37,7 @@ export const CODES = {
   W_PRUNE: 'prune keeps an object it would otherwise delete',
   W_MIGRATION: 'a holding queue whose migration nothing will finish',
   W_LIVE_FILE: 'a definitions file cannot show a setting, so it is not compared',
+  W_HALF_MADE: 'a quorum queue or stream the broker left half made (no Raft group)',
   // talking to a broker
   E_CONNECT: 'the broker could not be reached',
   E_TLS: 'the TLS handshake failed',

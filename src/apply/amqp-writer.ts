@@ -1,6 +1,9 @@
 // Exchanges, queues and bindings over AMQP: the fast path for big applies. One connection per
 // vhost (AMQP connections are bound to a vhost) and a pool of channels on it, because amqplib
 // keeps one RPC in flight per channel; many channels let the broker work in parallel.
+// Every call has a deadline (operationTimeoutMs): a frozen node (SIGSTOP) never answers, and a call
+// that runs out of time counts as a lost connection (the socket is dropped, so every call in flight
+// on it fails at once).
 // When a connection is lost mid-apply (its node stopped), the vhost reconnects on the next URL
 // and each operation that failed with it is sent once more: all of them are idempotent (declare
 // and bind state the whole object, deletes of what is gone succeed), and the lost node may or may
@@ -13,7 +16,8 @@
 import type { Channel, ChannelModel } from 'amqplib';
 import { WarrenError } from '../errors.js';
 import type { Binding, Exchange, Queue } from '../model/types.js';
-import { connectAmqp, type AmqpConnectOptions } from '../live/amqp-connect.js';
+import { DEFAULT_OPERATION_TIMEOUT_MS, connectAmqp, destroyConnection, type AmqpConnectOptions } from '../live/amqp-connect.js';
+import { DeadlineExceeded, deadlineError, withDeadline } from '../live/deadline.js';
 import type { CertInfo } from '../live/tls-material.js';
 
 export interface AmqpWriterOptions extends AmqpConnectOptions {
@@ -40,8 +44,12 @@ export class AmqpWriter {
   #start = 0;
   #closing = false;
 
+  /** Each AMQP call's deadline; past it the connection counts as lost (a frozen node). */
+  readonly #deadlineMs: number;
+
   constructor(options: AmqpWriterOptions) {
     this.#options = options;
+    this.#deadlineMs = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
   }
 
   async declareExchange(e: Exchange): Promise<void> {
@@ -84,7 +92,17 @@ export class AmqpWriter {
     this.#closing = true;
     const pools = await Promise.allSettled(this.#pools.values());
     this.#pools.clear();
-    await Promise.allSettled(pools.map((p) => (p.status === 'fulfilled' ? p.value.connection.close() : Promise.resolve())));
+    await Promise.allSettled(pools.map((p) => (p.status === 'fulfilled' ? this.#closeConnection(p.value) : Promise.resolve())));
+  }
+
+  /** A frozen node never answers the closing handshake: past the deadline the socket is dropped. */
+  async #closeConnection(pool: VhostPool): Promise<void> {
+    if (pool.lost !== undefined) return;
+    try {
+      await withDeadline(pool.connection.close(), this.#deadlineMs, 'closing the connection');
+    } catch {
+      destroyConnection(pool.connection, 'closed without an answer');
+    }
   }
 
   /** Runs `work` on a pooled channel; `retry` is true when it runs again after a lost connection. */
@@ -92,13 +110,15 @@ export class AmqpWriter {
     for (let attempt = 1; ; attempt++) {
       const pool = await this.#pool(vhost);
       try {
-        const ch = await this.#acquire(pool);
+        const ch = await this.#acquire(pool, vhost);
         try {
-          await work(ch, attempt > 1);
+          await withDeadline(work(ch, attempt > 1), this.#deadlineMs, `${what} in vhost ${vhost}`);
         } catch (err) {
           // A failed AMQP method closes its channel: drop it and let the pool open a fresh one.
           pool.open--;
           this.#release(pool, undefined);
+          // No answer in time: the node is frozen or cut off. Treated like a dead node.
+          if (err instanceof DeadlineExceeded) this.#abandon(pool, vhost, err.message);
           throw err;
         }
         this.#release(pool, ch);
@@ -111,20 +131,29 @@ export class AmqpWriter {
           continue; // once, on a new connection
         }
         if (err instanceof WarrenError) throw err;
+        if (err instanceof DeadlineExceeded) throw deadlineError(err, pool.endpoint);
         const lost = pool.lost !== undefined ? ` (connection lost: ${pool.lost})` : '';
         throw new WarrenError('E_BROKER', `${what} in vhost ${vhost}: ${amqpReason(err)}${lost}`, { endpoint: pool.endpoint });
       }
     }
   }
 
-  #pool(vhost: string): Promise<VhostPool> {
-    let pool = this.#pools.get(vhost);
-    if (!pool) {
-      pool = this.#connect(vhost);
-      this.#pools.set(vhost, pool);
-      pool.catch(() => this.#pools.delete(vhost));
+  /** The vhost's open pool; a new connection when there is none or the last one was lost. */
+  async #pool(vhost: string): Promise<VhostPool> {
+    for (;;) {
+      let pending = this.#pools.get(vhost);
+      if (!pending) {
+        const connecting = this.#connect(vhost);
+        pending = connecting;
+        this.#pools.set(vhost, connecting);
+        connecting.catch(() => {
+          if (this.#pools.get(vhost) === connecting) this.#pools.delete(vhost);
+        });
+      }
+      const pool = await pending;
+      if (pool.lost === undefined) return pool;
+      if (this.#pools.get(vhost) === pending) this.#pools.delete(vhost);
     }
-    return pool;
   }
 
   async #connect(vhost: string): Promise<VhostPool> {
@@ -133,34 +162,48 @@ export class AmqpWriter {
     const pool: VhostPool = { connection, endpoint, index, idle: [], open: 0, waiters: [] };
     connection.on('close', (err: unknown) => {
       if (this.#closing) return;
-      pool.lost = err instanceof Error ? amqpReason(err) : 'closed';
-      // New connections start at the next URL; the one that was lost is tried last.
-      if (this.#start === index) this.#start = (index + 1) % this.#options.urls.length;
-      this.#options.onEvent?.(`AMQP: connection to ${endpoint} (vhost ${vhost}) lost: ${pool.lost}; reconnecting`);
-      void this.#pools.get(vhost)?.then((current) => {
-        if (current === pool) this.#pools.delete(vhost);
-      });
-      for (const waiter of pool.waiters.splice(0)) waiter(undefined);
+      this.#markLost(pool, vhost, err instanceof Error ? amqpReason(err) : 'closed');
     });
     return pool;
   }
 
-  async #acquire(pool: VhostPool): Promise<Channel> {
+  /** Gives up a connection that let a call run out of time; its calls in flight fail at once. */
+  #abandon(pool: VhostPool, vhost: string, reason: string): void {
+    if (pool.lost !== undefined) return;
+    this.#markLost(pool, vhost, reason);
+    destroyConnection(pool.connection, reason);
+  }
+
+  #markLost(pool: VhostPool, vhost: string, reason: string): void {
+    if (pool.lost !== undefined) return;
+    pool.lost = reason;
+    // New connections start at the next URL; the one that was lost is tried last.
+    if (this.#start === pool.index) this.#start = (pool.index + 1) % this.#options.urls.length;
+    this.#options.onEvent?.(`AMQP: connection to ${pool.endpoint} (vhost ${vhost}) lost: ${reason}; reconnecting`);
+    for (const waiter of pool.waiters.splice(0)) waiter(undefined);
+  }
+
+  async #acquire(pool: VhostPool, vhost: string): Promise<Channel> {
     const idle = pool.idle.pop();
     if (idle) return idle;
+    if (pool.lost !== undefined) throw new WarrenError('E_CONNECT', `the AMQP connection to ${pool.endpoint} was lost: ${pool.lost}`, { endpoint: pool.endpoint });
     if (pool.open < this.#options.channelsPerVhost) {
       pool.open++;
       try {
-        const ch = await pool.connection.createChannel();
+        const ch = await withDeadline(pool.connection.createChannel(), this.#deadlineMs, `opening a channel in vhost ${vhost}`);
         ch.on('error', () => undefined);
         return ch;
       } catch (err) {
         pool.open--;
+        if (err instanceof DeadlineExceeded) {
+          this.#abandon(pool, vhost, err.message);
+          throw deadlineError(err, pool.endpoint);
+        }
         throw new WarrenError('E_BROKER', `could not open an AMQP channel: ${amqpReason(err)}`, { endpoint: pool.endpoint });
       }
     }
     const handed = await new Promise<Channel | undefined>((resolve) => pool.waiters.push(resolve));
-    return handed ?? this.#acquire(pool);
+    return handed ?? this.#acquire(pool, vhost);
   }
 
   /** Hands a channel to the next waiter, or parks it; `undefined` lets a waiter open a new one. */

@@ -4,6 +4,7 @@
 // Every step is safe to repeat, so rerunning plan + apply after a failure converges.
 import { WarrenError } from '../errors.js';
 import { blockedMigrations } from '../plan/migration.js';
+import { appliesLast } from '../plan/order.js';
 import type { Change, Plan } from '../plan/types.js';
 import { splitIntoPhases } from './phases.js';
 import { runPool } from './pool.js';
@@ -13,6 +14,13 @@ export interface ApplyOptions {
   /** Requests in flight at once within a phase. */
   concurrency: number;
   onProgress?: ((done: number, total: number) => void) | undefined;
+  /**
+   * Resolves while the stack's lock is held, throws (E_LOCKED) once it is lost for good. Asked
+   * before every change and before the ownership record: an apply that lost its lock stops.
+   */
+  stillLocked?: (() => Promise<void>) | undefined;
+  /** The user warren connects as: an update of it runs after everything else (plan/order.ts says why). */
+  connectingUser?: string | undefined;
 }
 
 export interface ApplyTarget {
@@ -52,23 +60,45 @@ export async function applyPlan(plan: Plan, target: ApplyTarget, options: ApplyO
   // Record ownership of what is about to be created first, so objects made by an apply that
   // crashes half way are still this stack's on the next run; the exact record is written last.
   if (plan.ownershipChanged || total > 0) await target.recordOwnership(plan.stack, plan.owned.concat(plan.changes.filter((c) => c.action === 'delete').map((c) => c.key)).sort());
-  for (const phase of splitIntoPhases(plan.changes)) {
-    const result = await runPool(phase, options.concurrency, (c) => target.execute(c), () => {
+  const locked = options.stillLocked ?? (async () => undefined);
+  // Decided here again, not only by the plan's order: a saved plan may be applied as another user.
+  const last = plan.changes.filter((c) => appliesLast(c, options.connectingUser));
+  for (const phase of splitIntoPhases(plan.changes.filter((c) => !last.includes(c)))) {
+    const result = await runPool(phase, options.concurrency, async (c) => {
+      await locked();
+      await target.execute(c);
+    }, () => {
       applied++;
       options.onProgress?.(applied, total);
     });
     const failure = result.failed[0];
     if (failure) throw applyFailure(failure.item, failure.error, applied, total);
   }
+  await locked().catch((error: unknown) => {
+    throw applyFailure(undefined, error, applied, total);
+  });
   await target.recordOwnership(plan.stack, plan.owned);
+  for (const change of last) {
+    try {
+      await locked();
+      await target.execute(change);
+    } catch (error) {
+      throw applyFailure(change, error, applied, total);
+    }
+    applied++;
+    options.onProgress?.(applied, total);
+  }
   return { applied };
 }
 
-function applyFailure(change: Change, error: unknown, applied: number, total: number): WarrenError {
+function applyFailure(change: Change | undefined, error: unknown, applied: number, total: number): WarrenError {
   const cause = error instanceof Error ? error.message : String(error);
+  // A lost lock stops the apply between changes, not in one: it keeps its own code.
+  const lockLost = error instanceof WarrenError && error.code === 'E_LOCKED';
+  const where = change === undefined ? 'before writing the ownership record' : `${lockLost ? 'before' : 'at'} ${change.action} ${change.title}`;
   const message =
-    `apply stopped at ${change.action} ${change.title}: ${cause}\n` +
+    `apply stopped ${where}: ${cause}\n` +
     `  ${applied} of ${total} changes were applied; ${total - applied} were not. ` +
     'Every change is safe to repeat: fix the cause and run apply again to finish.';
-  return new WarrenError('E_APPLY', message, { endpoint: error instanceof WarrenError ? error.endpoint : undefined });
+  return new WarrenError(lockLost ? 'E_LOCKED' : 'E_APPLY', message, { endpoint: error instanceof WarrenError ? error.endpoint : undefined });
 }

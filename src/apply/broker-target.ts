@@ -51,10 +51,15 @@ export class BrokerApplyTarget implements ApplyTarget {
         if (creating || [...changed].some((f) => f !== 'limits')) await this.#http.putVhost(r);
         if (r.limits && (changed.has('limits') || (creating && Object.keys(r.limits).length > 0))) await this.#http.putVhostLimits(r.name, r.limits);
         return;
-      case 'user':
+      case 'user': {
+        // Limits before the user on an update: when it is warren's own user, the PUT of a new
+        // password must be the very last call the apply makes (plan/order.ts).
+        const limits = changed.has('limits') || (creating && Object.keys(r.limits).length > 0);
+        if (!creating && limits) await this.#http.putUserLimits(r.name, r.limits);
         if (creating || [...changed].some((f) => f !== 'limits')) await this.#http.putUser(r);
-        if (changed.has('limits') || (creating && Object.keys(r.limits).length > 0)) await this.#http.putUserLimits(r.name, r.limits);
+        if (creating && limits) await this.#http.putUserLimits(r.name, r.limits);
         return;
+      }
       case 'permission':
         return this.#http.putPermission(r);
       case 'topic_permission':

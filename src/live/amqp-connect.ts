@@ -24,6 +24,13 @@ export interface AmqpConnectOptions {
   tls?: Omit<TlsErrorContext, 'host'> | undefined;
   /** Per endpoint, until the connection is open; default 15 s. */
   connectTimeoutMs?: number | undefined;
+  /** Per AMQP operation (channel open, declare, bind, delete) once connected; default 30 s. */
+  operationTimeoutMs?: number | undefined;
+  /**
+   * AMQP heartbeat in seconds (0: none, unset: the broker's 60 s). A connection that only waits
+   * (the lock's) notices a frozen node after two missed heartbeats.
+   */
+  heartbeatSeconds?: number | undefined;
   /** Told when an endpoint is skipped or chosen among several, for a progress line. */
   onEvent?: ((line: string) => void) | undefined;
 }
@@ -39,6 +46,7 @@ export interface AmqpConnection {
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
+export const DEFAULT_OPERATION_TIMEOUT_MS = 30_000;
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /** Connects to `vhost` on the first URL that answers, starting at `startAt` and wrapping around. */
@@ -51,7 +59,8 @@ export async function connectAmqp(options: AmqpConnectOptions, vhost: string, st
     const index = (startAt + step) % urls.length;
     const base = (urls[index] as string).replace(/\/+$/, '');
     try {
-      const connection = await amqp.connect(`${base}/${encodeURIComponent(vhost)}`, {
+      const heartbeat = options.heartbeatSeconds !== undefined ? `?heartbeat=${options.heartbeatSeconds}` : '';
+      const connection = await amqp.connect(`${base}/${encodeURIComponent(vhost)}${heartbeat}`, {
         ...options.socketOptions,
         timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
         credentials,
@@ -107,6 +116,15 @@ function hostOf(endpoint: string): string {
   } catch {
     return endpoint;
   }
+}
+
+/**
+ * Ends a connection at once, without the closing handshake a frozen node would never answer:
+ * amqplib then fails every call in flight on it and emits 'close' with `reason`.
+ */
+export function destroyConnection(model: ChannelModel, reason: string): void {
+  const stream = (model as unknown as { connection?: { stream?: { destroy?: (err?: Error) => void } } }).connection?.stream;
+  stream?.destroy?.(new Error(reason));
 }
 
 /** amqplib keeps the socket at connection.connection.stream; over amqps it is a TLSSocket. */

@@ -59,7 +59,7 @@ export function managementClientFor(target: Target, options: ConnectOptions = {}
     baseUrl: target.management,
     username: target.username ?? 'guest',
     password: target.password ?? 'guest',
-    timeoutMs: options.timeoutMs,
+    timeoutMs: options.timeoutMs ?? target.timeoutMs,
     fetch: transport?.fetch,
     tls: material ? { settings: material.settings, clientCert: material.clientCert } : undefined,
     onFailover: (e) => options.progress?.(`Management API at ${e.from} cannot be reached (${e.reason}); using ${e.to}${e.retried ? '' : ' from the next request on'}`),
@@ -108,15 +108,17 @@ export function amqpOptionsFor(target: Target, options: ConnectOptions = {}): Am
     login: target.tls?.login,
     socketOptions: material ? { ...material.options } : undefined,
     tls: material ? { settings: material.settings, clientCert: material.clientCert } : undefined,
+    connectTimeoutMs: target.timeoutMs,
+    operationTimeoutMs: target.timeoutMs,
     onEvent: options.progress,
   };
 }
 
 /** One AMQP connection to a vhost of the target: TLS, login and failover as apply uses them. Close it when done. */
-export async function connectAmqpToTarget(target: Target, vhost: string, options: ConnectOptions = {}): Promise<AmqpConnection> {
+export async function connectAmqpToTarget(target: Target, vhost: string, options: ConnectOptions & { startAt?: number; heartbeatSeconds?: number } = {}): Promise<AmqpConnection> {
   // Loaded when first needed: amqplib costs plan (which never speaks AMQP) ~60-180 ms of start-up.
   const { connectAmqp } = await import('./amqp-connect.js');
-  return connectAmqp(amqpOptionsFor(target, options), vhost);
+  return connectAmqp({ ...amqpOptionsFor(target, options), heartbeatSeconds: options.heartbeatSeconds }, vhost, options.startAt);
 }
 
 /** A W_TLS_EXPIRY warning when `cert` expires within EXPIRY_WARNING_DAYS (or has expired). */

@@ -138,7 +138,7 @@ export class ManagementClient {
         const next = this.#current !== index && !tried.has(this.#current) ? this.#current : this.#nextUntried(index, tried);
         if (next === undefined) {
           if (this.endpoints.length === 1) throw e.error;
-          throw new WarrenError('E_CONNECT', `no management endpoint answered ${describe(method, segments)}: ${failures.join('; ')}`, { endpoint: this.endpoints[0] });
+          throw new WarrenError('E_CONNECT', `no management endpoint answered ${describe(method, segments)}: ${failures.join('; ')}${allTimedOut(failures) ? FROZEN_MEMBER_HINT : ''}`, { endpoint: this.endpoints[0] });
         }
         if (this.#current === index) {
           this.#current = next;
@@ -232,6 +232,15 @@ function missingTagMessage(user: string, reason: string, what: string): string {
     'plan, apply and export read every user, vhost, permission and policy, and apply writes them and the ownership records: all need the administrator tag ' +
     `(validate and plan --live need no broker). Give it: rabbitmqctl set_user_tags ${user} administrator (listing its other tags too)`
   );
+}
+
+// Measured on 3.10: with one member frozen (SIGSTOP), the others answer most reads at once but
+// wait for it on GET /api/overview and /api/vhosts until the cluster declares it down.
+const FROZEN_MEMBER_HINT =
+  '. Every node ran out of time: when one cluster member is frozen (not dead), the others wait for it on some calls until the cluster declares it down (net_ticktime, about a minute by default); try again then';
+
+function allTimedOut(failures: readonly string[]): boolean {
+  return failures.length > 1 && failures.every((f) => / no answer within \d+ ms$/.test(f));
 }
 
 const CONNECTION_WORDS: Record<string, string> = {

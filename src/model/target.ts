@@ -28,4 +28,10 @@ export interface Target {
   password?: Secret | undefined;
   tls?: TlsSettings | undefined;
   origin?: Origin | undefined;
+  /**
+   * The deadline of every broker call, in ms: each management request, each AMQP connection's
+   * opening and each AMQP operation (declare, bind, delete, channel open). Unset: 30 s for calls,
+   * 15 s for opening a connection. From WARREN_BROKER_TIMEOUT_MS (see broker-timeout.ts).
+   */
+  timeoutMs?: number | undefined;
 }

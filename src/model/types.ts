@@ -99,6 +99,11 @@ export interface QueueLiveFacts {
   exclusive: boolean;
   /** amq.gen-* and other names the server chose. */
   server_named: boolean;
+  /**
+   * A quorum queue or stream whose record exists without a Raft group (a node died while declaring
+   * it; live/half-made-queues.ts): unusable, empty, and never listed. The planner replaces it.
+   */
+  half_made?: true | undefined;
 }
 
 export interface Binding extends Base {

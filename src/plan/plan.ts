@@ -7,6 +7,7 @@ import { carryOverBindings } from './cascade.js';
 import { compareResources } from './compare.js';
 import { markDataLoss } from './data-loss.js';
 import { markMigrations } from './migration.js';
+import { halfMadeWarning, isHalfMade, replaceHalfMade } from './half-made.js';
 import { orderChanges } from './order.js';
 import { isIgnored, pruneVerdict } from './prune.js';
 import { featureFlagProblem, shovelWarning, superStreamProblem } from './runtime-checks.js';
@@ -41,6 +42,11 @@ export function planChanges(input: PlanInput): Plan {
       changes.push({ action: 'create', key, kind: desired.kind, title: describeResource(desired), after: desired, fields: [], forcedBy: [] });
       continue;
     }
+    if (isHalfMade(live)) {
+      changes.push(replaceHalfMade(key, desired, live));
+      diagnostics.push(halfMadeWarning(live));
+      continue;
+    }
     const { fields, forcedBy } = compareResources(live, desired);
     if (fields.length === 0) {
       unchanged++;
@@ -65,7 +71,7 @@ export function planChanges(input: PlanInput): Plan {
   const migrations = markMigrations(carried.changes, input);
   unchanged -= carried.fromUnchanged + migrations.fromUnchanged;
   diagnostics.push(...migrations.warnings);
-  const ordered = orderChanges(markDataLoss(migrations.changes, input.live));
+  const ordered = orderChanges(markDataLoss(migrations.changes, input.live), input.connectingUser);
   const owned = ownedAfter(input, ordered);
   const created = new Set(ordered.filter((c) => c.action === 'create').map((c) => c.key));
   const touched = new Set(ordered.map((c) => c.key)); // bindings carried over a replace are not ignored

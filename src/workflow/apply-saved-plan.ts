@@ -5,6 +5,7 @@
 // is what was approved.
 import { WarrenError, formatDiagnostic } from '../errors.js';
 import { connectManagement } from '../live/connect-target.js';
+import { withHalfMadeQueues } from '../live/half-made-queues.js';
 import { readBroker } from '../live/read-broker.js';
 import type { Target } from '../model/target.js';
 import type { Vhost } from '../model/types.js';
@@ -14,6 +15,7 @@ import type { SavedPlan } from '../saved-plan/format.js';
 import { readPlanFile } from '../saved-plan/read.js';
 import { assertNotStale, isAlreadyApplied, withCurrentDataLoss } from '../saved-plan/verify.js';
 import type { ApplyHooks, ApplyOptions, ApplyResult } from './apply-hooks.js';
+import { createdReplicatedQueues } from './plan-spec.js';
 import { runReviewedPlan } from './run-reviewed-plan.js';
 import { lockStack, releaseLock, type TakenLock } from './lock-stack.js';
 import { resolveTarget, type ConnectionFlags, type Env } from './resolve-target.js';
@@ -34,12 +36,13 @@ export async function applySavedPlan(request: SavedPlanRequest, hooks: ApplyHook
   try {
     taken = await lockStack({ stack: saved.plan.stack, target, client, specVhosts: saved.specVhosts, desiredVhost: (name) => createdVhost(saved, name), progress });
     progress(`Reading ${client.endpoint} to check the plan is still current ...`);
-    const live = await readBroker(client);
+    // A queue the plan replaces because it was half made is still unlisted: found the same way.
+    const { live } = await withHalfMadeQueues(client, await readBroker(client), createdReplicatedQueues(saved.plan));
     if (isAlreadyApplied(saved, live)) return { kind: 'already-applied', stack: saved.plan.stack, file };
     assertNotStale(saved, live, { createdByUs: taken.created !== undefined ? new Set([taken.created]) : undefined });
     const plan = resolveMigrations(withCurrentDataLoss(saved.plan, live), { allowDataLoss: request.allowDataLoss, migrate: request.migrate !== false });
     hooks.show(plan, `Saved plan ${file}, made ${saved.createdAt} against ${saved.source.endpoint}; the broker still matches it.\n\n`);
-    return await runReviewedPlan(plan, target, client, request, hooks, { ask: false });
+    return await runReviewedPlan(plan, target, client, request, hooks, { ask: false, stillLocked: () => taken?.lock.held() ?? Promise.resolve() });
   } finally {
     const warning = await releaseLock(taken);
     if (warning !== undefined) progress(`warning: ${warning}`);

@@ -31,7 +31,7 @@ export async function applySpec(request: ApplyRequest, hooks: ApplyHooks): Promi
     const plan = resolveMigrations(prepared.plan, { allowDataLoss: request.allowDataLoss, migrate: request.migrate !== false });
     if (!target || !client) throw new WarrenError('E_TARGET', 'apply needs a broker, not a definitions file');
     hooks.show(plan);
-    return await runReviewedPlan(plan, target, client, request, hooks, { ask: true });
+    return await runReviewedPlan(plan, target, client, request, hooks, { ask: true, stillLocked: () => taken?.lock.held() ?? Promise.resolve() });
   } finally {
     const warning = await releaseLock(taken);
     if (warning !== undefined) progress(`warning: ${warning}`);

@@ -18,6 +18,8 @@ export interface ExecuteOptions {
   concurrency: number;
   progress: (line: string) => void;
   onApplied?: ((done: number, total: number) => void) | undefined;
+  /** See apply/apply.ts: the lock is checked before every change. */
+  stillLocked?: (() => Promise<void>) | undefined;
 }
 
 export async function executePlan(plan: Plan, target: Target, client: ManagementClient, options: ExecuteOptions): Promise<Applied> {
@@ -49,6 +51,8 @@ export async function executePlan(plan: Plan, target: Target, client: Management
       allowDataLoss: options.allowDataLoss,
       concurrency: options.concurrency,
       onProgress: options.onApplied,
+      stillLocked: options.stillLocked,
+      connectingUser: target.username,
     });
   } finally {
     await amqp?.close();

@@ -6,9 +6,9 @@
 // AMQP endpoint: the target's (TLS, login and failover as apply's writer uses them); without one,
 // the management URL's host on the AMQP default port (amqp://host:5672, or amqps://host:5671 for
 // https), said on stderr. If no connection can be made, apply stops before reading anything.
-import type { ChannelModel } from 'amqplib';
 import { WarrenError } from '../errors.js';
-import { acquireStackLock, chooseLockVhost, currentHolder, lockQueueName, type StackLock } from '../apply/lock.js';
+import { acquireStackLock, chooseLockVhost, currentHolder, lockQueueName, type LockConnection, type StackLock } from '../apply/lock.js';
+import { DEFAULT_OPERATION_TIMEOUT_MS } from '../live/amqp-connect.js';
 import { BrokerWriter } from '../apply/broker-writer.js';
 import { connectAmqpToTarget } from '../live/connect-target.js';
 import type { ManagementClient } from '../live/management-client.js';
@@ -47,15 +47,18 @@ export async function lockStack(request: LockRequest): Promise<TakenLock> {
     request.progress(`Created vhost ${vhost} to hold the lock (the broker had none).`);
   }
   const amqpTarget = withAmqp(target, request.progress);
+  const deadlineMs = target.timeoutMs;
   const lock = await acquireStackLock(vhost, currentHolder(stack, target.username ?? 'guest'), {
-    connect: (v) => connect(amqpTarget, v, request.progress),
+    connect: (v, startAt) => connect(amqpTarget, v, request.progress, startAt),
+    deadlineMs,
+    onEvent: request.progress,
     queueArguments: async (v, queue) => {
       const q = await client.get(['queues', v, queue]);
       const args = isRecord(q) ? q['arguments'] : undefined;
       return isRecord(args) ? args : undefined;
     },
   });
-  request.progress(`Locked stack ${stack} (queue ${lockQueueName(stack)} in vhost ${vhost}).`);
+  request.progress(`Locked stack ${stack} (queue ${lockQueueName(stack)} in vhost ${vhost}, over ${lock.endpoint}).`);
   return { lock, created };
 }
 
@@ -90,9 +93,18 @@ function withAmqp(target: Target, progress: (line: string) => void): Target {
   return { ...target, amqp };
 }
 
-async function connect(target: Target, vhost: string, progress: (line: string) => void): Promise<ChannelModel> {
+/**
+ * The lock's connection heartbeats at half the call deadline: it only waits, so a frozen node is
+ * noticed by two missed heartbeats, not by a call that runs out of time.
+ */
+function heartbeatFor(deadlineMs: number | undefined): number {
+  return Math.max(1, Math.round((deadlineMs ?? DEFAULT_OPERATION_TIMEOUT_MS) / 2000));
+}
+
+async function connect(target: Target, vhost: string, progress: (line: string) => void, startAt = 0): Promise<LockConnection> {
   try {
-    return (await connectAmqpToTarget(target, vhost, { progress })).connection;
+    const { connection, endpoint, index } = await connectAmqpToTarget(target, vhost, { progress, startAt, heartbeatSeconds: heartbeatFor(target.timeoutMs) });
+    return { connection, endpoint, index };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     // Not E_LOCKED: nobody holds the lock, and CI retries E_LOCKED. The connection's own code

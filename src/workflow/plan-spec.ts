@@ -8,6 +8,7 @@ import { readBroker } from '../live/read-broker.js';
 import { readQueueFacts, withQueueFacts } from '../live/read-queue-facts.js';
 import { fillBlindSpots } from '../live/blind-spots.js';
 import { readDefinitionsFile } from '../live/read-definitions.js';
+import { withHalfMadeQueues, type QueueRef } from '../live/half-made-queues.js';
 import type { LiveState } from '../live/types.js';
 import { adaptToVersion } from '../model/compat.js';
 import type { UpgradeOptions } from '../model/upgrade.js';
@@ -84,6 +85,14 @@ export async function planSpec(request: PlanRequest, progress: (line: string) =>
   const planAgainst = (resources: ReadonlyMap<string, Resource>) =>
     planChanges({ stack, desired, live: resources, ownership: live.ownership, prune: request.prune, specVhosts: new Set(spec.vhosts), connectingUser: target?.username, brokerVersion: live.brokerVersion });
   let plan = planAgainst(live.model.resources);
+  // A quorum queue or stream the plan would create may exist half made, unlisted: look it up.
+  if (client) {
+    const checked = await withHalfMadeQueues(client, live, createdReplicatedQueues(plan));
+    if (checked.found.length > 0) {
+      live = checked.live;
+      plan = planAgainst(live.model.resources);
+    }
+  }
   // The broker was read without message counts (asking 10,000 queues their length is half of a
   // read): every queue counted as holding messages. Only the queues this plan deletes or replaces
   // matter, so their vhosts are counted now and the plan made again with the real numbers.
@@ -114,6 +123,11 @@ export function loadValidSpec(request: Pick<PlanRequest, 'paths' | 'env'>): Load
   const spec = loadSpec(request.paths.length > 0 ? request.paths : ['.'], request.env);
   assertValidSpec(spec);
   return spec;
+}
+
+/** The quorum queues and streams a plan creates or rewrites: the only queues that can be half made. */
+export function createdReplicatedQueues(plan: Plan): QueueRef[] {
+  return plan.changes.flatMap((c) => (c.action !== 'delete' && c.after.kind === 'queue' && c.after.type !== 'classic' ? [{ vhost: c.after.vhost, name: c.after.name }] : []));
 }
 
 /** Connects (the first endpoint that answers; TLS warnings on the way) and reads the whole broker. */

@@ -6,6 +6,7 @@ import type { Target } from '../model/target.js';
 import { endpointUrlProblem } from '../model/endpoint-url.js';
 import { redactUrl, splitUrlCredentials } from '../model/url-credentials.js';
 import type { OverridableField } from '../spec/variables.js';
+import { brokerTimeoutFrom } from './broker-timeout.js';
 
 export interface ConnectionFlags {
   target?: string | undefined;
@@ -27,6 +28,7 @@ export function resolveTarget(specTargets: readonly Target[], flags: ConnectionF
     amqp: amqp ? splitList(amqp) : (base?.amqp ?? []),
     username: flags.username ?? env.WARREN_USERNAME ?? base?.username,
     password: env.WARREN_PASSWORD !== undefined ? new Secret(env.WARREN_PASSWORD) : base?.password,
+    timeoutMs: brokerTimeoutFrom(env) ?? base?.timeoutMs,
   };
   if (target.management.length === 0) {
     throw new WarrenError('E_TARGET', 'no broker to talk to: give --management URL, set WARREN_MANAGEMENT_URL, or add a `targets:` entry to the spec', { origin: base?.origin });

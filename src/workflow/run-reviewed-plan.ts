@@ -7,15 +7,16 @@ import type { ApplyHooks, ApplyOptions, ApplyResult } from './apply-hooks.js';
 import { executePlan, recordOwnership } from './execute-plan.js';
 
 /** After the plan was shown: adopt, or refuse data loss, confirm (unless told not to ask) and execute. */
-export async function runReviewedPlan(plan: Plan, target: Target, client: ManagementClient, options: ApplyOptions, hooks: ApplyHooks, how: { ask: boolean }): Promise<ApplyResult> {
+export async function runReviewedPlan(plan: Plan, target: Target, client: ManagementClient, options: ApplyOptions, hooks: ApplyHooks, how: { ask: boolean; stillLocked?: (() => Promise<void>) | undefined }): Promise<ApplyResult> {
   if (plan.changes.length === 0) {
+    if (plan.ownershipChanged) await how.stillLocked?.();
     const adopted = await recordOwnership(plan, client);
     return adopted ? { kind: 'adopted', stack: plan.stack, owned: plan.owned.length } : { kind: 'unchanged', stack: plan.stack };
   }
   refuseDataLoss(plan, options.allowDataLoss);
   refuseBlockedMigrations(plan);
   if (how.ask && !options.autoApprove) await hooks.confirm(plan, client.endpoint);
-  const applied = await executePlan(plan, target, client, { ...options, progress: hooks.progress, onApplied: hooks.onApplied });
+  const applied = await executePlan(plan, target, client, { ...options, progress: hooks.progress, onApplied: hooks.onApplied, stillLocked: how.stillLocked });
   return { kind: 'applied', stack: plan.stack, ...applied };
 }
 

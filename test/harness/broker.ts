@@ -59,6 +59,12 @@ export interface BrokerHandle {
   /** Starts a killed node again on the same ports and data; a cluster member rejoins by itself. */
   restart(): Promise<void>;
   /**
+   * kill -STOP the node's beam process: it keeps its sockets open and answers nothing (a frozen VM,
+   * a stuck disk). thaw() resumes it. Stopping a frozen node works (SIGKILL needs no thaw).
+   */
+  freeze(): void;
+  thaw(): void;
+  /**
    * Ends the node and removes its temp dir. By default the node is killed at once: it is disposable,
    * and a clean `rabbitmqctl stop` costs about 6 s on 3.10.8 (application:stop(rabbit) waits 5 s).
    * `graceful: true` runs `rabbitmqctl stop` first and kills only what is still alive after it.
@@ -348,6 +354,12 @@ export async function startBroker(opts: StartOptions = {}): Promise<BrokerHandle
       }
       const deadline = Date.now() + 5_000;
       while (pidAlive(pid) && Date.now() < deadline) await sleep(20);
+    },
+    freeze() {
+      process.kill(pid, 'SIGSTOP');
+    },
+    thaw() {
+      if (pidAlive(pid)) process.kill(pid, 'SIGCONT');
     },
     async restart() {
       if (stopped) throw new Error(`${nodeName} was stopped; only a killed node can be restarted`);

@@ -111,7 +111,7 @@ describe('saved plans and the stack lock', { skip }, () => {
 
     const holder = { stack: 'locked', host: 'build-7.ci', pid: 4242, since: '2026-11-27T10:00:00.000Z', version: '0.1.0', user: 'guest' };
     const lock: StackLock = await acquireStackLock('/', holder, {
-      connect: async (vhost) => connectAmqp(broker, vhost),
+      connect: async (vhost) => ({ connection: await connectAmqp(broker, vhost), endpoint: broker.amqpUrl, index: 0 }),
       queueArguments: async () => undefined,
     });
     try {

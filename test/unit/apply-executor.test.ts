@@ -69,4 +69,30 @@ describe('apply executor', () => {
     await applyPlan(plan, target, { allowDataLoss: true, concurrency: 4 });
     assert.ok(log.includes('delete queue v/full'));
   });
+
+  it('stops before the next change once the lock is lost for good, with E_LOCKED and what was done', async () => {
+    const { log, target } = recorder();
+    let asked = 0;
+    const stillLocked = async (): Promise<void> => {
+      if (++asked > 5) throw new WarrenError('E_LOCKED', 'the lock of stack s was lost and could not be taken again: gone');
+    };
+    await assert.rejects(applyPlan(planOf(desired, []), target, { allowDataLoss: false, concurrency: 1, stillLocked }), (err: unknown) => {
+      assert.ok(err instanceof WarrenError);
+      assert.equal(err.code, 'E_LOCKED');
+      assert.match(err.message, /^apply stopped before create queue v\/q11: the lock of stack s was lost and could not be taken again: gone\n  5 of 42 changes were applied/);
+      return true;
+    });
+    assert.equal(log.filter((l) => l.startsWith('create')).length, 5);
+    assert.ok(!log.includes('own s 42') || log.indexOf('own s 42') === 0, 'the final ownership record is not written');
+  });
+
+  it('asks about the lock once more before the final ownership record', async () => {
+    const { log, target } = recorder();
+    let asked = 0;
+    const stillLocked = async (): Promise<void> => {
+      if (++asked > 42) throw new WarrenError('E_LOCKED', 'lost at the end');
+    };
+    await assert.rejects(applyPlan(planOf(desired, []), target, { allowDataLoss: false, concurrency: 4, stillLocked }), /apply stopped before writing the ownership record: lost at the end\n  42 of 42 changes were applied/);
+    assert.equal(log.filter((l) => l.startsWith('own')).length, 1);
+  });
 });
