@@ -42,7 +42,7 @@ export async function readBroker(client: ManagementClient, options: ReadOptions 
   const list = (path: string[], query?: Record<string, string>) => client.get(path, query, { timeoutMs: LISTING_TIMEOUT_MS });
   const vhostList = get(['vhosts']);
   const perVhost = (kind: 'queues' | 'bindings', query: Record<string, string>) => listPerVhost(client, vhostList, kind, query);
-  const [overview, vhosts, users, permissions, topicPermissions, exchanges, queues, bindings, policies, operatorPolicies, vhostLimits, userLimits, globalParameters, parameters, shovels, featureFlags, deprecatedUsed] = await Promise.all([
+  const [overview, vhosts, users, permissions, topicPermissions, exchanges, queues, bindings, policies, operatorPolicies, vhostLimits, userLimits, globalParameters, parameters, shovels, featureFlags, deprecatedUsed] = await allReads([
     get(['overview'], { columns: 'rabbitmq_version,product_version,management_version' }),
     vhostList,
     get(['users']),
@@ -132,6 +132,18 @@ async function readDeprecatedFeaturesUsed(client: ManagementClient): Promise<unk
     if (e instanceof WarrenError && / HTTP 404/.test(e.message)) return [];
     throw e;
   }
+}
+
+/**
+ * Every read, or the most telling of their failures: they run at once, and which one fails first
+ * is chance. A user without the administrator tag is refused several listings, and only the
+ * refusal of GET /api/users says which tag is missing, so E_AUTH is preferred to the others.
+ */
+async function allReads<T extends readonly unknown[]>(reads: readonly [...{ [K in keyof T]: Promise<T[K]> }]): Promise<T> {
+  const settled = await Promise.allSettled(reads);
+  const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failures.length > 0) throw failures.find((e) => e instanceof WarrenError && e.code === 'E_AUTH') ?? failures[0];
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 /** A listing a plugin provides: undefined (not there) when the plugin is off and the API answers 404. */
