@@ -2,7 +2,12 @@
 // records. The live reader never turns them into objects, and a spec may not declare them.
 import { OWNERSHIP_PREFIX } from './ownership-record.js';
 
-const RABBITMQ_INTERNAL: ReadonlySet<string> = new Set(['internal_cluster_id']);
+/**
+ * internal_cluster_id: made once per cluster. cluster_tags (4.x): written by every node at boot
+ * from rabbitmq.conf's `cluster_tags`, `[]` when none are set, so it belongs to the config file,
+ * and a wipe or a prune that removed it would be undone at the next boot.
+ */
+const RABBITMQ_INTERNAL: ReadonlySet<string> = new Set(['internal_cluster_id', 'cluster_tags']);
 
 /** Why a global parameter is internal, or undefined when it is the user's. */
 export function internalGlobalParameter(name: string): string | undefined {
