@@ -60,6 +60,7 @@ export function managementClientFor(target: Target, options: ConnectOptions = {}
     username: target.username ?? 'guest',
     password: target.password ?? 'guest',
     timeoutMs: options.timeoutMs ?? target.timeoutMs,
+    firmDeadline: (options.timeoutMs ?? target.timeoutMs) !== undefined,
     fetch: transport?.fetch,
     tls: material ? { settings: material.settings, clientCert: material.clientCert } : undefined,
     onFailover: (e) => options.progress?.(`Management API at ${e.from} cannot be reached (${e.reason}); using ${e.to}${e.retried ? '' : ' from the next request on'}`),

@@ -41,6 +41,8 @@ export interface ManagementClientOptions {
   password: Secret | string;
   /** Per request; default 30 s. */
   timeoutMs?: number | undefined;
+  /** The user set the deadline (WARREN_BROKER_TIMEOUT_MS): it holds for every call, even the big listings that may otherwise take longer. */
+  firmDeadline?: boolean | undefined;
   fetch?: FetchLike | undefined;
   /** TLS settings in use, so TLS failures can name the setting to fix. */
   tls?: Omit<TlsErrorContext, 'host'> | undefined;
@@ -65,6 +67,8 @@ export class ManagementClient {
   readonly #authorization: string;
   readonly #username: string;
   readonly #timeoutMs: number;
+  /** A deadline the user set (WARREN_BROKER_TIMEOUT_MS) holds for every call, big listings included. */
+  readonly #deadlineSet: boolean;
   readonly #fetch: FetchLike;
   readonly #tls: Omit<TlsErrorContext, 'host'> | undefined;
   readonly #onFailover: ((event: FailoverEvent) => void) | undefined;
@@ -78,6 +82,7 @@ export class ManagementClient {
     this.#username = options.username;
     this.#authorization = `Basic ${Buffer.from(`${options.username}:${password}`, 'utf8').toString('base64')}`;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#deadlineSet = options.firmDeadline === true;
     this.#fetch = options.fetch ?? ((u, init) => fetch(u, init));
     this.#tls = options.tls;
     this.#onFailover = options.onFailover;
@@ -130,7 +135,7 @@ export class ManagementClient {
       const index = this.#current;
       tried.add(index);
       try {
-        return await this.#send(this.endpoints[index] as string, method, segments, query, body, o.notFoundOk === true, o.timeoutMs ?? this.#timeoutMs);
+        return await this.#send(this.endpoints[index] as string, method, segments, query, body, o.notFoundOk === true, this.#deadlineSet ? this.#timeoutMs : (o.timeoutMs ?? this.#timeoutMs));
       } catch (e) {
         if (!(e instanceof Unreachable)) throw e;
         failures.push(`${this.endpoints[index]}: ${e.reason}`);
