@@ -108,7 +108,9 @@ export function formatOrigin(origin: Origin): string {
  */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.origin ? `${formatOrigin(d.origin)}: ` : d.endpoint ? `${d.endpoint}: ` : '';
-  return printable(`${where}${d.severity} ${d.code}: ${shortened(d.message)}`);
+  // A message of several lines indents the ones after the first (`\n  `): those newlines stay.
+  // Any other line break is escaped, so no user string can start a line that passes for a diagnostic.
+  return printable(`${where}${d.severity} ${d.code}: ${shortened(d.message)}`).replace(/\\u000a(?=  )/g, '\n');
 }
 
 /**

@@ -152,13 +152,15 @@ describe('secrets never reach output, errors or written files', { skip }, () => 
       ['schema error beside the password', `users:\n  u: {password: ${USER_PASSWORD}, tags: {a: 1}}\n`, /E_SCHEMA/],
       ['password as a list', `users:\n  u: {password: [${USER_PASSWORD}]}\n`, /E_SCHEMA/],
       ['password and hash both', `users:\n  u: {password: ${USER_PASSWORD}, password_hash: abc}\n`, /error E_/],
-      ['a missing variable next to the secret', `targets:\n  t: {management: "http://admin:${ADMIN_PASSWORD}@localhost:15672/\${NOPE}"}\n`, /E_ENV/],
     ];
     for (const [name, body, code] of cases) {
       const dir = spec(name.replace(/\W+/g, '-'), body);
       await fails(`validate: ${name}`, ['validate', dir], {}, code);
       await fails(`render: ${name}`, ['render', dir], {}, code);
     }
+    // validate and render never need a target's variables (issue 15): plan does, and says which.
+    const missing = spec('missing-variable', `targets:\n  t: {management: "http://admin:${ADMIN_PASSWORD}@localhost:15672/\${NOPE}"}\n`);
+    await fails('plan: a missing variable next to the secret', ['plan', missing], {}, /E_ENV.*NOPE/);
   });
 
   test('definitions files: a plain password read, exported and planned; a syntax error beside it', async () => {
