@@ -2,9 +2,9 @@
 // message: a user without the administrator tag, an AMQP endpoint that does not answer while apply
 // takes its lock (not E_LOCKED: CI retries on that), the user warren connects as removed from the
 // spec, a saved plan written 0600 and applied twice, and a prompt that holds the lock too long.
+import { closedPort } from '../support/closed-port.js';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { applyCommand } from '../../src/cli/commands/apply.js';
@@ -16,13 +16,6 @@ import type { Api } from '../support/management.js';
 
 const skip = skipUnlessBroker();
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address ? address.port : 1;
-}
 
 describe('first-hour errors', { skip }, () => {
   const suite = new BrokerSuite();

@@ -1,8 +1,8 @@
 // `${VAR}` values are needed only where they are used: `validate` needs none, `plan --target T`
 // needs T's and the planned objects', never another target's; a missing one is named with its
 // file:line:col, and a secret never gets a default suggested.
+import { closedPort } from '../support/closed-port.js';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { planCommand } from '../../src/cli/commands/plan.js';
@@ -11,14 +11,6 @@ import { validateCommand } from '../../src/cli/commands/validate.js';
 import { runInProcess } from '../support/warren-stack.js';
 import { HEAD, load, writeSpecDir } from './spec-helpers.js';
 
-/** A port nothing listens on: connecting is refused at once, after every offline check passed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address ? address.port : 1;
-}
 
 const spec = (port: number): string =>
   `${HEAD}targets:
