@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
 import { stringify } from 'yaml';
 import { startBroker, type BrokerHandle } from '../test/harness/broker.js';
-import { measure } from './measure.js';
+import { loadAverage, measure, processCpuSeconds } from './measure.js';
 
 const WARREN = resolve(fileURLToPath(import.meta.url), '../../../bin/warren.js');
 const BODY = Buffer.alloc(1024, 'x');
@@ -49,10 +49,11 @@ async function http(broker: BrokerHandle, method: string, path: string, body?: u
 }
 
 /** A dynamic shovel from src to dst that deletes itself once it has moved what src held. */
-async function shovel(broker: BrokerHandle, count: number): Promise<number> {
+async function shovel(broker: BrokerHandle, count: number): Promise<{ seconds: number; brokerCpu: number }> {
   await http(broker, 'PUT', 'queues/%2F/shovel.src', { durable: true, arguments: { 'x-queue-type': 'classic' } });
   await http(broker, 'PUT', 'queues/%2F/shovel.dst', { durable: true, arguments: { 'x-queue-type': 'quorum' } });
   await fill(broker, 'shovel.src', count);
+  const cpuBefore = processCpuSeconds(broker.pid);
   const started = process.hrtime.bigint();
   await http(broker, 'PUT', 'parameters/shovel/%2F/bench', {
     value: {
@@ -68,9 +69,10 @@ async function shovel(broker: BrokerHandle, count: number): Promise<number> {
   });
   while ((await depth(broker, 'shovel.dst')) < count) await new Promise((r) => setTimeout(r, 50));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const brokerCpu = processCpuSeconds(broker.pid) - cpuBefore;
   await http(broker, 'DELETE', 'queues/%2F/shovel.src');
   await http(broker, 'DELETE', 'queues/%2F/shovel.dst');
-  return seconds;
+  return { seconds, brokerCpu };
 }
 
 async function main(): Promise<void> {
@@ -85,22 +87,26 @@ async function main(): Promise<void> {
     const setup = await measure(process.execPath, [WARREN, 'apply', dir, '--auto-approve'], env);
     if (setup.code !== 0) throw new Error(`setup apply failed:\n${setup.stderr}`);
 
-    console.log(`${count} messages of ${BODY.length} bytes, classic -> quorum, RabbitMQ on this machine`);
-    const shovelSeconds = await shovel(broker, count);
+    console.log(`${count} messages of ${BODY.length} bytes, classic -> quorum, RabbitMQ on this machine; load average ${loadAverage()}`);
+    const { seconds: shovelSeconds, brokerCpu: shovelCpu } = await shovel(broker, count);
     const shovelRate = count / shovelSeconds;
-    console.log(`plain shovel (on-confirm), one hop: ${shovelSeconds.toFixed(2)} s, ${shovelRate.toFixed(0)} msg/s`);
+    console.log(`plain shovel (on-confirm), one hop: ${shovelSeconds.toFixed(2)} s, ${shovelRate.toFixed(0)} msg/s; broker cpu ${shovelCpu.toFixed(2)} s (${((shovelCpu / count) * 1e6).toFixed(0)} us/message)`);
 
     await fill(broker, 'orders', count);
     writeFileSync(join(dir, 'spec.yaml'), spec('quorum'));
+    const cpuBefore = processCpuSeconds(broker.pid);
     const migrated = await measure(process.execPath, [WARREN, 'apply', dir, '--auto-approve'], env);
+    const migrateCpu = processCpuSeconds(broker.pid) - cpuBefore;
     if (migrated.code !== 0) throw new Error(`migration failed:\n${migrated.stderr.slice(-4000)}`);
     const left = await depth(broker, 'orders');
     if (left !== count) throw new Error(`the migrated queue holds ${left} messages, not ${count}`);
     const rate = count / migrated.seconds;
-    console.log(`warren apply (plan, lock, two hops through the holding queue): ${migrated.seconds.toFixed(2)} s, ${rate.toFixed(0)} msg/s`);
+    console.log(`warren apply (plan, lock, two hops through the holding queue): ${migrated.seconds.toFixed(2)} s, ${rate.toFixed(0)} msg/s; broker cpu ${migrateCpu.toFixed(2)} s (${((migrateCpu / count) * 1e6).toFixed(0)} us/message), warren cpu ${migrated.cpuSeconds.toFixed(2)} s`);
     const hops = [...migrated.stderr.matchAll(/moved (\d+) of \d+ messages from (\S+) to (\S+) \((\d+) msg\/s\)/g)].filter((m) => Number(m[1]) === count).map((m) => `${m[2]} -> ${m[3]}: ${m[4]} msg/s`);
     for (const hop of hops) console.log(`  ${hop}`);
     console.log(`ratio to the shovel: ${(rate / shovelRate).toFixed(2)}x (target >= 0.8x)`);
+    // What two hops cost the broker against one shovel hop: a bound on the ratio whatever the client does.
+    console.log(`broker cpu of the migration / of the shovel: ${(migrateCpu / shovelCpu).toFixed(2)}x; load average ${loadAverage()}`);
     console.log(`warren peak RSS: ${migrated.peakRssMb.toFixed(0)} MB (target <= 200 MB)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
