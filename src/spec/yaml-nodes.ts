@@ -15,33 +15,79 @@ import type { Origin } from '../errors.js';
  */
 export const MAX_ALIAS_EXPANSION_NODES = 500_000;
 
-interface Placed {
-  /** Where the content starts, after any `&anchor` or `!tag`: what diagnostics point at. */
-  origin: Origin;
-  offset: number;
-  /** Where the parser began and ended this node (around spaces, comments and properties). */
-  open: number;
-  end: number;
-  /** How many alias copies expanding this node makes, nested aliases included. */
-  copies: number;
-  /** Nothing inside needs expanding, interpolating or reporting: usable as a SpecNode as it is. */
-  plain: boolean;
-  /** Nodes in the tree this node becomes (itself and the values below it, aliases expanded). */
-  size: number;
+/**
+ * Where a node is written, as numbers. A large spec has some 200,000 nodes and each held an
+ * Origin object of its own (a third of the tree's memory); the object is made when asked for,
+ * which is on a diagnostic or for the few places a model object keeps. The classes' `kind` lives
+ * on the prototype for the same reason.
+ */
+abstract class Placed {
+  constructor(
+    readonly file: string,
+    /** 1-based, where the content starts, after any `&anchor` or `!tag`: what diagnostics point at. */
+    readonly line: number,
+    readonly col: number,
+    readonly offset: number,
+    /** Where the parser began and ended this node (around spaces, comments and properties). */
+    readonly open: number,
+    readonly end: number,
+  ) {}
+
+  get origin(): Origin {
+    return { file: this.file, line: this.line, col: this.col };
+  }
 }
 
-export interface YamlScalar extends Placed {
-  kind: 'scalar';
-  /** string, number, boolean, null, or UNREADABLE for a YAML 1.1 type warren has no use for. */
-  value: unknown;
-  /** A plain `<<` key. */
-  merge: boolean;
+/** A value that is not a collection, nor an alias. */
+export class YamlScalar extends Placed {
+  constructor(
+    file: string,
+    line: number,
+    col: number,
+    offset: number,
+    open: number,
+    end: number,
+    /** string, number, boolean, null, or UNREADABLE for a YAML 1.1 type warren has no use for. */
+    readonly value: unknown,
+    /** A plain `<<` key. */
+    readonly merge: boolean,
+  ) {
+    super(file, line, col, offset, open, end);
+  }
+
+  get kind(): 'scalar' {
+    return 'scalar';
+  }
+
+  /** Nothing to interpolate, nothing unreadable, nothing infinite: usable as a SpecNode as it is. */
+  get plain(): boolean {
+    return isPlainValue(this.value);
+  }
+
+  get copies(): number {
+    return 0;
+  }
+
+  get size(): number {
+    return 1;
+  }
 }
 
-/** Shaped like tree.ts's Entry. */
-export interface YamlEntry {
-  keyOrigin: Origin;
-  value: YamlNode;
+/** A value the tree takes as it is: nothing to interpolate, nothing unreadable, nothing infinite. */
+export const isPlainValue = (v: unknown): boolean => v === null || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean' || (typeof v === 'string' && !v.includes('${'));
+
+/** Shaped like tree.ts's Entry; the key's place is kept as numbers (the key is in the value's file). */
+export class YamlEntry {
+  constructor(
+    readonly value: YamlNode,
+    readonly keyLine: number,
+    readonly keyCol: number,
+  ) {}
+
+  /** Where the key is written. */
+  get keyOrigin(): Origin {
+    return { file: this.value.file, line: this.keyLine, col: this.keyCol };
+  }
 }
 
 export interface YamlMerge {
@@ -50,26 +96,72 @@ export interface YamlMerge {
   value: YamlNode;
 }
 
-export interface YamlMap extends Placed {
-  kind: 'map';
+/** Shared by every map without `<<` or bad keys (nearly all): a list is made on the first. */
+const NONE: never[] = [];
+
+/** What a collection or an alias adds up from what it holds. */
+abstract class Composite extends Placed {
+  /** How many alias copies expanding this node makes, nested aliases included. */
+  copies = 0;
+  /** Nothing inside needs expanding, interpolating or reporting: usable as a SpecNode as it is. */
+  plain = true;
+  /** Nodes in the tree this node becomes (itself and the values below it, aliases expanded). */
+  size = 1;
+}
+
+export class YamlMap extends Composite {
   /** By name, in the order written; the first of duplicate keys (which are reported). */
-  entries: Map<string, YamlEntry>;
+  readonly entries = new Map<string, YamlEntry>();
   /** `<<` entries, in the order written; applied after the explicit keys, which always win. */
-  merges: YamlMerge[];
+  merges: readonly YamlMerge[] = NONE;
   /** Keys that are not names (a mapping or a list as a key): reported by build-tree. */
-  badKeys: YamlNode[];
+  badKeys: readonly YamlNode[] = NONE;
+
+  get kind(): 'map' {
+    return 'map';
+  }
+
+  addMerge(merge: YamlMerge): void {
+    if (this.merges === NONE) this.merges = [];
+    (this.merges as YamlMerge[]).push(merge);
+  }
+
+  addBadKey(key: YamlNode): void {
+    if (this.badKeys === NONE) this.badKeys = [];
+    (this.badKeys as YamlNode[]).push(key);
+  }
 }
 
-export interface YamlSeq extends Placed {
-  kind: 'seq';
-  items: YamlNode[];
+export class YamlSeq extends Composite {
+  items: YamlNode[] = [];
+
+  get kind(): 'seq' {
+    return 'seq';
+  }
 }
 
-export interface YamlAlias extends Placed {
-  kind: 'alias';
-  name: string;
-  /** The latest node anchored with this name before the alias; undefined if none. */
-  target: YamlNode | undefined;
+export class YamlAlias extends Composite {
+  override plain = false;
+
+  constructor(
+    file: string,
+    line: number,
+    col: number,
+    offset: number,
+    open: number,
+    end: number,
+    readonly name: string,
+    /** The latest node anchored with this name before the alias; undefined if none. */
+    readonly target: YamlNode | undefined,
+  ) {
+    super(file, line, col, offset, open, end);
+    this.copies = 1 + (target?.copies ?? 0);
+    this.size = target?.size ?? 1;
+  }
+
+  get kind(): 'alias' {
+    return 'alias';
+  }
 }
 
 export type YamlNode = YamlScalar | YamlMap | YamlSeq | YamlAlias;
@@ -191,6 +283,15 @@ export class Scanner {
   /** A `-` that starts a block sequence entry. */
   atDash(): boolean {
     return this.char() === 0x2d && isBlank(this.text.charCodeAt(this.offset + 1));
+  }
+
+  /** 1-based, as diagnostics count. */
+  lineNumber(): number {
+    return this.line + 1;
+  }
+
+  column(): number {
+    return this.offset - this.lineStart + 1;
   }
 
   origin(file: string): Origin {
