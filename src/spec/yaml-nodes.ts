@@ -90,11 +90,109 @@ export class YamlEntry {
   }
 }
 
+/** Up to this many entries a look-up reads them in turn; a larger map gets an index. */
+const SCANNED_ENTRIES = 8;
+/** Lists for up to this many entries are made to size. */
+const PRESIZED_ENTRIES = 64;
+
+/**
+ * A mapping's entries: name, value and the key's line and column, four slots each in one list,
+ * in the order written. A Map and an entry object each took some 350 bytes for a three-key
+ * mapping (a binding), this about 190; entries are made when read. Read-only once the reader
+ * has the mapping.
+ */
+export class YamlEntries implements ReadonlyMap<string, YamlEntry> {
+  private readonly slots: unknown[];
+  /** Slots in use: the list may have been made larger (see the constructor). */
+  private used = 0;
+  /** Slot of each name, for maps past SCANNED_ENTRIES. */
+  private index: Map<string, number> | undefined;
+
+  /**
+   * `expected`: how many entries the reader has at most, so a small list is made to size (one
+   * that grows by push keeps room for 17 slots). A large one grows: `new Array(n)` past some
+   * thousands of slots would be a dictionary.
+   */
+  constructor(expected = 0) {
+    this.slots = expected > 0 && expected <= PRESIZED_ENTRIES ? new Array<unknown>(expected * 4) : [];
+  }
+
+  get size(): number {
+    return this.used >> 2;
+  }
+
+  /** For the reader: a name not yet there (it checks with has()). */
+  add(name: string, value: YamlNode, keyLine: number, keyCol: number): void {
+    const at = this.used;
+    const slots = this.slots;
+    if (at < slots.length) {
+      slots[at] = name;
+      slots[at + 1] = value;
+      slots[at + 2] = keyLine;
+      slots[at + 3] = keyCol;
+    } else {
+      slots.push(name, value, keyLine, keyCol);
+    }
+    this.used = at + 4;
+    if (this.index) this.index.set(name, at);
+    else if (at >= SCANNED_ENTRIES * 4) this.index = this.indexed();
+  }
+
+  has(name: string): boolean {
+    return this.slotOf(name) >= 0;
+  }
+
+  get(name: string): YamlEntry | undefined {
+    const at = this.slotOf(name);
+    return at < 0 ? undefined : this.entryAt(at);
+  }
+
+  *entries(): MapIterator<[string, YamlEntry]> {
+    for (let at = 0; at < this.used; at += 4) yield [this.slots[at] as string, this.entryAt(at)];
+  }
+
+  *keys(): MapIterator<string> {
+    for (let at = 0; at < this.used; at += 4) yield this.slots[at] as string;
+  }
+
+  *values(): MapIterator<YamlEntry> {
+    for (let at = 0; at < this.used; at += 4) yield this.entryAt(at);
+  }
+
+  [Symbol.iterator](): MapIterator<[string, YamlEntry]> {
+    return this.entries();
+  }
+
+  forEach(each: (value: YamlEntry, key: string, map: ReadonlyMap<string, YamlEntry>) => void, thisArg?: unknown): void {
+    for (const [key, value] of this.entries()) each.call(thisArg, value, key, this);
+  }
+
+  private entryAt(at: number): YamlEntry {
+    return new YamlEntry(this.slots[at + 1] as YamlNode, this.slots[at + 2] as number, this.slots[at + 3] as number);
+  }
+
+  private slotOf(name: string): number {
+    if (this.index) return this.index.get(name) ?? -1;
+    const slots = this.slots;
+    for (let at = 0; at < this.used; at += 4) if (slots[at] === name) return at;
+    return -1;
+  }
+
+  private indexed(): Map<string, number> {
+    const index = new Map<string, number>();
+    for (let at = 0; at < this.used; at += 4) index.set(this.slots[at] as string, at);
+    return index;
+  }
+}
+
 export interface YamlMerge {
   /** Where `<<` is written. */
   origin: Origin;
   value: YamlNode;
 }
+
+/** Entries of a map that has none (`{}`, or `!!map` on nothing); the reader sets the real ones. */
+const NO_ENTRIES = new YamlEntries();
 
 /** Shared by every map without `<<` or bad keys (nearly all): a list is made on the first. */
 const NONE: never[] = [];
@@ -111,7 +209,7 @@ abstract class Composite extends Placed {
 
 export class YamlMap extends Composite {
   /** By name, in the order written; the first of duplicate keys (which are reported). */
-  readonly entries = new Map<string, YamlEntry>();
+  entries: YamlEntries = NO_ENTRIES;
   /** `<<` entries, in the order written; applied after the explicit keys, which always win. */
   merges: readonly YamlMerge[] = NONE;
   /** Keys that are not names (a mapping or a list as a key): reported by build-tree. */

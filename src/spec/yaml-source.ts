@@ -4,7 +4,7 @@
 // diagnostics here; a file with any of them goes no further.
 import { load, YAMLException, type LoadOptions, type State } from 'js-yaml';
 import type { Diagnostic, Origin } from '../errors.js';
-import { keyName, MAX_ALIAS_EXPANSION_NODES, Scanner, YamlAlias, YamlEntry, YamlMap, YamlScalar, YamlSeq, type YamlNode } from './yaml-nodes.js';
+import { keyName, MAX_ALIAS_EXPANSION_NODES, Scanner, YamlAlias, YamlEntries, YamlMap, YamlScalar, YamlSeq, type YamlNode } from './yaml-nodes.js';
 import { yamlErrorDiagnostic } from './yaml-errors.js';
 import { ReaderProblems } from './yaml-problems.js';
 import { MERGE_TAG, SPEC_SCHEMA, UNREADABLE } from './yaml-schema.js';
@@ -243,6 +243,7 @@ class TreeReader {
 
   private mapping(frame: Frame, map: YamlMap): YamlMap {
     const kids = frame.children;
+    map.entries = new YamlEntries((kids.length + 1) >> 1);
     // Children close key, value, key, value...; a key with no `:` after it (`? key`, or `{a, b}`)
     // has no value child, and its value is null.
     for (let i = 0; i < kids.length; ) {
@@ -270,7 +271,7 @@ class TreeReader {
     } else if (map.entries.has(name)) {
       this.problems.duplicate(name, key.origin);
     } else {
-      map.entries.set(name, new YamlEntry(value, key.line, key.col));
+      map.entries.add(name, value, key.line, key.col);
       map.size += value.size;
       map.plain &&= value.plain;
     }
@@ -300,6 +301,7 @@ class TreeReader {
       }
       const value = i < kids.length && this.colonAfter(first) ? (kids[i++] as YamlNode) : this.nullAt(first);
       const pair = new YamlMap(this.file, first.line, first.col, first.offset, first.open, value.end);
+      pair.entries = new YamlEntries(1);
       this.addEntry(pair, first, value);
       seq.items.push(pair);
     }
