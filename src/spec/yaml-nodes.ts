@@ -95,11 +95,16 @@ const SCANNED_ENTRIES = 8;
 /** Lists for up to this many entries are made to size. */
 const PRESIZED_ENTRIES = 64;
 
+/** Slots an entry takes: name, value, the key's line and column, the value's line and column. */
+const SLOTS = 6;
+
 /**
- * A mapping's entries: name, value and the key's line and column, four slots each in one list,
- * in the order written. A Map and an entry object each took some 350 bytes for a three-key
- * mapping (a binding), this about 190; entries are made when read. Read-only once the reader
- * has the mapping.
+ * A mapping's entries, in the order written, in one list of six slots each: the name, the value,
+ * the key's line and column, and, for a plain scalar value, the value itself (not its node) and
+ * its line and column. A Map, an entry object and a scalar node took some 600 bytes for a
+ * three-key mapping (a binding), this about 200. Entries, and the nodes of such values, are made
+ * when read (a scalar needs no more than its value and place once its mapping is read). Read-only
+ * once the reader has the mapping.
  */
 export class YamlEntries implements ReadonlyMap<string, YamlEntry> {
   private readonly slots: unknown[];
@@ -113,29 +118,39 @@ export class YamlEntries implements ReadonlyMap<string, YamlEntry> {
    * that grows by push keeps room for 17 slots). A large one grows: `new Array(n)` past some
    * thousands of slots would be a dictionary.
    */
-  constructor(expected = 0) {
-    this.slots = expected > 0 && expected <= PRESIZED_ENTRIES ? new Array<unknown>(expected * 4) : [];
+  constructor(
+    private readonly file: string,
+    expected = 0,
+  ) {
+    this.slots = expected > 0 && expected <= PRESIZED_ENTRIES ? new Array<unknown>(expected * SLOTS) : [];
   }
 
   get size(): number {
-    return this.used >> 2;
+    return this.used / SLOTS;
   }
 
   /** For the reader: a name not yet there (it checks with has()). */
   add(name: string, value: YamlNode, keyLine: number, keyCol: number): void {
     const at = this.used;
     const slots = this.slots;
+    // A plain scalar is kept as its value: a string, a number, a boolean or null, never an object.
+    const compact = value.kind === 'scalar' && !value.merge && value.plain;
+    const held = compact ? value.value : value;
+    const valueLine = compact ? value.line : 0;
+    const valueCol = compact ? value.col : 0;
     if (at < slots.length) {
       slots[at] = name;
-      slots[at + 1] = value;
+      slots[at + 1] = held;
       slots[at + 2] = keyLine;
       slots[at + 3] = keyCol;
+      slots[at + 4] = valueLine;
+      slots[at + 5] = valueCol;
     } else {
-      slots.push(name, value, keyLine, keyCol);
+      slots.push(name, held, keyLine, keyCol, valueLine, valueCol);
     }
-    this.used = at + 4;
+    this.used = at + SLOTS;
     if (this.index) this.index.set(name, at);
-    else if (at >= SCANNED_ENTRIES * 4) this.index = this.indexed();
+    else if (at >= SCANNED_ENTRIES * SLOTS) this.index = this.indexed();
   }
 
   has(name: string): boolean {
@@ -148,15 +163,15 @@ export class YamlEntries implements ReadonlyMap<string, YamlEntry> {
   }
 
   *entries(): MapIterator<[string, YamlEntry]> {
-    for (let at = 0; at < this.used; at += 4) yield [this.slots[at] as string, this.entryAt(at)];
+    for (let at = 0; at < this.used; at += SLOTS) yield [this.slots[at] as string, this.entryAt(at)];
   }
 
   *keys(): MapIterator<string> {
-    for (let at = 0; at < this.used; at += 4) yield this.slots[at] as string;
+    for (let at = 0; at < this.used; at += SLOTS) yield this.slots[at] as string;
   }
 
   *values(): MapIterator<YamlEntry> {
-    for (let at = 0; at < this.used; at += 4) yield this.entryAt(at);
+    for (let at = 0; at < this.used; at += SLOTS) yield this.entryAt(at);
   }
 
   [Symbol.iterator](): MapIterator<[string, YamlEntry]> {
@@ -168,19 +183,24 @@ export class YamlEntries implements ReadonlyMap<string, YamlEntry> {
   }
 
   private entryAt(at: number): YamlEntry {
-    return new YamlEntry(this.slots[at + 1] as YamlNode, this.slots[at + 2] as number, this.slots[at + 3] as number);
+    const slots = this.slots;
+    const held = slots[at + 1];
+    // Offsets are not kept: nothing reads them once the mapping is read (only keys, values that
+    // are not plain, and the reader's open nodes need them).
+    const value = typeof held === 'object' && held !== null ? (held as YamlNode) : new YamlScalar(this.file, slots[at + 4] as number, slots[at + 5] as number, -1, -1, -1, held, false);
+    return new YamlEntry(value, slots[at + 2] as number, slots[at + 3] as number);
   }
 
   private slotOf(name: string): number {
     if (this.index) return this.index.get(name) ?? -1;
     const slots = this.slots;
-    for (let at = 0; at < this.used; at += 4) if (slots[at] === name) return at;
+    for (let at = 0; at < this.used; at += SLOTS) if (slots[at] === name) return at;
     return -1;
   }
 
   private indexed(): Map<string, number> {
     const index = new Map<string, number>();
-    for (let at = 0; at < this.used; at += 4) index.set(this.slots[at] as string, at);
+    for (let at = 0; at < this.used; at += SLOTS) index.set(this.slots[at] as string, at);
     return index;
   }
 }
@@ -192,7 +212,7 @@ export interface YamlMerge {
 }
 
 /** Entries of a map that has none (`{}`, or `!!map` on nothing); the reader sets the real ones. */
-const NO_ENTRIES = new YamlEntries();
+const NO_ENTRIES = new YamlEntries('');
 
 /** Shared by every map without `<<` or bad keys (nearly all): a list is made on the first. */
 const NONE: never[] = [];

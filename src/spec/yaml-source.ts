@@ -243,7 +243,7 @@ class TreeReader {
 
   private mapping(frame: Frame, map: YamlMap): YamlMap {
     const kids = frame.children;
-    map.entries = new YamlEntries((kids.length + 1) >> 1);
+    map.entries = new YamlEntries(this.file, (kids.length + 1) >> 1);
     // Children close key, value, key, value...; a key with no `:` after it (`? key`, or `{a, b}`)
     // has no value child, and its value is null.
     for (let i = 0; i < kids.length; ) {
@@ -301,7 +301,7 @@ class TreeReader {
       }
       const value = i < kids.length && this.colonAfter(first) ? (kids[i++] as YamlNode) : this.nullAt(first);
       const pair = new YamlMap(this.file, first.line, first.col, first.offset, first.open, value.end);
-      pair.entries = new YamlEntries(1);
+      pair.entries = new YamlEntries(this.file, 1);
       this.addEntry(pair, first, value);
       seq.items.push(pair);
     }
