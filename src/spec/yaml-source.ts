@@ -105,8 +105,8 @@ class TreeReader {
   /**
    * One string for each short text, however often it is written: js-yaml makes a new string for
    * every scalar, and a spec repeats most (the keys of every binding, the queue and exchange names
-   * bindings refer to, the types): some 110,000 strings fewer at 31,000 objects. Dropped with
-   * the reader.
+   * bindings refer to, the types): 100,000 strings (2 MB) fewer at 31,000 objects, by a heap
+   * snapshot. Dropped with the reader.
    */
   private readonly strings = new Map<string, string>();
   private readonly scan: Scanner;
