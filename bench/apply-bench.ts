@@ -41,6 +41,9 @@ function check(what: string, m: Measured, codes: number[] = [0]): Measured {
 async function timed(what: string, broker: BrokerHandle, command: string, args: string[], env: Record<string, string | undefined>, codes?: number[]): Promise<Row> {
   const before = processCpuSeconds(broker.pid);
   const m = check(what, await measure(command, args, env), codes);
+  // Each row as it is measured too: a later step that fails (a broker dropping a connection under
+  // load, at factor 3) would otherwise take every figure with it.
+  console.log(`  (${what}: ${m.seconds.toFixed(2)} s wall, peak RSS ${m.peakRssMb.toFixed(0)} MB)`);
   return { what, m, brokerCpu: processCpuSeconds(broker.pid) - before };
 }
 

@@ -40,15 +40,34 @@ export function toYaml(root: DocMap, header: readonly string[]): string {
   return doc.toString({ lineWidth: 0, indent: 2, flowCollectionPadding: true, singleQuote: true });
 }
 
-/** The tree with each TemplateText as a yaml Scalar, remembered so the writer leaves its `${` alone. */
+/**
+ * The tree with each TemplateText as a yaml Scalar, remembered so the writer leaves its `${` alone.
+ * A list or map with none inside is the same object: copying the whole tree (31,000 objects'
+ * worth of maps) for the few passwords that hold a template was a second tree held while the
+ * yaml package builds its own.
+ */
 function withTemplateScalars(value: DocValue, templates: Set<Scalar>): unknown {
   if (value instanceof TemplateText) {
     const scalar = new Scalar(value.text);
     templates.add(scalar);
     return scalar;
   }
-  if (Array.isArray(value)) return value.map((v) => withTemplateScalars(v, templates));
-  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, withTemplateScalars(v, templates)]));
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    value.forEach((v, i) => {
+      const w = withTemplateScalars(v, templates);
+      if (w !== v) (out ??= [...value])[i] = w;
+    });
+    return out ?? value;
+  }
+  if (value instanceof Map) {
+    let out: Map<string, unknown> | undefined;
+    for (const [k, v] of value) {
+      const w = withTemplateScalars(v, templates);
+      if (w !== v) (out ??= new Map<string, unknown>(value)).set(k, w);
+    }
+    return out ?? value;
+  }
   return value;
 }
 

@@ -7,7 +7,7 @@ import { WarrenError } from '../errors.js';
 import { resourceKey } from '../model/keys.js';
 import type { ApplyTo, HashingAlgorithm, Json, JsonMap, Model, Policy, QueueType, Resource } from '../model/types.js';
 import { APPLY_TO, DEFAULT_HASHING_ALGORITHM, HASHING_ALGORITHMS, QUEUE_TYPES } from '../model/types.js';
-import { isRecord, toJsonMap } from '../model/json.js';
+import { EMPTY_MAP, isRecord, sharedIfEmpty, toJsonMap, withoutKey } from '../model/json.js';
 import { readOwnership } from '../model/ownership-record.js';
 import { addGlobalParameterObject, foldSuperStreams } from './parameters.js';
 import type { LiveState } from './types.js';
@@ -76,9 +76,9 @@ export class LiveBuilder {
   /** A JSON object; `[]` and lists of pairs (what rabbitmqctl exports for Erlang proplists) count too. */
   map(o: Obj, field: string, path: string): JsonMap {
     const v = o[field];
-    if (v === undefined || v === null) return {};
+    if (v === undefined || v === null) return EMPTY_MAP;
     const m = toJsonMap(v);
-    return m ?? this.fail(`${path}.${field}`, `expected an object, got ${JSON.stringify(v)}`);
+    return m ? sharedIfEmpty(m) : this.fail(`${path}.${field}`, `expected an object, got ${JSON.stringify(v)}`);
   }
 
   list(v: unknown, path: string): Obj[] {
@@ -179,9 +179,9 @@ export class LiveBuilder {
    */
   addQueue(o: Obj, path: string, vhost: string, messages: number): void {
     const name = this.str(o, 'name', path);
-    const args = { ...this.map(o, 'arguments', path) };
-    const declared = args['x-queue-type'];
-    delete args['x-queue-type'];
+    const given = this.map(o, 'arguments', path);
+    const declared = given['x-queue-type'];
+    const args = withoutKey(given, 'x-queue-type');
     const field = o['type'];
     const type = field === undefined || field === null ? (queueTypeOrUndefined(declared) ?? this.#defaultQueueType.get(vhost) ?? 'classic') : queueTypeOrUndefined(field);
     if (!type) return this.fail(`${path}.type`, `unknown queue type ${JSON.stringify(field)}`);

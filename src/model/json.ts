@@ -3,6 +3,29 @@
 // saved plans, ownership records).
 import type { Json, JsonMap } from './types.js';
 
+/**
+ * The one empty map every model object with no arguments (definition, limits) shares: most have
+ * none, and an empty object is 56 bytes, 3 MB of a plan at 31,000 objects. Frozen, so a change
+ * to it throws instead of reaching every object; model maps are never changed in place (the
+ * adapters copy them).
+ */
+export const EMPTY_MAP: JsonMap = Object.freeze({}) as JsonMap;
+
+/** The map itself, or the shared EMPTY_MAP when it has no keys. */
+export function sharedIfEmpty(map: JsonMap): JsonMap {
+  for (const _ in map) return map;
+  return Object.getOwnPropertyNames(map).length === 0 ? EMPTY_MAP : map;
+}
+
+/**
+ * The map without one key: the map itself when it lacks it, else a copy (shared if empty). Not a
+ * delete, which turns an object into a dictionary (some 170 bytes more for each of 10,000 queues).
+ */
+export function withoutKey(map: JsonMap, key: string): JsonMap {
+  if (!Object.hasOwn(map, key)) return map;
+  return sharedIfEmpty(Object.fromEntries(Object.entries(map).filter(([k]) => k !== key)) as JsonMap);
+}
+
 /** A plain object (not null, not an array). */
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,6 +1,7 @@
 // Tree nodes -> the model's Json values (arguments, definition, limits). Keys are set as own
 // properties, so an argument called `__proto__` stays data and never changes an object's prototype.
 import type { Json, JsonMap } from '../model/types.js';
+import { EMPTY_MAP, sharedIfEmpty } from '../model/json.js';
 import { Secret } from '../model/secret.js';
 import type { SpecNode } from './tree.js';
 
@@ -24,6 +25,6 @@ export function toJson(node: SpecNode): Json {
 }
 
 export function toJsonMap(node: SpecNode | undefined): JsonMap {
-  if (node?.kind !== 'map') return {};
-  return toJson(node) as JsonMap;
+  if (node?.kind !== 'map') return EMPTY_MAP;
+  return sharedIfEmpty(toJson(node) as JsonMap);
 }

@@ -5,6 +5,7 @@ import { numberedPartitions } from '../model/super-stream.js';
 import type { Exchange, HashingAlgorithm, Model, ParameterKind, Policy, Queue, Resource, SuperStream, User, Vhost, VhostParameter } from '../model/types.js';
 import { DEFAULT_HASHING_ALGORITHM, PARAMETER_COMPONENTS, emptyModel } from '../model/types.js';
 import { resourceKey } from '../model/keys.js';
+import { withoutKey } from '../model/json.js';
 import { toJson, toJsonMap } from './json.js';
 import { asQueueType, queueTypeOf } from './queue-type.js';
 import { field, type Declared, type SpecIndex, type UserDecl, type VhostDecl } from './spec-index.js';
@@ -83,9 +84,8 @@ function exchangeOf(vhost: string, d: Declared): Exchange {
 }
 
 function queueOf(vhost: VhostDecl, d: Declared): Queue {
-  const args = toJsonMap(child(d.node, 'arguments'));
   // The type lives in `type`; keeping x-queue-type too would make two sources of one truth.
-  delete args['x-queue-type'];
+  const args = withoutKey(toJsonMap(child(d.node, 'arguments')), 'x-queue-type');
   return {
     kind: 'queue',
     vhost: vhost.name,
@@ -122,8 +122,7 @@ function superStreamOf(vhost: string, d: Declared): SuperStream {
     const s = stringOf(n);
     return s === undefined ? [] : [s];
   });
-  const args = toJsonMap(child(d.node, 'arguments'));
-  delete args['x-queue-type']; // always stream
+  const args = withoutKey(toJsonMap(child(d.node, 'arguments')), 'x-queue-type'); // always stream
   return { kind: 'super_stream', vhost, name: d.name, partitions: count !== undefined ? numberedPartitions(count) : keys, arguments: args, origin: d.origin };
 }
 

@@ -9,7 +9,7 @@ export type ScalarValue = string | number | boolean | null;
 export interface MapNode {
   kind: 'map';
   origin: Origin;
-  entries: Map<string, Entry>;
+  entries: ReadonlyMap<string, Entry>;
 }
 
 export interface Entry {
