@@ -65,5 +65,7 @@ async function readLive(request: ExportRequest, progress: (line: string) => void
   const target = resolveTarget([], request.connection, request.env);
   const { client } = managementClientFor(target, { progress });
   progress(`Reading ${client.endpoint} ...`);
-  return { live: await readBroker(client), client };
+  // A spec holds no message counts: asking 100,000 queues their length took the broker past its
+  // HTTP server's timeout (it closed the connection) at bench factor 10, and is half of a read.
+  return { live: await readBroker(client, { messageCounts: false }), client };
 }
