@@ -5,9 +5,7 @@ import { WarrenError, errorsOf, formatDiagnostic, type Diagnostic } from '../err
 import { amqpOptionsFor, connectManagement } from '../live/connect-target.js';
 import type { ManagementClient } from '../live/management-client.js';
 import { readBroker } from '../live/read-broker.js';
-import { readQueueFacts, withQueueFacts } from '../live/read-queue-facts.js';
 import { fillBlindSpots } from '../live/blind-spots.js';
-import { readDefinitionsFile } from '../live/read-definitions.js';
 import { withHalfMadeQueues, type QueueRef } from '../live/half-made-queues.js';
 import type { LiveState } from '../live/types.js';
 import { adaptToVersion } from '../model/compat.js';
@@ -67,6 +65,7 @@ export async function planSpec(request: PlanRequest, progress: (line: string) =>
   let client: ManagementClient | undefined;
   const started = Date.now();
   if (request.liveFile !== undefined) {
+    const { readDefinitionsFile } = await import('../live/read-definitions.js');
     live = await readDefinitionsFile(request.liveFile);
   } else {
     target = resolveTarget(spec.targets, request.connection, request.env);
@@ -105,6 +104,8 @@ export async function planSpec(request: PlanRequest, progress: (line: string) =>
       return [{ vhost: r.vhost, name: r.name }, ...(c.migration ? [{ vhost: r.vhost, name: c.migration.holdingQueue }] : [])];
     });
     const exact = target && target.amqp.length > 0 ? { amqp: amqpOptionsFor(target), queues } : undefined;
+    // Loaded here: it brings amqplib, which a plan with nothing to delete never needs.
+    const { readQueueFacts, withQueueFacts } = await import('../live/read-queue-facts.js');
     const facts = await readQueueFacts(client, uncounted.map((c) => vhostNameOf(c.before ?? c.after)), exact);
     live = { ...live, model: { resources: withQueueFacts(live.model.resources, facts) } };
     plan = planAgainst(live.model.resources);
