@@ -72,12 +72,15 @@ export class ManagementClient {
   readonly #fetch: FetchLike;
   readonly #tls: Omit<TlsErrorContext, 'host'> | undefined;
   readonly #onFailover: ((event: FailoverEvent) => void) | undefined;
+  /** Endpoints on this machine: asked for uncompressed answers (see isLoopback). */
+  readonly #loopback: ReadonlySet<string>;
   #current = 0;
 
   constructor(options: ManagementClientOptions) {
     const urls = typeof options.baseUrl === 'string' ? [options.baseUrl] : [...options.baseUrl];
     if (urls.length === 0) throw new WarrenError('E_TARGET', 'no management URL given');
     this.endpoints = urls.map(cleanBaseUrl);
+    this.#loopback = new Set(this.endpoints.filter(isLoopback));
     const password = typeof options.password === 'string' ? options.password : options.password.reveal();
     this.#username = options.username;
     this.#authorization = `Basic ${Buffer.from(`${options.username}:${password}`, 'utf8').toString('base64')}`;
@@ -170,6 +173,7 @@ export class ManagementClient {
     // No Accept header: some endpoints (PUT /api/vhost-limits/..., /api/user-limits/...) declare no
     // content types, and cowboy then answers 406 to `Accept: application/json`.
     const headers: Record<string, string> = { authorization: this.#authorization };
+    if (this.#loopback.has(base)) headers['accept-encoding'] = 'identity';
     const init: RequestInit = { method, headers, signal: AbortSignal.timeout(timeoutMs) };
     if (body !== undefined) {
       headers['content-type'] = 'application/json';
@@ -289,6 +293,18 @@ function cleanBaseUrl(raw: string): string {
   url.search = '';
   url.hash = '';
   return url.toString().replace(/\/+$/, '');
+}
+
+/**
+ * fetch asks for gzip by default. A broker on this machine has no network to save: inflating cost
+ * the client ~20 ms of CPU per read at 3,100 objects (a gunzip stream per answer; measured with
+ * 17 fresh-process reads, 25 runs each: 63-107 ms with gzip, 41-87 ms without) and the broker the
+ * same CPU either way. Elsewhere the answers stay compressed: a 300 KB binding listing is ~30 KB
+ * on the wire. (https goes through node:https, which never asks for compression.)
+ */
+function isLoopback(endpoint: string): boolean {
+  const host = hostOf(endpoint);
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function hostOf(endpoint: string): string {
