@@ -20,6 +20,8 @@ export interface ConnectOptions {
   warn?: ((warning: Diagnostic) => void) | undefined;
   /** Per management request; default the client's 30 s. */
   timeoutMs?: number | undefined;
+  /** Aborting it ends the management requests at once (see ManagementClientOptions.signal). */
+  signal?: AbortSignal | undefined;
 }
 
 export interface ManagementConnection {
@@ -63,6 +65,7 @@ export function managementClientFor(target: Target, options: ConnectOptions = {}
     firmDeadline: (options.timeoutMs ?? target.timeoutMs) !== undefined,
     fetch: transport?.fetch,
     tls: material ? { settings: material.settings, clientCert: material.clientCert } : undefined,
+    signal: options.signal,
     onFailover: (e) => options.progress?.(`Management API at ${e.from} cannot be reached (${e.reason}); using ${e.to}${e.retried ? '' : ' from the next request on'}`),
   });
   return { client, transport };

@@ -12,6 +12,7 @@
 // applied by a node that then died, which is why only writes safe to repeat are repeated.
 // TLS failures, refused credentials and HTTP errors are answers, not outages: they never move on,
 // because every node would say the same and moving on would hide the real cause.
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { redactUrl } from '../model/url-credentials.js';
 import { checkJsonShape, isRecord } from '../model/json.js';
 import { WarrenError } from '../errors.js';
@@ -48,11 +49,13 @@ export interface ManagementClientOptions {
   tls?: Omit<TlsErrorContext, 'host'> | undefined;
   /** Told each time requests move to another endpoint. */
   onFailover?: ((event: FailoverEvent) => void) | undefined;
+  /** Aborting it ends every request of this client at once, with no failover (a read nobody wants any more). */
+  signal?: AbortSignal | undefined;
 }
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
-const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /** A transport failure worth trying the next endpoint for. */
 class Unreachable extends Error {
@@ -74,6 +77,7 @@ export class ManagementClient {
   readonly #onFailover: ((event: FailoverEvent) => void) | undefined;
   /** Endpoints on this machine: asked for uncompressed answers (see isLoopback). */
   readonly #loopback: ReadonlySet<string>;
+  readonly #signal: AbortSignal | undefined;
   #current = 0;
 
   constructor(options: ManagementClientOptions) {
@@ -84,11 +88,12 @@ export class ManagementClient {
     const password = typeof options.password === 'string' ? options.password : options.password.reveal();
     this.#username = options.username;
     this.#authorization = `Basic ${Buffer.from(`${options.username}:${password}`, 'utf8').toString('base64')}`;
-    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.#deadlineSet = options.firmDeadline === true;
     this.#fetch = options.fetch ?? ((u, init) => fetch(u, init));
     this.#tls = options.tls;
     this.#onFailover = options.onFailover;
+    this.#signal = options.signal;
   }
 
   /** The base URL requests go to now, without credentials: what errors and LiveState.source show. */
@@ -140,6 +145,7 @@ export class ManagementClient {
       try {
         return await this.#send(this.endpoints[index] as string, method, segments, query, body, o.notFoundOk === true, this.#deadlineSet ? this.#timeoutMs : (o.timeoutMs ?? this.#timeoutMs));
       } catch (e) {
+        if (this.#signal?.aborted) throw new WarrenError('E_ABORTED', `${describe(method, segments)} was dropped: its answer is no longer wanted`, { endpoint: this.endpoints[index] });
         if (!(e instanceof Unreachable)) throw e;
         failures.push(`${this.endpoints[index]}: ${e.reason}`);
         // Another request may already have moved on: follow it rather than skip a node.
@@ -174,7 +180,8 @@ export class ManagementClient {
     // content types, and cowboy then answers 406 to `Accept: application/json`.
     const headers: Record<string, string> = { authorization: this.#authorization };
     if (this.#loopback.has(base)) headers['accept-encoding'] = 'identity';
-    const init: RequestInit = { method, headers, signal: AbortSignal.timeout(timeoutMs) };
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const init: RequestInit = { method, headers, signal: this.#signal ? AbortSignal.any([deadline, this.#signal]) : deadline };
     if (body !== undefined) {
       headers['content-type'] = 'application/json';
       init.body = JSON.stringify(body);
@@ -227,6 +234,32 @@ export class ManagementClient {
     }
     return new WarrenError('E_BROKER', `${what} failed with HTTP ${status}: ${detail}`, { endpoint });
   }
+}
+
+/**
+ * Counts the HTTP requests Node's fetch makes from now on, and those whose headers are written:
+ * `written()` resolves once every one made so far has gone out (undici's diagnostics channels,
+ * which the fetch built into Node publishes on). https requests go through node:https and are not
+ * counted. A request that fails before it is written is never counted as written.
+ */
+export function watchRequestsSent(): { written(): Promise<void>; stop(): void } {
+  let made = 0;
+  let sent = 0;
+  let wake: (() => void) | undefined;
+  const onCreate = (): void => void made++;
+  const onSend = (): void => {
+    sent++;
+    if (sent >= made) wake?.();
+  };
+  subscribe('undici:request:create', onCreate);
+  subscribe('undici:client:sendHeaders', onSend);
+  return {
+    written: () => (sent >= made ? Promise.resolve() : new Promise<void>((resolve) => (wake = resolve))),
+    stop() {
+      unsubscribe('undici:request:create', onCreate);
+      unsubscribe('undici:client:sendHeaders', onSend);
+    },
+  };
 }
 
 /**

@@ -21,6 +21,12 @@ export interface ReadOptions {
    * queues a plan would delete or replace.
    */
   messageCounts?: boolean;
+  /**
+   * Called once every request of the read has been handed to the transport (the per-vhost listings
+   * wait for the vhost list), or the vhost list failed: a caller about to hold the event loop can
+   * let them go out first, so the broker works meanwhile (workflow/early-read.ts).
+   */
+  onRequested?: (() => void) | undefined;
 }
 // Bindings without properties_key: the broker skips formatting it (a fifth of the bytes at 20,000 bindings).
 const BINDING_QUERY = { columns: 'source,vhost,destination,destination_type,routing_key,arguments' };
@@ -42,7 +48,7 @@ export async function readBroker(client: ManagementClient, options: ReadOptions 
   const list = (path: string[], query?: Record<string, string>) => client.get(path, query, { timeoutMs: LISTING_TIMEOUT_MS });
   const vhostList = get(['vhosts']);
   const perVhost = (kind: 'queues' | 'bindings', query: Record<string, string>) => listPerVhost(client, vhostList, kind, query);
-  const [overview, vhosts, users, permissions, topicPermissions, exchanges, queues, bindings, policies, operatorPolicies, vhostLimits, userLimits, globalParameters, parameters, shovels, featureFlags, deprecatedUsed] = await allReads([
+  const reads = allReads([
     get(['overview'], { columns: 'rabbitmq_version,product_version,management_version' }),
     vhostList,
     get(['users']),
@@ -67,6 +73,10 @@ export async function readBroker(client: ManagementClient, options: ReadOptions 
     optional(get(['feature-flags'])),
     readDeprecatedFeaturesUsed(client),
   ]);
+  // After listPerVhost's own wait on the vhost list (reactions run in order): its requests are made.
+  const requested = (): void => options.onRequested?.();
+  vhostList.then(requested, requested);
+  const [overview, vhosts, users, permissions, topicPermissions, exchanges, queues, bindings, policies, operatorPolicies, vhostLimits, userLimits, globalParameters, parameters, shovels, featureFlags, deprecatedUsed] = await reads;
 
   const b = new LiveBuilder({ source: client.endpoint, code: 'E_BROKER', isEndpoint: true });
   const limitsBy = (rows: unknown, field: 'vhost' | 'user', path: string): Map<string, JsonMap> => {
@@ -178,7 +188,10 @@ async function listPerVhost(client: ManagementClient, vhostList: Promise<unknown
         if (e instanceof WarrenError && / HTTP 404/.test(e.message)) return []; // the vhost went away meanwhile
         throw e;
       });
-      return (Array.isArray(rows) ? rows : []).map((row) => (isRecord(row) ? { ...row, vhost } : row));
+      const list = Array.isArray(rows) ? rows : [];
+      // The rows are this answer's own: given their vhost in place, not copied (4,000 copies at 3,100 objects).
+      for (const row of list) if (isRecord(row)) row['vhost'] = vhost;
+      return list;
     }),
   );
   return lists.flat();
