@@ -64,7 +64,7 @@ export function startEarlyRead(request: { paths: readonly string[]; env: Env; co
   const read = (async (): Promise<ReadTarget> => {
     const connection = await connectManagement(target, { progress, warn: (d: Diagnostic) => progress(formatDiagnostic(d)), signal: abort.signal });
     progress(`Reading ${connection.client.endpoint} (node ${connection.node}) ...`);
-    const live = await readBroker(connection.client, { messageCounts: false, onRequested: requested });
+    const live = await readBroker(connection.client, { messageCounts: false, overview: connection.overview, onRequested: requested });
     return { client: connection.client, live };
   })();
   let timer: NodeJS.Timeout | undefined;

@@ -151,6 +151,6 @@ async function readTarget(target: Target, progress: (line: string) => void, befo
   const { client } = connection;
   await beforeRead?.(client);
   progress(`Reading ${client.endpoint} (node ${connection.node}) ...`);
-  return { client, live: await readBroker(client, { messageCounts: false }) };
+  return { client, live: await readBroker(client, { messageCounts: false, overview: connection.overview }) };
 }
 
