@@ -254,7 +254,11 @@ export function watchRequestsSent(): { written(): Promise<void>; stop(): void } 
   subscribe('undici:request:create', onCreate);
   subscribe('undici:client:sendHeaders', onSend);
   return {
-    written: () => (sent >= made ? Promise.resolve() : new Promise<void>((resolve) => (wake = resolve))),
+    async written() {
+      // A fetch's promise chain reaches its request within the turn it was called in: count after it.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (sent < made) await new Promise<void>((resolve) => (wake = resolve));
+    },
     stop() {
       unsubscribe('undici:request:create', onCreate);
       unsubscribe('undici:client:sendHeaders', onSend);
