@@ -100,9 +100,10 @@ function guessTarget(request: { paths: readonly string[]; env: Env; connection: 
     let specBytes = 0;
     for (const { file, text } of texts) {
       specBytes += text.length;
-      if (!text.includes('targets')) continue;
+      const lines = text.includes('targets') ? targetLinesOnly(text) : undefined;
+      if (lines === undefined) continue;
       const diagnostics: Diagnostic[] = [];
-      const source = parseSource(file, targetLinesOnly(text), diagnostics);
+      const source = parseSource(file, lines, diagnostics);
       const built = source && buildTree(source, request.env, diagnostics);
       if (!built?.ok || built.unresolved.length > 0 || built.root.kind !== 'map' || errorsOf(diagnostics).length > 0) return undefined;
       trees.push({ file, root: built.root });
@@ -113,16 +114,16 @@ function guessTarget(request: { paths: readonly string[]; env: Env; connection: 
   }
 }
 
-/** The top-level `targets:` block of a file; every other line blanked, so positions stay the file's. */
-function targetLinesOnly(text: string): string {
+/** The top-level `targets:` block of a file, every other line blanked so positions stay the file's; undefined without one. */
+function targetLinesOnly(text: string): string | undefined {
   let inTargets = false;
-  return text
-    .split('\n')
-    .map((line) => {
-      if (/^[^\s#]/.test(line)) inTargets = /^targets\s*:/.test(line);
-      return inTargets ? line : '';
-    })
-    .join('\n');
+  let found = false;
+  const kept = text.split('\n').map((line) => {
+    if (/^[^\s#]/.test(line)) inTargets = /^targets\s*:/.test(line);
+    found ||= inTargets;
+    return inTargets ? line : '';
+  });
+  return found ? kept.join('\n') : undefined;
 }
 
 /** Whether two targets read a broker the same way: what the management client is made of. */

@@ -71,6 +71,9 @@ test('no early read when the target cannot be told from the lines alone or the l
   const unset = specDir(`version: 1\nstack: s\ntargets:\n  local: { management: "${base}", username: u, password: "\${NOT_SET_ANYWHERE}" }\n`);
   assert.equal(startEarlyRead(request([unset], {})), undefined, 'a variable is not set');
   assert.equal(startEarlyRead(request([specDir('version: 1\nstack: s\n')], {})), undefined, 'no broker named');
+  const named = startEarlyRead(request([specDir('version: 1\nstack: s\nvhosts:\n  v:\n    queues:\n      targets: {}\n')], { WARREN_MANAGEMENT_URL: base }));
+  assert.ok(named, 'the word "targets" elsewhere in a spec is not a targets: block');
+  named.drop();
   // 200 KB of spec is assumed to load in up to 0.8 s: too close to a 1 s deadline.
   const big = specDir(`version: 1\nstack: s\n${'# padding\n'.repeat(20_000)}`);
   assert.equal(startEarlyRead(request([big], { WARREN_MANAGEMENT_URL: base, WARREN_BROKER_TIMEOUT_MS: '1000' })), undefined);
