@@ -10,6 +10,7 @@ import type { AmqpConnectOptions, AmqpConnection } from './amqp-connect.js';
 import { httpsTransport, type HttpsTransport } from './https-transport.js';
 import { isRecord } from '../model/json.js';
 import { ManagementClient } from './management-client.js';
+import { OVERVIEW_COLUMNS } from './read-broker.js';
 import { isoDate } from './tls-errors.js';
 import { readTlsMaterial, type CertInfo, type TlsMaterial } from './tls-material.js';
 
@@ -20,12 +21,16 @@ export interface ConnectOptions {
   warn?: ((warning: Diagnostic) => void) | undefined;
   /** Per management request; default the client's 30 s. */
   timeoutMs?: number | undefined;
+  /** Aborting it ends the management requests at once (see ManagementClientOptions.signal). */
+  signal?: AbortSignal | undefined;
 }
 
 export interface ManagementConnection {
   client: ManagementClient;
   /** The node that answered, e.g. rabbit@rmq-0. */
   node: string;
+  /** Its GET /api/overview, with the version columns a read needs (readBroker's `overview`). */
+  overview: unknown;
   warnings: Diagnostic[];
   /** Closes idle keep-alive sockets. */
   close(): void;
@@ -63,6 +68,7 @@ export function managementClientFor(target: Target, options: ConnectOptions = {}
     firmDeadline: (options.timeoutMs ?? target.timeoutMs) !== undefined,
     fetch: transport?.fetch,
     tls: material ? { settings: material.settings, clientCert: material.clientCert } : undefined,
+    signal: options.signal,
     onFailover: (e) => options.progress?.(`Management API at ${e.from} cannot be reached (${e.reason}); using ${e.to}${e.retried ? '' : ' from the next request on'}`),
   });
   return { client, transport };
@@ -89,14 +95,14 @@ export async function connectManagement(target: Target, options: ConnectOptions 
     if (w) warn({ ...w, origin: target.origin });
   }
   const { client, transport } = managementClientFor(target, options);
-  const overview = await client.get(['overview'], { columns: 'node' });
+  const overview = await client.get(['overview'], { columns: `node,${OVERVIEW_COLUMNS}` });
   const node = isRecord(overview) && typeof overview['node'] === 'string' ? overview['node'] : 'an unnamed node';
   const peer = transport?.peerCertificate(new URL(client.endpoint).origin);
   if (peer) {
     const w = expiryWarning(peer, "the server's certificate");
     if (w) warn({ ...w, endpoint: client.endpoint });
   }
-  return { client, node, warnings, close: () => transport?.close() };
+  return { client, node, overview, warnings, close: () => transport?.close() };
 }
 
 /** How the target's AMQP connections are made: its URLs, TLS settings and login. */

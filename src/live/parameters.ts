@@ -70,6 +70,16 @@ export function addFeatureFlag(b: ModelSink, o: Obj, path: string): void {
  * named otherwise, a binding without an order) stays as the plain objects it is.
  */
 export function foldSuperStreams(model: Model): void {
+  // Only a binding with a partition order can make its exchange a super stream: without any (the
+  // common case) nothing is grouped, keyed or copied.
+  let partitioned = false;
+  for (const r of model.resources.values()) {
+    if (r.kind === 'binding' && Object.hasOwn(r.arguments, PARTITION_ORDER_ARG)) {
+      partitioned = true;
+      break;
+    }
+  }
+  if (!partitioned) return;
   const bySource = new Map<string, Resource[]>();
   for (const r of model.resources.values()) {
     if (r.kind !== 'binding') continue;

@@ -55,6 +55,7 @@ export const MAX_JSON_DEPTH = 64;
  * number JSON cannot write back (1e400 parses as Infinity). Iterative: the input may be deep.
  */
 export function checkJsonShape(json: unknown, fail: (path: string, why: string) => never): void {
+  if (shapeIsFine(json)) return;
   const stack: { value: unknown; path: string; depth: number }[] = [{ value: json, path: '', depth: 0 }];
   for (let top = stack.pop(); top; top = stack.pop()) {
     const { value, path, depth } = top;
@@ -71,6 +72,31 @@ export function checkJsonShape(json: unknown, fail: (path: string, why: string) 
       }
     }
   }
+}
+
+/**
+ * The same check without paths, for the common case of nothing wrong: a broker read checks every
+ * value of its answers (30,000 at 3,100 objects), and making each one's path was most of the time.
+ */
+function shapeIsFine(json: unknown): boolean {
+  if (typeof json === 'number') return Number.isFinite(json);
+  const values: unknown[] = [json];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const value = values.pop();
+    const depth = depths.pop() as number;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_JSON_DEPTH) return false;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      if (typeof child === 'number') {
+        if (!Number.isFinite(child)) return false;
+      } else if (typeof child === 'object' && child !== null) {
+        values.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return true;
 }
 
 /** `queues[3].arguments["x-max-length"]`: dotted where the key is a plain word. */

@@ -10,13 +10,8 @@ import type { Change } from './types.js';
  * message is counted once. Marks already on the changes are replaced.
  */
 export function markDataLoss(changes: readonly Change[], live: ReadonlyMap<string, Resource>): Change[] {
-  const markedOnTheirOwn = new Set(changes.filter((c) => (c.kind === 'queue' || c.kind === 'super_stream') && (c.action === 'delete' || c.action === 'replace')).map((c) => c.key));
-  const messagesByVhost = new Map<string, number>();
-  for (const [key, r] of live) {
-    if ((r.kind === 'queue' || r.kind === 'super_stream') && r.live && r.live.messages > 0 && !markedOnTheirOwn.has(key)) {
-      messagesByVhost.set(r.vhost, (messagesByVhost.get(r.vhost) ?? 0) + r.live.messages);
-    }
-  }
+  // Counted only when a vhost is deleted: a walk over every live object a plan can do without.
+  const messagesByVhost = changes.some((c) => c.kind === 'vhost' && c.action === 'delete') ? vhostMessages(changes, live) : new Map<string, number>();
   return changes.map((c): Change => {
     // A migration keeps its messages: its count is refreshed, and its mark (what the new arguments
     // lose on the way back, see migration.ts) stays.
@@ -35,4 +30,16 @@ export function markDataLoss(changes: readonly Change[], live: ReadonlyMap<strin
     const reason = c.dataLoss?.reason;
     return messages > 0 ? { ...(change as Change), dataLoss: { messages, ...(reason !== undefined ? { reason } : {}) } } : (change as Change);
   });
+}
+
+/** Messages per vhost, of the queues that carry no mark of their own. */
+function vhostMessages(changes: readonly Change[], live: ReadonlyMap<string, Resource>): Map<string, number> {
+  const markedOnTheirOwn = new Set(changes.filter((c) => (c.kind === 'queue' || c.kind === 'super_stream') && (c.action === 'delete' || c.action === 'replace')).map((c) => c.key));
+  const messagesByVhost = new Map<string, number>();
+  for (const [key, r] of live) {
+    if ((r.kind === 'queue' || r.kind === 'super_stream') && r.live && r.live.messages > 0 && !markedOnTheirOwn.has(key)) {
+      messagesByVhost.set(r.vhost, (messagesByVhost.get(r.vhost) ?? 0) + r.live.messages);
+    }
+  }
+  return messagesByVhost;
 }

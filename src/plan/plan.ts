@@ -16,13 +16,15 @@ import type { Change, Ignored, Owners, Plan, PlanInput, PlanSummary } from './ty
 export function planChanges(input: PlanInput): Plan {
   const diagnostics: Diagnostic[] = [];
   const ownerOf = ownersLookup(input.ownership);
+  // The other stacks' records: most brokers hold only this stack's, and then nothing is looked up.
+  const otherStacks = [...input.ownership].filter(([stack]) => stack !== input.stack);
   const changes: Change[] = [];
   let unchanged = 0;
   const liveListsFlags = listsFeatureFlags(input.live);
   const ignored: Array<[string, string]> = [];
 
   for (const [key, desired] of input.desired) {
-    const owner = otherOwner(ownerOf, key, input.stack);
+    const owner = otherStacks.find(([, keys]) => keys.has(key))?.[0];
     if (owner !== undefined && !isContainerVhost(desired)) {
       diagnostics.push({
         severity: 'error',
@@ -76,14 +78,15 @@ export function planChanges(input: PlanInput): Plan {
   const created = new Set(ordered.filter((c) => c.action === 'create').map((c) => c.key));
   const touched = new Set(ordered.map((c) => c.key)); // bindings carried over a replace are not ignored
   const previous = input.ownership.get(input.stack) ?? new Set<string>();
+  const newlyOwned = owned.filter((k) => !previous.has(k));
   return {
     stack: input.stack,
     prune: input.prune,
     changes: ordered,
     summary: summarise(ordered, unchanged),
     owned,
-    ownershipChanged: owned.length !== previous.size || owned.some((k) => !previous.has(k)),
-    adopting: owned.filter((k) => !previous.has(k) && input.live.has(k) && !created.has(k)).length,
+    ownershipChanged: owned.length !== previous.size || newlyOwned.length > 0,
+    adopting: newlyOwned.filter((k) => input.live.has(k) && !created.has(k)).length,
     ignored: ignoredOf(ignored.filter(([key]) => !touched.has(key)).map(([, title]) => title)),
     diagnostics,
   };
@@ -119,10 +122,6 @@ function ownersLookup(ownership: PlanInput['ownership']): Owners {
   };
 }
 
-export function otherOwner(owners: Owners, key: string, stack: string): string | undefined {
-  return owners.get(key)?.find((s) => s !== stack);
-}
-
 /** A vhost the spec only puts objects in, stating none of its settings: stacks may share it. */
 function isContainerVhost(r: Resource): boolean {
   return r.kind === 'vhost' && r.description === undefined && r.tags === undefined && r.limits === undefined && r.default_queue_type === undefined;
@@ -143,7 +142,7 @@ function ownedAfter(input: PlanInput, changes: Change[]): string[] {
   const owned = new Set<string>();
   for (const key of input.desired.keys()) owned.add(key);
   for (const key of input.ownership.get(input.stack) ?? []) {
-    if (input.live.has(key) && !deleted.has(key)) owned.add(key);
+    if (!owned.has(key) && input.live.has(key) && !deleted.has(key)) owned.add(key);
   }
   return [...owned].sort();
 }

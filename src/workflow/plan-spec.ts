@@ -5,9 +5,7 @@ import { WarrenError, errorsOf, formatDiagnostic, type Diagnostic } from '../err
 import { amqpOptionsFor, connectManagement } from '../live/connect-target.js';
 import type { ManagementClient } from '../live/management-client.js';
 import { readBroker } from '../live/read-broker.js';
-import { readQueueFacts, withQueueFacts } from '../live/read-queue-facts.js';
 import { fillBlindSpots } from '../live/blind-spots.js';
-import { readDefinitionsFile } from '../live/read-definitions.js';
 import { withHalfMadeQueues, type QueueRef } from '../live/half-made-queues.js';
 import type { LiveState } from '../live/types.js';
 import { adaptToVersion } from '../model/compat.js';
@@ -19,6 +17,7 @@ import type { Resource } from '../model/types.js';
 import { needsQueueFacts, planChanges, type Plan, type PruneMode } from '../plan/index.js';
 import { assertValidSpec, loadSpec, type LoadedSpec } from '../spec/index.js';
 import { assertVariablesSet } from '../spec/variables.js';
+import { startEarlyRead, type EarlyRead } from './early-read.js';
 import { versionRefusals } from './version-refusals.js';
 import { chooseSpecTarget, overriddenFields, resolveTarget, type ConnectionFlags, type Env } from './resolve-target.js';
 
@@ -50,8 +49,19 @@ export interface PreparedPlan {
 }
 
 export async function planSpec(request: PlanRequest, progress: (line: string) => void): Promise<PreparedPlan> {
-  // The spec first, then the broker: reading the broker while the spec loads was tried and gained
-  // nothing (the loader holds the event loop, so the answers wait in the socket buffers).
+  // A plan of one broker sends its reads before the spec loads (early-read.ts): the broker formats
+  // its listings while the loader holds the event loop. Not apply: it reads only once it holds the
+  // stack's lock. Not a plan of several targets: their spec is loaded already.
+  const early = request.spec === undefined && request.liveFile === undefined && request.beforeRead === undefined ? startEarlyRead(request) : undefined;
+  try {
+    if (early) await early.underway;
+    return await planLoadedSpec(request, progress, early);
+  } finally {
+    early?.drop(); // unless it was used: a spec with errors, or another target, wants none of it
+  }
+}
+
+async function planLoadedSpec(request: PlanRequest, progress: (line: string) => void, early: EarlyRead | undefined): Promise<PreparedPlan> {
   const spec = request.spec ?? loadValidSpec(request);
   const stack = spec.stack as string; // assertValidSpec guarantees a stack
   // Only the chosen target's variables, and the objects': another environment's secrets are never needed.
@@ -65,14 +75,17 @@ export async function planSpec(request: PlanRequest, progress: (line: string) =>
   let live: LiveState;
   let target: Target | undefined;
   let client: ManagementClient | undefined;
+  // With an early read, the time after the spec load: what the plan still waited for the broker.
   const started = Date.now();
   if (request.liveFile !== undefined) {
+    const { readDefinitionsFile } = await import('../live/read-definitions.js');
     live = await readDefinitionsFile(request.liveFile);
   } else {
     target = resolveTarget(spec.targets, request.connection, request.env);
     const hook = request.beforeRead;
     const resolved = target;
-    ({ client, live } = await readTarget(target, progress, hook && ((c) => hook(stack, resolved, c, spec))));
+    const taken = early?.take(target, progress);
+    ({ client, live } = await (taken ?? readTarget(target, progress, hook && ((c) => hook(stack, resolved, c, spec)))));
   }
   progress(`Read ${live.model.resources.size} objects from ${live.source} (RabbitMQ ${live.brokerVersion}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
@@ -105,6 +118,8 @@ export async function planSpec(request: PlanRequest, progress: (line: string) =>
       return [{ vhost: r.vhost, name: r.name }, ...(c.migration ? [{ vhost: r.vhost, name: c.migration.holdingQueue }] : [])];
     });
     const exact = target && target.amqp.length > 0 ? { amqp: amqpOptionsFor(target), queues } : undefined;
+    // Loaded here: it brings amqplib, which a plan with nothing to delete never needs.
+    const { readQueueFacts, withQueueFacts } = await import('../live/read-queue-facts.js');
     const facts = await readQueueFacts(client, uncounted.map((c) => vhostNameOf(c.before ?? c.after)), exact);
     live = { ...live, model: { resources: withQueueFacts(live.model.resources, facts) } };
     plan = planAgainst(live.model.resources);
@@ -136,6 +151,6 @@ async function readTarget(target: Target, progress: (line: string) => void, befo
   const { client } = connection;
   await beforeRead?.(client);
   progress(`Reading ${client.endpoint} (node ${connection.node}) ...`);
-  return { client, live: await readBroker(client, { messageCounts: false }) };
+  return { client, live: await readBroker(client, { messageCounts: false, overview: connection.overview }) };
 }
 

@@ -21,7 +21,7 @@ import type { Resource } from '../../src/model/types.js';
 import { planChanges } from '../../src/plan/index.js';
 import { loadSpec } from '../../src/spec/index.js';
 import { executePlan } from '../../src/workflow/execute-plan.js';
-import { createdReplicatedQueues } from '../../src/workflow/plan-spec.js';
+import { createdReplicatedQueues, loadValidSpec } from '../../src/workflow/plan-spec.js';
 import { resolveTarget } from '../../src/workflow/resolve-target.js';
 import { skipUnlessBroker, type BrokerHandle } from '../harness/broker.js';
 import { brokerInstall } from '../harness/versions.js';
@@ -76,7 +76,11 @@ describe('broker faults on a three-node cluster', { skip }, () => {
 
   const applyIo = (stack: SpecStack, autoApprove = true, concurrency = 4) => (io: CommandIo) =>
     applyCommand({ paths: [stack.dir], env: stack.env, connection: {}, prune: 'managed', autoApprove, allowDataLoss: false, concurrency }, io);
-  const planIo = (stack: SpecStack) => (io: CommandIo) => planCommand({ paths: [stack.dir], env: stack.env, connection: {}, prune: 'managed', format: 'text', detailedExitCode: true }, io);
+  // The spec given loaded: these scenarios strike when "Reading ..." shows, so the reads must go out
+  // after it. (A plan of one broker otherwise sends them while the spec loads and shows the line
+  // when it uses them: workflow/early-read.ts.)
+  const planIo = (stack: SpecStack) => (io: CommandIo) =>
+    planCommand({ paths: [stack.dir], spec: loadValidSpec({ paths: [stack.dir], env: stack.env }), env: stack.env, connection: {}, prune: 'managed', format: 'text', detailedExitCode: true }, io);
 
   /** Success, or one WarrenError with one of `codes`: never a crash, never a stack trace. */
   function assertClearEnd(r: RunResult, codes: string[], fault: string): string {

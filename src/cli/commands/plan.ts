@@ -1,10 +1,10 @@
 // `warren plan`: diff the spec against the broker (or a definitions file) and show the plan.
+// Only the renderer of the format asked for is loaded, and the saved-plan writer only with -o:
+// a plan runs on every pull request, and each module is start-up time (the markdown renderer
+// brings the `diff` package).
 import { unreachable } from '../../errors.js';
-import { writeOutputFiles } from '../../files/write-output.js';
-import { planFileText } from '../../saved-plan/write.js';
-import { renderPlanJson, renderPlanMarkdown, renderPlanText, useColor } from '../../render/index.js';
 import type { Plan } from '../../plan/index.js';
-import { renderPlanGithub } from '../../render/github-plan.js';
+import { useColor } from '../../render/color.js';
 import type { Outcome } from '../exit.js';
 import { planSpec, type PlanRequest } from '../../workflow/plan-spec.js';
 import { processIo, type CommandIo } from '../io.js';
@@ -20,10 +20,11 @@ export interface PlanCommandOptions extends PlanRequest {
 
 export async function planCommand(options: PlanCommandOptions, io: CommandIo = processIo()): Promise<Outcome> {
   const { plan, live, target, spec } = await planSpec(options, (line) => io.progress(line));
-  io.stdout.write(renderPlan(plan, options.format, useColor(io.stdout, io.env)));
+  io.stdout.write(await renderPlan(plan, options.format, useColor(io.stdout, io.env)));
   // Inside GitHub Actions the text plan also annotates the spec; the runner hides these lines from the log.
-  if (options.format === 'text' && io.env['GITHUB_ACTIONS'] === 'true') io.stdout.write(renderPlanGithub(plan));
+  if (options.format === 'text' && io.env['GITHUB_ACTIONS'] === 'true') io.stdout.write(await renderPlan(plan, 'github', false));
   if (options.output !== undefined) {
+    const [{ writeOutputFiles }, { planFileText }] = await Promise.all([import('../../files/write-output.js'), import('../../saved-plan/write.js')]);
     // Saved plans can hold password hashes: owner-only (0600), as a new file.
     writeOutputFiles([{ path: options.output, text: planFileText({ plan, live, target, specVhosts: spec.vhosts }), mode: 0o600 }]);
     io.progress(`Saved the plan to ${options.output}; \`warren apply ${options.output}\` runs exactly this plan, if the broker has not changed.`);
@@ -34,20 +35,17 @@ export async function planCommand(options: PlanCommandOptions, io: CommandIo = p
   return pending ? { kind: 'changes-pending', detailedExitCode: options.detailedExitCode } : { kind: 'ok' };
 }
 
-/**
- * 0600: a plan can hold the salted hashes of the passwords it sets. The mode given to
- * writeFileSync applies only to a new file, so an existing one is narrowed first.
- */
-export function renderPlan(plan: Plan, format: PlanFormat, color: boolean): string {
+/** The plan in one format; that format's renderer is loaded on first use. */
+export async function renderPlan(plan: Plan, format: PlanFormat, color: boolean): Promise<string> {
   switch (format) {
     case 'json':
-      return renderPlanJson(plan);
+      return (await import('../../render/json.js')).renderPlanJson(plan);
     case 'markdown':
-      return renderPlanMarkdown(plan);
+      return (await import('../../render/markdown.js')).renderPlanMarkdown(plan);
     case 'text':
-      return renderPlanText(plan, { color });
+      return (await import('../../render/text.js')).renderPlanText(plan, { color });
     case 'github':
-      return renderPlanGithub(plan);
+      return (await import('../../render/github-plan.js')).renderPlanGithub(plan);
     default:
       return unreachable(format, 'format');
   }

@@ -26,7 +26,9 @@ export async function planTargetsCommand(options: PlanTargetsOptions, io: Comman
   if (options.format === 'json') {
     io.stdout.write(renderTargetsJson(results.map((r) => (r.ok ? { target: r.target, plan: r.value.plan } : { target: r.target, error: targetError(r.error) }))));
   } else {
-    const parts: TargetPart[] = results.map((r) => (r.ok ? { target: r.target, plan: r.value.plan, rendered: renderPlan(r.value.plan, options.format, color) } : { target: r.target, error: targetError(r.error) }));
+    const parts: TargetPart[] = await Promise.all(
+      results.map(async (r) => (r.ok ? { target: r.target, plan: r.value.plan, rendered: await renderPlan(r.value.plan, options.format, color) } : { target: r.target, error: targetError(r.error) })),
+    );
     io.stdout.write(renderTargets(parts, options.format === 'markdown' ? 'markdown' : 'text'));
   }
   reportInternal(results, io);
