@@ -27,7 +27,7 @@ import { skipUnlessBroker, type BrokerHandle } from '../harness/broker.js';
 import { brokerInstall } from '../harness/versions.js';
 import { startCluster, waitForRunningNodes, type ClusterHandle } from '../harness/cluster.js';
 import { api } from '../support/management.js';
-import { runWatching } from '../support/run-watching.js';
+import { runWatching, strikeOnce } from '../support/run-watching.js';
 import { SpecStack, type RunResult } from '../support/warren-stack.js';
 
 const skip = skipUnlessBroker();
@@ -163,15 +163,10 @@ describe('broker faults on a three-node cluster', { skip }, () => {
     // 3 s: each of the three endpoints is given up in turn.
     const stack = faultStack('frozen-plan', 10, '3000');
     const [c1] = nodes as [BrokerHandle];
-    let frozen = false;
+    const freeze = strikeOnce((line) => line.startsWith(`Reading ${c1.managementUrl} (node`), () => c1.freeze());
     try {
-      const r = await runWatching(planIo(stack), (line) => {
-        if (!frozen && line.startsWith(`Reading ${c1.managementUrl} (node`)) {
-          frozen = true;
-          c1.freeze();
-        }
-      });
-      assert.ok(frozen, r.stderr);
+      const r = await runWatching(planIo(stack), freeze.watch);
+      assert.ok(freeze.struck, r.stderr);
       outcomes.push(`first node frozen mid-plan: ${assertClearEnd(r, ['E_CONNECT'], 'frozen mid-plan')}${r.code === 0 ? ` (${/Management API at .* cannot be reached \((.*?)\); using/.exec(r.stderr)?.[1] ?? ''})` : ''}`);
       if (r.code === 0) assert.match(r.stderr, new RegExp(`Management API at ${c1.managementUrl} cannot be reached \\(no answer within 3000 ms\\); using`));
       // 3.10's other nodes wait for a frozen member on GET /api/vhosts and /api/overview: then the error says so.
@@ -185,15 +180,10 @@ describe('broker faults on a three-node cluster', { skip }, () => {
   test('the first node frozen (SIGSTOP) mid-apply: calls to it run out of time and fail over; the apply completes or stops with one clear error', HANG_GUARD, async () => {
     const stack = faultStack('frozen-apply', 40, '5000');
     const [c1] = nodes as [BrokerHandle];
-    let frozen = false;
+    const freeze = strikeOnce(firstApplyLine, () => c1.freeze());
     try {
-      const r = await runWatching(applyIo(stack), (line) => {
-        if (!frozen && firstApplyLine(line)) {
-          frozen = true;
-          c1.freeze();
-        }
-      });
-      assert.ok(frozen, r.stderr);
+      const r = await runWatching(applyIo(stack), freeze.watch);
+      assert.ok(freeze.struck, r.stderr);
       outcomes.push(`first node frozen mid-apply: ${assertClearEnd(r, ['E_APPLY', 'E_LOCKED', 'E_CONNECT'], 'frozen mid-apply')}`);
       assert.match(r.stderr, /no answer to .* within 5000 ms|Heartbeat timeout/);
     } finally {
@@ -221,15 +211,10 @@ describe('broker faults on a three-node cluster', { skip }, () => {
     // a quorum queue (seen here), and a shorter deadline turns that wait into a failed apply.
     const stack = faultStack('killed', 60, null);
     const [c1, c2] = nodes as [BrokerHandle, BrokerHandle];
-    let killed = false;
+    const kill = strikeOnce(firstApplyLine, () => void c1.kill()); // kill -9 happens at once, before kill() returns
     try {
-      const r = await runWatching(applyIo(stack, true, 8), (line) => {
-        if (!killed && firstApplyLine(line)) {
-          killed = true;
-          void c1.kill(); // kill -9 happens at once, before this returns
-        }
-      });
-      assert.ok(killed, r.stderr);
+      const r = await runWatching(applyIo(stack, true, 8), kill.watch);
+      assert.ok(kill.struck, r.stderr);
       outcomes.push(`first node killed mid-apply: ${assertClearEnd(r, [], 'killed mid-apply')}`);
       assert.match(r.stdout, /Apply complete: 122 created/);
       assert.match(r.stderr, new RegExp(`AMQP: connection to ${amqpOf(c1)} \\(vhost killed\\) lost: .*; reconnecting`));
@@ -243,7 +228,7 @@ describe('broker faults on a three-node cluster', { skip }, () => {
       assert.match(plan.stderr, new RegExp(`Management API at ${c1.managementUrl} cannot be reached .*; using ${c2.managementUrl}`));
       assert.match(plan.stderr, new RegExp(`Reading ${c2.managementUrl} \\(node ${c2.nodeName}\\)`));
     } finally {
-      if (killed) await c1.restart();
+      if (kill.struck) await c1.restart();
     }
     await converge(stack);
   });
@@ -252,21 +237,16 @@ describe('broker faults on a three-node cluster', { skip }, () => {
     const stack = faultStack('killed-plan', 4);
     await converge(stack);
     const [c1, c2] = nodes as [BrokerHandle, BrokerHandle];
-    let killed = false;
+    // The first endpoint answered; its node dies as the reads go out.
+    const kill = strikeOnce((line) => line.startsWith(`Reading ${c1.managementUrl} (node ${c1.nodeName})`), () => void c1.kill());
     try {
-      const r = await runWatching(planIo(stack), (line) => {
-        // The first endpoint answered; its node dies as the reads go out.
-        if (!killed && line.startsWith(`Reading ${c1.managementUrl} (node ${c1.nodeName})`)) {
-          killed = true;
-          void c1.kill();
-        }
-      });
-      assert.ok(killed, r.stderr);
+      const r = await runWatching(planIo(stack), kill.watch);
+      assert.ok(kill.struck, r.stderr);
       outcomes.push(`first node killed mid-plan: ${assertClearEnd(r, [], 'killed mid-plan')}`);
       assert.match(r.stderr, new RegExp(`Management API at ${c1.managementUrl} cannot be reached \\(.*\\); using ${c2.managementUrl}\n`));
       assert.match(r.stderr, new RegExp(`Read \\d+ objects from ${c2.managementUrl} `));
     } finally {
-      if (killed) await c1.restart();
+      if (kill.struck) await c1.restart();
     }
     await converge(stack);
   });

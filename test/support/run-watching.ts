@@ -19,3 +19,25 @@ export async function runWatching(command: (io: CommandIo) => Promise<Outcome>, 
     return { code: reportFailure(error, (line) => (stderr += `${line}\n`)), stdout, stderr, error };
   }
 }
+
+export interface Strike {
+  /** Give to runWatching: calls `strike` at the first line `when` accepts, and never again. */
+  watch(line: string): void;
+  /** Whether it struck. */
+  readonly struck: boolean;
+}
+
+/** A fault struck once at a chosen line of output (freeze or kill a node when plan starts reading...). */
+export function strikeOnce(when: (line: string) => boolean, strike: () => void): Strike {
+  let struck = false;
+  return {
+    watch(line) {
+      if (struck || !when(line)) return;
+      struck = true;
+      strike();
+    },
+    get struck() {
+      return struck;
+    },
+  };
+}
