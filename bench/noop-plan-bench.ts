@@ -4,7 +4,9 @@
 // adopts it (records the ownership), so the plans that follow have nothing to do.
 // Beside each plan it measures the levers of a short run: Node's own start-up (`node -e 0`),
 // `warren --help` (module loading of the CLI shell), `warren validate` (spec load, schema) and
-// the plan itself.
+// the plan itself. Two floors say what any client pays before it has read a byte: `curl` (a
+// fresh process, one GET /api/definitions) and a fresh `node` that makes that one GET with its own
+// `fetch` (the HTTP client warren must use): Node's start-up plus loading fetch's HTTP stack.
 //   npm run build && node dist/bench/noop-plan-bench.js [--scale 0.1] [--runs 5]
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +38,9 @@ async function getDefinitions(url: string): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
+// The least a Node CLI does for a plan: start, fetch the broker's definitions, parse them.
+const FETCH_ONCE = `fetch(process.argv[1], { headers: { authorization: 'Basic ' + Buffer.from('guest:guest').toString('base64') } }).then((r) => r.text()).then(JSON.parse)`;
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const s = (x: number): string => `${x.toFixed(2)} s`;
 const load = loadAverage;
@@ -56,7 +61,7 @@ async function main(): Promise<void> {
     const env = { ...process.env, WARREN_MANAGEMENT_URL: broker.managementUrl, WARREN_AMQP_URL: broker.amqpUrl, WARREN_USERNAME: 'guest', WARREN_PASSWORD: 'guest', NO_COLOR: '1' };
     check('import_definitions', await measure('/usr/lib/rabbitmq/bin/rabbitmqctl', ['-n', broker.nodeName, 'import_definitions', definitions], { ...process.env, HOME: broker.dir }));
     check('warren apply (adopt)', await measure(process.execPath, [WARREN, 'apply', specDir, '--auto-approve'], env));
-    const rows: Record<string, number[]> = { 'GET /api/definitions': [], 'warren plan (no-op)': [], 'node -e 0': [], 'warren --help': [], 'warren validate': [] };
+    const rows: Record<string, number[]> = { 'GET /api/definitions': [], 'warren plan (no-op)': [], 'node -e 0': [], 'warren --help': [], 'warren validate': [], 'curl GET': [], 'node + fetch GET': [] };
     const cpu: Record<string, number[]> = { 'GET /api/definitions, broker cpu': [], 'warren plan, broker cpu': [], 'warren plan, warren cpu': [] };
     let peak = 0;
     for (let run = 0; run < runs; run++) {
@@ -73,12 +78,16 @@ async function main(): Promise<void> {
       rows['node -e 0']?.push(check('node', await measure(process.execPath, ['-e', '0'])).seconds);
       rows['warren --help']?.push(check('help', await measure(process.execPath, [WARREN, '--help'])).seconds);
       rows['warren validate']?.push(check('validate', await measure(process.execPath, [WARREN, 'validate', specDir])).seconds);
+      rows['curl GET']?.push(check('curl', await measure('curl', ['-sf', '-u', 'guest:guest', '-o', '/dev/null', `${broker.managementUrl}/api/definitions`])).seconds);
+      rows['node + fetch GET']?.push(check('node fetch', await measure(process.execPath, ['-e', FETCH_ONCE, `${broker.managementUrl}/api/definitions`])).seconds);
     }
     for (const [name, xs] of Object.entries(rows)) console.log(`${name.padEnd(22)} median ${s(median(xs))}  runs: ${xs.map(s).join(', ')}`);
     for (const [name, xs] of Object.entries(cpu)) console.log(`${name.padEnd(34)} median ${s(median(xs))}  runs: ${xs.map(s).join(', ')}`);
     const defs = rows['GET /api/definitions'] ?? [];
     const plans = rows['warren plan (no-op)'] ?? [];
     const ratios = plans.map((p, i) => p / (defs[i] ?? NaN));
+    const floor = rows['node + fetch GET'] ?? [];
+    console.log(`floor: a fresh node fetching once / GET /api/definitions: ${(median(floor) / median(defs)).toFixed(2)}x; curl: ${(median(rows['curl GET'] ?? []) / median(defs)).toFixed(2)}x`);
     console.log(`ratio plan / GET /api/definitions, per run: ${ratios.map((r) => `${r.toFixed(2)}x`).join(', ')}; of medians: ${(median(plans) / median(defs)).toFixed(2)}x`);
     const defsCpu = cpu['GET /api/definitions, broker cpu'] ?? [];
     const planCpu = (cpu['warren plan, broker cpu'] ?? []).map((b, i) => b + (cpu['warren plan, warren cpu']?.[i] ?? NaN));
