@@ -19,6 +19,7 @@ import { WarrenError } from '../errors.js';
 import type { Json } from '../model/types.js';
 import type { Secret } from '../model/secret.js';
 import { errorCode, tlsFailure, type TlsErrorContext } from './tls-errors.js';
+import { JsonArrayReader, NotJson, type StreamedJson } from './json-array-stream.js';
 
 /** The transport: Node's fetch by default; https-transport.ts adds TLS client settings. */
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
@@ -56,6 +57,14 @@ export interface ManagementClientOptions {
 export type Query = Record<string, string | number | boolean | undefined>;
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+interface RequestOptions {
+  retry: boolean;
+  notFoundOk?: boolean;
+  timeoutMs?: number | undefined;
+  /** Reads a successful answer's body (default: the whole text, parsed as JSON). */
+  read?: ((res: Response, what: string, endpoint: string) => Promise<unknown>) | undefined;
+}
 
 /** A transport failure worth trying the next endpoint for. */
 class Unreachable extends Error {
@@ -110,6 +119,17 @@ export class ManagementClient {
     return res.body;
   }
 
+  /**
+   * GET of a listing, read while it arrives (json-array-stream.ts): `each` makes what is kept of
+   * every row, so neither the answer's text nor its parsed rows are held whole. An answer that is
+   * not a JSON array comes back as `other` (undefined for an empty body), for the caller to judge.
+   * A read that fails half way and is sent again to another node starts over with fresh items.
+   */
+  async list<T>(segments: readonly string[], query: Query | undefined, each: (row: unknown, index: number) => T | undefined, options: { timeoutMs?: number | undefined } = {}): Promise<StreamedJson<T>> {
+    const res = await this.#request('GET', segments, query, undefined, { retry: true, timeoutMs: options.timeoutMs, read: (r, what, base) => readListing(r, each, what, base) });
+    return res.body as StreamedJson<T>;
+  }
+
   async put(segments: readonly string[], body: Json): Promise<void> {
     await this.#request('PUT', segments, undefined, body, { retry: true });
   }
@@ -136,14 +156,14 @@ export class ManagementClient {
     return `${base}/api/${path}${qs}`;
   }
 
-  async #request(method: string, segments: readonly string[], query: Query | undefined, body: Json | undefined, o: { retry: boolean; notFoundOk?: boolean; timeoutMs?: number | undefined }): Promise<{ status: number; body: unknown }> {
+  async #request(method: string, segments: readonly string[], query: Query | undefined, body: Json | undefined, o: RequestOptions): Promise<{ status: number; body: unknown }> {
     const tried = new Set<number>();
     const failures: string[] = [];
     for (;;) {
       const index = this.#current;
       tried.add(index);
       try {
-        return await this.#send(this.endpoints[index] as string, method, segments, query, body, o.notFoundOk === true, this.#deadlineSet ? this.#timeoutMs : (o.timeoutMs ?? this.#timeoutMs));
+        return await this.#send(this.endpoints[index] as string, method, segments, query, body, o, this.#deadlineSet ? this.#timeoutMs : (o.timeoutMs ?? this.#timeoutMs));
       } catch (e) {
         if (this.#signal?.aborted) throw new WarrenError('E_ABORTED', `${describe(method, segments)} was dropped: its answer is no longer wanted`, { endpoint: this.endpoints[index] });
         if (!(e instanceof Unreachable)) throw e;
@@ -173,7 +193,7 @@ export class ManagementClient {
     return undefined;
   }
 
-  async #send(base: string, method: string, segments: readonly string[], query: Query | undefined, body: Json | undefined, notFoundOk: boolean, timeoutMs: number): Promise<{ status: number; body: unknown }> {
+  async #send(base: string, method: string, segments: readonly string[], query: Query | undefined, body: Json | undefined, o: RequestOptions, timeoutMs: number): Promise<{ status: number; body: unknown }> {
     const url = this.#url(base, segments, query);
     const what = describe(method, segments);
     // No Accept header: some endpoints (PUT /api/vhost-limits/..., /api/user-limits/...) declare no
@@ -187,9 +207,15 @@ export class ManagementClient {
       init.body = JSON.stringify(body);
     }
     let res: Response;
-    let text: string;
     try {
       res = await this.#fetch(url, init);
+      if (res.ok && o.read) return { status: res.status, body: await o.read(res, what, base) };
+    } catch (e) {
+      if (e instanceof WarrenError) throw e; // the answer's content, not its transport
+      throw this.#transportError(e, what, base, timeoutMs);
+    }
+    let text: string;
+    try {
       text = await res.text();
     } catch (e) {
       throw this.#transportError(e, what, base, timeoutMs);
@@ -203,7 +229,7 @@ export class ManagementClient {
       });
       return { status: res.status, body: answer };
     }
-    if (res.status === 404 && notFoundOk) return { status: 404, body: undefined };
+    if (res.status === 404 && o.notFoundOk === true) return { status: 404, body: undefined };
     throw this.#httpError(res.status, text, what, base);
   }
 
@@ -353,6 +379,32 @@ function queryString(query: Query): string {
     .filter((e): e is [string, string | number | boolean] => e[1] !== undefined)
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
   return parts.length ? `?${parts.join('&')}` : '';
+}
+
+/**
+ * A listing's body, row by row as it arrives (see ManagementClient.list). Each row passes the same
+ * shape check as a whole answer does. Failures of the transport are thrown as they come (the
+ * caller maps them); what is wrong with the content is a WarrenError.
+ */
+async function readListing<T>(res: Response, each: (row: unknown, index: number) => T | undefined, what: string, endpoint: string): Promise<StreamedJson<T>> {
+  const wrong = (why: string): WarrenError => new WarrenError('E_BROKER', `unexpected answer to ${what}: ${why}`, { endpoint });
+  const reader = new JsonArrayReader<T>((row, index) => {
+    checkJsonShape(
+      row,
+      (path, why) => {
+        throw wrong(`[${index}]${path === '(top level)' ? '' : path.startsWith('[') ? path : `.${path}`}: ${why}`);
+      },
+      1,
+    );
+    return each(row, index);
+  });
+  try {
+    if (res.body) for await (const chunk of res.body) reader.push(chunk);
+    return reader.end();
+  } catch (e) {
+    if (e instanceof NotJson) throw wrong(e.message);
+    throw e;
+  }
 }
 
 function parseJson(text: string): unknown {

@@ -5,7 +5,7 @@
 import type { Code, Diagnostic } from '../errors.js';
 import { WarrenError } from '../errors.js';
 import { resourceKey } from '../model/keys.js';
-import type { ApplyTo, HashingAlgorithm, Json, JsonMap, Model, Policy, QueueType, Resource } from '../model/types.js';
+import type { ApplyTo, Binding, Exchange, HashingAlgorithm, Json, JsonMap, Model, Policy, Queue, QueueType, Resource } from '../model/types.js';
 import { APPLY_TO, DEFAULT_HASHING_ALGORITHM, HASHING_ALGORITHMS, QUEUE_TYPES } from '../model/types.js';
 import { EMPTY_MAP, isRecord, sharedIfEmpty, toJsonMap, withoutKey } from '../model/json.js';
 import { readOwnership } from '../model/ownership-record.js';
@@ -154,30 +154,47 @@ export class LiveBuilder {
     });
   }
 
-  /** The default exchange "" is skipped: it is implicit in every vhost. amq.* stay, marked unmanaged. */
+  /**
+   * A listing's exchanges, queues and bindings are made while the listing streams in (see
+   * read-broker.ts) and added afterwards in the usual order: `xOf` makes one, `addRow` adds it.
+   */
+  addRow(r: Exchange | Queue | Binding | undefined): void {
+    if (r) this.add(r, r.kind === 'binding' ? undefined : unmanagedReason(r));
+  }
+
   addExchange(o: Obj, path: string, vhost: string): void {
+    this.addRow(this.exchangeOf(o, path, vhost));
+  }
+
+  addQueue(o: Obj, path: string, vhost: string, messages: number): void {
+    this.addRow(this.queueOf(o, path, vhost, messages));
+  }
+
+  addBinding(o: Obj, path: string, vhost: string): void {
+    this.addRow(this.bindingOf(o, path, vhost));
+  }
+
+  /** Undefined for the default exchange "": it is implicit in every vhost. amq.* stay (unmanaged). */
+  exchangeOf(o: Obj, path: string, vhost: string): Exchange | undefined {
     const name = this.str(o, 'name', path);
-    if (name === '') return;
-    this.add(
-      {
-        kind: 'exchange',
-        vhost,
-        name,
-        type: this.str(o, 'type', path),
-        durable: this.bool(o, 'durable', path, true),
-        auto_delete: this.bool(o, 'auto_delete', path, false),
-        internal: this.bool(o, 'internal', path, false),
-        arguments: this.map(o, 'arguments', path),
-      },
-      name.startsWith('amq.') ? 'amq.* exchanges belong to the broker' : undefined,
-    );
+    if (name === '') return undefined;
+    return {
+      kind: 'exchange',
+      vhost,
+      name,
+      type: this.str(o, 'type', path),
+      durable: this.bool(o, 'durable', path, true),
+      auto_delete: this.bool(o, 'auto_delete', path, false),
+      internal: this.bool(o, 'internal', path, false),
+      arguments: this.map(o, 'arguments', path),
+    };
   }
 
   /**
    * The queue's type: its `type` field (what the broker reports), else x-queue-type, else the
    * vhost's default queue type, else classic. x-queue-type never stays in `arguments`.
    */
-  addQueue(o: Obj, path: string, vhost: string, messages: number): void {
+  queueOf(o: Obj, path: string, vhost: string, messages: number): Queue {
     const name = this.str(o, 'name', path);
     const given = this.map(o, 'arguments', path);
     const declared = given['x-queue-type'];
@@ -186,29 +203,25 @@ export class LiveBuilder {
     const type = field === undefined || field === null ? (queueTypeOrUndefined(declared) ?? this.#defaultQueueType.get(vhost) ?? 'classic') : queueTypeOrUndefined(field);
     if (!type) return this.fail(`${path}.type`, `unknown queue type ${JSON.stringify(field)}`);
     const exclusive = o['exclusive'] === true;
-    const serverNamed = name.startsWith('amq.gen-') || exclusive;
-    this.add(
-      {
-        kind: 'queue',
-        vhost,
-        name,
-        type,
-        durable: this.bool(o, 'durable', path, true),
-        auto_delete: this.bool(o, 'auto_delete', path, false),
-        arguments: args,
-        live: { messages, exclusive, server_named: serverNamed },
-      },
-      exclusive ? 'exclusive queues belong to their connection' : serverNamed ? 'server-named queue' : name.startsWith('amq.') ? 'amq.* names are reserved' : undefined,
-    );
+    return {
+      kind: 'queue',
+      vhost,
+      name,
+      type,
+      durable: this.bool(o, 'durable', path, true),
+      auto_delete: this.bool(o, 'auto_delete', path, false),
+      arguments: args,
+      live: { messages, exclusive, server_named: name.startsWith('amq.gen-') || exclusive },
+    };
   }
 
-  /** Bindings from the default exchange are implicit (one per queue) and skipped. */
-  addBinding(o: Obj, path: string, vhost: string): void {
+  /** Undefined for a binding from the default exchange: those are implicit (one per queue). */
+  bindingOf(o: Obj, path: string, vhost: string): Binding | undefined {
     const source = this.str(o, 'source', path);
-    if (source === '') return;
+    if (source === '') return undefined;
     const dt = o['destination_type'];
     if (dt !== 'queue' && dt !== 'exchange') return this.fail(`${path}.destination_type`, `expected "queue" or "exchange", got ${JSON.stringify(dt)}`);
-    this.add({
+    return {
       kind: 'binding',
       vhost,
       source,
@@ -216,7 +229,22 @@ export class LiveBuilder {
       destination: this.str(o, 'destination', path),
       routing_key: this.str(o, 'routing_key', path, ''),
       arguments: this.map(o, 'arguments', path),
-    });
+    };
+  }
+
+  /**
+   * The vhosts' default queue types, before their vhosts are added: queues are made while their
+   * listing streams in, and a queue that names no type takes its vhost's. Rows it cannot read are
+   * left to addVhost, which says what is wrong with them.
+   */
+  learnDefaultQueueTypes(rows: unknown): void {
+    if (!Array.isArray(rows)) return;
+    for (const o of rows) {
+      if (!isRecord(o) || typeof o['name'] !== 'string') continue;
+      const meta = isRecord(o['metadata']) ? o['metadata'] : {};
+      const dqt = queueTypeOrUndefined(meta['default_queue_type'] ?? o['default_queue_type']);
+      if (dqt) this.#defaultQueueType.set(o['name'], dqt);
+    }
   }
 
   addPolicy(kind: Policy['kind'], o: Obj, path: string, vhost: string, name: string): void {
@@ -269,4 +297,12 @@ export function normaliseTags(v: unknown): string[] {
 
 export function queueTypeOrUndefined(v: unknown): QueueType | undefined {
   return typeof v === 'string' && (QUEUE_TYPES as readonly string[]).includes(v) ? (v as QueueType) : undefined;
+}
+
+/** Why warren leaves an exchange or queue alone (plan warns, export names it), if it does. */
+function unmanagedReason(r: Exchange | Queue): string | undefined {
+  if (r.kind === 'exchange') return r.name.startsWith('amq.') ? 'amq.* exchanges belong to the broker' : undefined;
+  if (r.live?.exclusive) return 'exclusive queues belong to their connection';
+  if (r.live?.server_named) return 'server-named queue';
+  return r.name.startsWith('amq.') ? 'amq.* names are reserved' : undefined;
 }

@@ -1,9 +1,10 @@
 // The whole topology of a live broker in one round of concurrent list calls (about fifteen,
 // whatever the number of objects), mapped into the model by the shared LiveBuilder.
 import { WarrenError } from '../errors.js';
-import type { JsonMap } from '../model/types.js';
+import type { JsonMap, Queue } from '../model/types.js';
 import { isRecord } from '../model/json.js';
 import type { ManagementClient } from './management-client.js';
+import type { StreamedJson } from './json-array-stream.js';
 import { LiveBuilder } from './normalise.js';
 import { addFeatureFlag, addShovelStatus, addVhostParameter } from './parameters.js';
 import type { LiveState } from './types.js';
@@ -53,18 +54,32 @@ export const LISTING_TIMEOUT_MS = 600_000;
 export async function readBroker(client: ManagementClient, options: ReadOptions = {}): Promise<LiveState> {
   const counted = options.messageCounts !== false;
   const get = (path: string[], query?: Record<string, string>) => client.get(path, query);
-  const list = (path: string[], query?: Record<string, string>) => client.get(path, query, { timeoutMs: LISTING_TIMEOUT_MS });
+  const b = new LiveBuilder({ source: client.endpoint, code: 'E_BROKER', isEndpoint: true });
   const vhostList = get(['vhosts']);
-  const perVhost = (kind: 'queues' | 'bindings', query: Record<string, string>) => listPerVhost(client, vhostList, kind, query);
+  // Queues are made while their listing streams in, and one that names no type takes its vhost's.
+  const vhostsKnown = vhostList.then((rows) => {
+    b.learnDefaultQueueTypes(rows);
+    return rows;
+  });
+  const perVhost = <T>(kind: 'queues' | 'bindings', query: Record<string, string>, make: (o: Row, path: string, vhost: string) => T | undefined) => listPerVhost(client, vhostsKnown, kind, query, (k, vhost) => rowsOf(b, make, k, vhost));
+  // Without a number in the row, a queue's count comes from the stats database (statsCounts).
+  const uncounted: Queue[] = [];
   const reads = allReads([
     options.overview !== undefined ? Promise.resolve(options.overview) : get(['overview'], { columns: OVERVIEW_COLUMNS }),
     vhostList,
     get(['users']),
     get(['permissions']),
     get(['topic-permissions']),
-    list(['exchanges'], EXCHANGE_QUERY),
-    perVhost('queues', counted ? QUEUE_QUERY : QUEUE_QUERY_NO_COUNTS),
-    perVhost('bindings', BINDING_QUERY).catch((e: unknown) => {
+    client.list(['exchanges'], EXCHANGE_QUERY, rowsOf(b, (o, path) => b.exchangeOf(o, path, b.str(o, 'vhost', path)), 'exchanges'), { timeoutMs: LISTING_TIMEOUT_MS }),
+    perVhost('queues', counted ? QUEUE_QUERY : QUEUE_QUERY_NO_COUNTS, (o, path, vhost) => {
+      const given = typeof o['messages'] === 'number' ? o['messages'] : undefined;
+      // Unknown must not read as empty: Infinity makes the planner treat deleting or replacing it
+      // as data loss, and the plan then says "an unknown number of messages" (JSON: null).
+      const q = b.queueOf(o, path, vhost, given ?? Number.POSITIVE_INFINITY);
+      if (counted && given === undefined) uncounted.push(q);
+      return q;
+    }),
+    perVhost('bindings', BINDING_QUERY, (o, path, vhost) => b.bindingOf(o, path, vhost)).catch((e: unknown) => {
       if (e instanceof WarrenError && e.code === 'E_BROKER' && / HTTP 500/.test(e.message)) {
         throw new WarrenError('E_BROKER', `${e.message}\n  ${BINDING_HINT}`, { endpoint: client.endpoint });
       }
@@ -83,10 +98,9 @@ export async function readBroker(client: ManagementClient, options: ReadOptions 
   ]);
   // After listPerVhost's own wait on the vhost list (reactions run in order): its requests are made.
   const requested = (): void => options.onRequested?.();
-  vhostList.then(requested, requested);
+  vhostsKnown.then(requested, requested);
   const [overview, vhosts, users, permissions, topicPermissions, exchanges, queues, bindings, policies, operatorPolicies, vhostLimits, userLimits, globalParameters, parameters, shovels, featureFlags, deprecatedUsed] = await reads;
 
-  const b = new LiveBuilder({ source: client.endpoint, code: 'E_BROKER', isEndpoint: true });
   const limitsBy = (rows: unknown, field: 'vhost' | 'user', path: string): Map<string, JsonMap> => {
     const out = new Map<string, JsonMap>();
     b.list(rows, path).forEach((row, i) => out.set(b.str(row, field, `${path}[${i}]`), b.map(row, 'value', `${path}[${i}]`)));
@@ -95,24 +109,19 @@ export async function readBroker(client: ManagementClient, options: ReadOptions 
   const vl = limitsBy(vhostLimits, 'vhost', 'vhost-limits');
   const ul = limitsBy(userLimits, 'user', 'user-limits');
 
-  // Vhosts first: their default queue type decides the type of queues that do not say.
+  // Added in the order of a definitions file: vhosts, users, permissions, exchanges, queues...
   b.list(vhosts, 'vhosts').forEach((o, i) => b.addVhost(o, `vhosts[${i}]`, vl.get(String(o['name'])) ?? {}));
   b.list(users, 'users').forEach((o, i) => b.addUser(o, `users[${i}]`, ul.get(String(o['name'])) ?? {}));
   b.list(permissions, 'permissions').forEach((o, i) => b.addPermission(o, `permissions[${i}]`, b.str(o, 'vhost', `permissions[${i}]`)));
   b.list(topicPermissions, 'topic-permissions').forEach((o, i) => b.addTopicPermission(o, `topic-permissions[${i}]`, b.str(o, 'vhost', `topic-permissions[${i}]`)));
-  b.list(exchanges, 'exchanges').forEach((o, i) => b.addExchange(o, `exchanges[${i}]`, b.str(o, 'vhost', `exchanges[${i}]`)));
-  const counts = counted ? await statsCounts(client, queues.flatMap((g) => (Array.isArray(g.rows) ? g.rows.filter(isRecord) : []))) : new Map<string, number>();
-  forEachRow(b, queues, 'queues', (o, path, vhost) => {
-    const name = b.str(o, 'name', path);
-    let messages = typeof o['messages'] === 'number' ? o['messages'] : counts.get(JSON.stringify([vhost, name]));
-    if (messages === undefined) {
-      // Unknown must not read as empty: Infinity makes the planner treat deleting or replacing it
-      // as data loss, and the plan then says "an unknown number of messages" (JSON: null).
-      messages = Number.POSITIVE_INFINITY;
-    }
-    b.addQueue(o, path, vhost, messages);
-  });
-  forEachRow(b, bindings, 'bindings', (o, path, vhost) => b.addBinding(o, path, vhost));
+  if (exchanges.kind === 'other') b.list(exchanges.value, 'exchanges'); // says what is wrong with an answer that is not a list
+  else for (const e of exchanges.items) b.addRow(e);
+  if (uncounted.length > 0) {
+    const stats = await statsCounts(client);
+    for (const q of uncounted) if (q.live) q.live.messages = stats.get(JSON.stringify([q.vhost, q.name])) ?? Number.POSITIVE_INFINITY;
+  }
+  for (const group of queues) for (const q of group) b.addRow(q);
+  for (const group of bindings) for (const binding of group) b.addRow(binding);
   b.list(policies, 'policies').forEach((o, i) => b.addPolicy('policy', o, `policies[${i}]`, b.str(o, 'vhost', `policies[${i}]`), b.str(o, 'name', `policies[${i}]`)));
   b.list(operatorPolicies, 'operator-policies').forEach((o, i) =>
     b.addPolicy('operator_policy', o, `operator-policies[${i}]`, b.str(o, 'vhost', `operator-policies[${i}]`), b.str(o, 'name', `operator-policies[${i}]`)),
@@ -174,49 +183,51 @@ async function optional(request: Promise<unknown>): Promise<unknown> {
 /** Above this many vhosts, one broker-wide listing beats a request per vhost. */
 const PER_VHOST_UP_TO = 16;
 
-/** Rows of one listing, and the vhost they were asked for (undefined: each row names its own). */
-interface VhostRows {
-  vhost: string | undefined;
-  rows: unknown;
+type Row = Record<string, unknown>;
+
+/**
+ * The `each` of a streamed listing (ManagementClient.list): every row must be an object, and is
+ * made into a model object at once; `path` names the row in messages (`queues/bench[3]`).
+ */
+function rowsOf<T>(b: LiveBuilder, make: (o: Row, path: string, vhost: string) => T | undefined, kind?: string, vhost?: string): (row: unknown, index: number) => T | undefined {
+  return (row, index) => {
+    const path = `${kind}${vhost === undefined ? '' : `/${encodeURIComponent(vhost)}`}[${index}]`;
+    if (!isRecord(row)) return b.fail(path, 'expected an object');
+    return make(row, path, vhost ?? b.str(row, 'vhost', path));
+  };
 }
 
 /**
  * Queues or bindings, one request per vhost, all at once, without the `vhost` column (the
  * request's vhost stands in): each request is formatted by its own broker process, and the
  * `vhost` column is a fifth of the answer. At 20,000 bindings that takes about a quarter off the
- * slowest call of a read. The rows are kept as parsed, not copied with a vhost field.
+ * slowest call of a read. Each row is made into a model object as it arrives (`rows` names the
+ * kind and vhost for messages); the groups come back in vhost order.
  */
-async function listPerVhost(client: ManagementClient, vhostList: Promise<unknown>, kind: 'queues' | 'bindings', query: Record<string, string>): Promise<VhostRows[]> {
+async function listPerVhost<T>(
+  client: ManagementClient,
+  vhostList: Promise<unknown>,
+  kind: 'queues' | 'bindings',
+  query: Record<string, string>,
+  rows: (kind: string, vhost: string | undefined) => (row: unknown, index: number) => T | undefined,
+): Promise<T[][]> {
   const listed = await vhostList;
   const vhosts = (Array.isArray(listed) ? listed : []).filter(isRecord).map((v) => v['name']).filter((n): n is string => typeof n === 'string');
+  const itemsOf = (answer: StreamedJson<T>): T[] => (answer.kind === 'array' ? answer.items : []);
   if (vhosts.length > PER_VHOST_UP_TO) {
-    const all = await client.get([kind], query, { timeoutMs: LISTING_TIMEOUT_MS });
-    return [{ vhost: undefined, rows: Array.isArray(all) ? all : [] }];
+    return [itemsOf(await client.list([kind], query, rows(kind, undefined), { timeoutMs: LISTING_TIMEOUT_MS }))];
   }
   const columns = query['columns']?.split(',').filter((c) => c !== 'vhost').join(',');
   return Promise.all(
     vhosts.map(async (vhost) => {
-      const rows = await client.get([kind, vhost], columns ? { ...query, columns } : query, { timeoutMs: LISTING_TIMEOUT_MS }).catch((e: unknown) => {
+      try {
+        return itemsOf(await client.list([kind, vhost], columns ? { ...query, columns } : query, rows(kind, vhost), { timeoutMs: LISTING_TIMEOUT_MS }));
+      } catch (e) {
         if (e instanceof WarrenError && / HTTP 404/.test(e.message)) return []; // the vhost went away meanwhile
         throw e;
-      });
-      return { vhost, rows: Array.isArray(rows) ? rows : [] };
+      }
     }),
   );
-}
-
-/** Every row of a per-vhost listing with its vhost, numbered through the whole listing for messages. */
-function forEachRow(b: LiveBuilder, groups: readonly VhostRows[], kind: string, each: (o: Record<string, unknown>, path: string, vhost: string) => void): void {
-  let i = 0;
-  for (const group of groups) {
-    if (group.rows === undefined || group.rows === null) continue;
-    if (!Array.isArray(group.rows)) b.fail(kind, 'expected a list');
-    for (const o of group.rows as unknown[]) {
-      const path = `${kind}[${i++}]`;
-      if (!isRecord(o)) b.fail(path, 'expected an object');
-      each(o, path, group.vhost ?? b.str(o, 'vhost', path));
-    }
-  }
 }
 
 /**
@@ -228,7 +239,7 @@ export async function readMessageCounts(client: ManagementClient, vhosts: Iterab
   for (const vhost of new Set(vhosts)) {
     const rows = await client.get(['queues', vhost], { ...QUEUE_QUERY, columns: 'name,vhost,messages' });
     const list = (Array.isArray(rows) ? rows : []).filter(isRecord);
-    const stats = await statsCounts(client, list);
+    const stats = list.every((o) => typeof o['messages'] === 'number') ? new Map<string, number>() : await statsCounts(client);
     for (const o of list) {
       const key = JSON.stringify([o['vhost'], o['name']]);
       const messages = typeof o['messages'] === 'number' ? o['messages'] : stats.get(key);
@@ -243,9 +254,8 @@ export async function readMessageCounts(client: ManagementClient, vhosts: Iterab
  * node is down. For those only, one more list call asks the stats database, which knows a queue's
  * count once it has collected it (every 5 s).
  */
-async function statsCounts(client: ManagementClient, rows: Record<string, unknown>[]): Promise<Map<string, number>> {
+async function statsCounts(client: ManagementClient): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  if (rows.every((o) => typeof o['messages'] === 'number')) return out;
   const stats = await client.get(['queues'], { columns: 'name,vhost,messages' });
   for (const o of Array.isArray(stats) ? stats : []) {
     if (isRecord(o) && typeof o['messages'] === 'number') out.set(JSON.stringify([o['vhost'], o['name']]), o['messages']);

@@ -54,9 +54,9 @@ export const MAX_JSON_DEPTH = 64;
  * Calls `fail` (which throws) at the first value nested deeper than MAX_JSON_DEPTH or holding a
  * number JSON cannot write back (1e400 parses as Infinity). Iterative: the input may be deep.
  */
-export function checkJsonShape(json: unknown, fail: (path: string, why: string) => never): void {
-  if (shapeIsFine(json)) return;
-  const stack: { value: unknown; path: string; depth: number }[] = [{ value: json, path: '', depth: 0 }];
+export function checkJsonShape(json: unknown, fail: (path: string, why: string) => never, depth = 0): void {
+  if (shapeIsFine(json, depth)) return;
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value: json, path: '', depth }];
   for (let top = stack.pop(); top; top = stack.pop()) {
     const { value, path, depth } = top;
     if (typeof value === 'number' && !Number.isFinite(value)) fail(path || '(top level)', 'a number too large to be finite');
@@ -78,10 +78,10 @@ export function checkJsonShape(json: unknown, fail: (path: string, why: string) 
  * The same check without paths, for the common case of nothing wrong: a broker read checks every
  * value of its answers (30,000 at 3,100 objects), and making each one's path was most of the time.
  */
-function shapeIsFine(json: unknown): boolean {
+function shapeIsFine(json: unknown, depth: number): boolean {
   if (typeof json === 'number') return Number.isFinite(json);
   const values: unknown[] = [json];
-  const depths: number[] = [0];
+  const depths: number[] = [depth];
   while (values.length > 0) {
     const value = values.pop();
     const depth = depths.pop() as number;
