@@ -7,19 +7,18 @@
 //   has no password (certificate login).
 import { hashPassword, passwordMatches } from './passwords.js';
 import { DEFAULT_HASHING_ALGORITHM, type Resource, type User } from './types.js';
+import { withReplaced } from './replaced.js';
 
 
-export function resolveCredentials(desired: ReadonlyMap<string, Resource>, live: ReadonlyMap<string, Resource>): Map<string, Resource> {
-  const resolved = new Map<string, Resource>();
+/** `desired` with its users resolved; the rest of the entries are not copied (see replaced.ts). */
+export function resolveCredentials(desired: ReadonlyMap<string, Resource>, live: ReadonlyMap<string, Resource>): ReadonlyMap<string, Resource> {
+  const users = new Map<string, Resource>();
   for (const [key, r] of desired) {
-    if (r.kind !== 'user') {
-      resolved.set(key, r);
-      continue;
-    }
+    if (r.kind !== 'user') continue;
     const current = live.get(key);
-    resolved.set(key, resolveUser(r, current?.kind === 'user' ? current : undefined));
+    users.set(key, resolveUser(r, current?.kind === 'user' ? current : undefined));
   }
-  return resolved;
+  return withReplaced(desired, users);
 }
 
 function resolveUser(user: User, live: User | undefined): User {
