@@ -17,6 +17,7 @@ import type { Resource } from '../model/types.js';
 import { needsQueueFacts, planChanges, type Plan, type PruneMode } from '../plan/index.js';
 import { assertValidSpec, loadSpec, type LoadedSpec } from '../spec/index.js';
 import { assertVariablesSet } from '../spec/variables.js';
+import { collectAfterLoad } from './collect-garbage.js';
 import { startEarlyRead, type EarlyRead } from './early-read.js';
 import { versionRefusals } from './version-refusals.js';
 import { chooseSpecTarget, overriddenFields, resolveTarget, type ConnectionFlags, type Env } from './resolve-target.js';
@@ -137,6 +138,7 @@ async function planLoadedSpec(request: PlanRequest, progress: (line: string) => 
 export function loadValidSpec(request: Pick<PlanRequest, 'paths' | 'env'>): LoadedSpec {
   const spec = loadSpec(request.paths.length > 0 ? request.paths : ['.'], request.env);
   assertValidSpec(spec);
+  collectAfterLoad(spec.model.resources.size);
   return spec;
 }
 
