@@ -61,7 +61,7 @@ export async function readBroker(client: ManagementClient, options: ReadOptions 
     b.learnDefaultQueueTypes(rows);
     return rows;
   });
-  const perVhost = <T>(kind: 'queues' | 'bindings', query: Record<string, string>, make: (o: Row, path: string, vhost: string) => T | undefined) => listPerVhost(client, vhostsKnown, kind, query, (k, vhost) => rowsOf(b, make, k, vhost));
+  const perVhost = <T>(kind: 'queues' | 'bindings', query: Record<string, string>, make: (o: Row, path: string, vhost: string) => T | undefined) => listPerVhost(client, vhostsKnown, kind, query, (k, vhost) => rowsOf(b, k, vhost, make));
   // Without a number in the row, a queue's count comes from the stats database (statsCounts).
   const uncounted: Queue[] = [];
   const reads = allReads([
@@ -70,7 +70,7 @@ export async function readBroker(client: ManagementClient, options: ReadOptions 
     get(['users']),
     get(['permissions']),
     get(['topic-permissions']),
-    client.list(['exchanges'], EXCHANGE_QUERY, rowsOf(b, (o, path) => b.exchangeOf(o, path, b.str(o, 'vhost', path)), 'exchanges'), { timeoutMs: LISTING_TIMEOUT_MS }),
+    client.list(['exchanges'], EXCHANGE_QUERY, rowsOf(b, 'exchanges', undefined, (o, path, vhost) => b.exchangeOf(o, path, vhost)), { timeoutMs: LISTING_TIMEOUT_MS }),
     perVhost('queues', counted ? QUEUE_QUERY : QUEUE_QUERY_NO_COUNTS, (o, path, vhost) => {
       const given = typeof o['messages'] === 'number' ? o['messages'] : undefined;
       // Unknown must not read as empty: Infinity makes the planner treat deleting or replacing it
@@ -189,7 +189,7 @@ type Row = Record<string, unknown>;
  * The `each` of a streamed listing (ManagementClient.list): every row must be an object, and is
  * made into a model object at once; `path` names the row in messages (`queues/bench[3]`).
  */
-function rowsOf<T>(b: LiveBuilder, make: (o: Row, path: string, vhost: string) => T | undefined, kind?: string, vhost?: string): (row: unknown, index: number) => T | undefined {
+function rowsOf<T>(b: LiveBuilder, kind: string, vhost: string | undefined, make: (o: Row, path: string, vhost: string) => T | undefined): (row: unknown, index: number) => T | undefined {
   return (row, index) => {
     const path = `${kind}${vhost === undefined ? '' : `/${encodeURIComponent(vhost)}`}[${index}]`;
     if (!isRecord(row)) return b.fail(path, 'expected an object');
