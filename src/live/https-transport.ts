@@ -32,13 +32,26 @@ export function httpsTransport(tls: TlsOptions): HttpsTransport {
           const cert = peerCertInfo((res.socket as TLSSocket).getPeerCertificate?.());
           if (cert) peers.set(origin, cert);
         }
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const status = res.statusCode ?? 500;
-          resolve(new Response(NULL_BODY.has(status) ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '', headers: flatHeaders(res.headers) }));
+        const status = res.statusCode ?? 500;
+        const head = { status, statusText: res.statusMessage ?? '', headers: flatHeaders(res.headers) };
+        if (NULL_BODY.has(status)) {
+          res.resume();
+          resolve(new Response(null, head));
+          return;
+        }
+        // The body as it arrives, as fetch gives it: a big listing is read row by row
+        // (management-client.ts), never held whole. A failure on the way errors the stream.
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            res.on('data', (c: Buffer) => controller.enqueue(new Uint8Array(c.buffer, c.byteOffset, c.byteLength)));
+            res.on('end', () => controller.close());
+            res.on('error', (e) => controller.error(e));
+          },
+          cancel() {
+            res.destroy();
+          },
         });
+        resolve(new Response(body, head));
       });
       req.on('error', reject);
       req.end(typeof init.body === 'string' ? init.body : undefined);
