@@ -7,7 +7,7 @@ import { interpolate, shownReference, type Env, type Interpolated, type Interpol
 import { isSecretPath, isUriPath } from './secrets.js';
 import { splitUrlCredentials } from '../model/url-credentials.js';
 import type { Entry, MapNode, PathSegment, SpecNode } from './tree.js';
-import { MAX_ALIAS_EXPANSION_NODES, type YamlEntry, type YamlMap, type YamlMerge, type YamlNode, type YamlScalar } from './yaml-nodes.js';
+import { MAX_ALIAS_EXPANSION_NODES, type ReadMap, type YamlEntry, type YamlMap, type YamlMerge, type YamlNode, type YamlScalar } from './yaml-nodes.js';
 import type { SourceFile } from './yaml-source.js';
 
 
@@ -120,7 +120,7 @@ function buildAt(ctx: Context, node: YamlNode, path: PathSegment[], segment: Pat
   }
 }
 
-function buildMap(ctx: Context, node: YamlMap, path: PathSegment[]): MapNode {
+function buildMap(ctx: Context, node: YamlMap | ReadMap, path: PathSegment[]): MapNode {
   for (const key of node.badKeys) {
     ctx.diagnostics.push({ severity: 'error', code: 'E_YAML', message: 'a key must be a name, not a mapping or a list', origin: key.origin });
   }

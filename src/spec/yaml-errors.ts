@@ -3,7 +3,8 @@
 // unknown alias or tag, a bad merge) are placed at that node, found from where the parser opened it.
 import type { YAMLException } from 'js-yaml';
 import type { Code, Diagnostic, Origin } from '../errors.js';
-import { MAX_ALIAS_EXPANSION_NODES, Scanner, type YamlNode } from './yaml-nodes.js';
+import { MAX_ALIAS_EXPANSION_NODES, type YamlNode } from './yaml-nodes.js';
+import { Scanner } from './yaml-scanner.js';
 
 /** The node the parser was reading when it stopped. */
 export interface OpenNode {

@@ -7,6 +7,7 @@
 // build-tree can take it as it is: on a large spec that is nearly every node.
 
 import type { Origin } from '../errors.js';
+import type { LineTable } from './line-table.js';
 
 /**
  * A second guard beside MAX_ALIAS_COUNT, which counts alias uses but not their size: one big
@@ -16,34 +17,43 @@ import type { Origin } from '../errors.js';
 export const MAX_ALIAS_EXPANSION_NODES = 500_000;
 
 /**
- * Where a node is written, as numbers. A large spec has some 200,000 nodes and each held an
- * Origin object of its own (a third of the tree's memory); the object is made when asked for,
- * which is on a diagnostic or for the few places a model object keeps. The classes' `kind` lives
- * on the prototype for the same reason.
+ * Where a node is written, as offsets into its file's text; line and column come from the file's
+ * LineTable when asked for (a diagnostic, or the origin a model object keeps), not held by each of
+ * the 400,000 nodes a spec of 93,000 objects has. The classes' `kind` lives on the prototype for
+ * the same reason.
  */
 abstract class Placed {
   constructor(
-    readonly file: string,
-    /** 1-based, where the content starts, after any `&anchor` or `!tag`: what diagnostics point at. */
-    readonly line: number,
-    readonly col: number,
+    readonly lines: LineTable,
+    /** Where the content starts, after any `&anchor` or `!tag`: what diagnostics point at. */
     readonly offset: number,
     /** Where the parser began and ended this node (around spaces, comments and properties). */
     readonly open: number,
     readonly end: number,
   ) {}
 
+  get file(): string {
+    return this.lines.file;
+  }
+
+  /** 1-based. */
+  get line(): number {
+    return this.lines.line(this.offset);
+  }
+
+  get col(): number {
+    return this.lines.col(this.offset);
+  }
+
   get origin(): Origin {
-    return { file: this.file, line: this.line, col: this.col };
+    return this.lines.origin(this.offset);
   }
 }
 
 /** A value that is not a collection, nor an alias. */
 export class YamlScalar extends Placed {
   constructor(
-    file: string,
-    line: number,
-    col: number,
+    lines: LineTable,
     offset: number,
     open: number,
     end: number,
@@ -52,7 +62,7 @@ export class YamlScalar extends Placed {
     /** A plain `<<` key. */
     readonly merge: boolean,
   ) {
-    super(file, line, col, offset, open, end);
+    super(lines, offset, open, end);
   }
 
   get kind(): 'scalar' {
@@ -76,17 +86,16 @@ export class YamlScalar extends Placed {
 /** A value the tree takes as it is: nothing to interpolate, nothing unreadable, nothing infinite. */
 export const isPlainValue = (v: unknown): boolean => v === null || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean' || (typeof v === 'string' && !v.includes('${'));
 
-/** Shaped like tree.ts's Entry; the key's place is kept as numbers (the key is in the value's file). */
+/** Shaped like tree.ts's Entry; the key's place is kept as its offset (the key is in the value's file). */
 export class YamlEntry {
   constructor(
     readonly value: YamlNode,
-    readonly keyLine: number,
-    readonly keyCol: number,
+    readonly keyAt: number,
   ) {}
 
   /** Where the key is written. */
   get keyOrigin(): Origin {
-    return { file: this.value.file, line: this.keyLine, col: this.keyCol };
+    return this.value.lines.origin(this.keyAt);
   }
 }
 
@@ -95,21 +104,21 @@ const SCANNED_ENTRIES = 8;
 /** Lists for up to this many entries are made to size. */
 const PRESIZED_ENTRIES = 64;
 
-/** Slots an entry takes: name, value, the key's line and column, the value's line and column. */
-const SLOTS = 6;
+/** Slots an entry takes: name, value, where the key starts, where the value starts. */
+const SLOTS = 4;
+
+/** The name index of each large read map's slots, made on its first look-up (few are ever looked in). */
+const INDEXES = new WeakMap<unknown[], Map<string, number>>();
 
 /**
- * A mapping's entries, in the order written, in one list of six slots each: the name, the value,
- * the key's line and column, and, for a plain scalar value, the value itself (not its node) and
- * its line and column. A Map, an entry object and a scalar node took some 600 bytes for a
- * three-key mapping (a binding), this about 200. Entries, and the nodes of such values, are made
- * when read (a scalar needs no more than its value and place once its mapping is read). Read-only
- * once the reader has the mapping.
+ * A mapping's entries, in the order written, in one list of four slots each: the name, the value,
+ * and the offsets of the key and the value. A plain value is kept compact: a scalar as its value
+ * (a string, a number, a boolean or null, never an object), a mapping as a ReadMap. A Map, an entry
+ * object and a scalar node took some 600 bytes for a three-key mapping (a binding), this about 110.
+ * Entries, and the nodes of scalar values, are made when read. Read-only once the reader has the
+ * mapping.
  */
 export class YamlEntries implements ReadonlyMap<string, YamlEntry> {
-  private readonly slots: unknown[];
-  /** Slots in use: the list may have been made larger (see the constructor). */
-  private used = 0;
   /** Slot of each name, for maps past SCANNED_ENTRIES. */
   private index: Map<string, number> | undefined;
 
@@ -118,39 +127,54 @@ export class YamlEntries implements ReadonlyMap<string, YamlEntry> {
    * that grows by push keeps room for 17 slots). A large one grows: `new Array(n)` past some
    * thousands of slots would be a dictionary.
    */
-  constructor(
-    private readonly file: string,
-    expected = 0,
-  ) {
-    this.slots = expected > 0 && expected <= PRESIZED_ENTRIES ? new Array<unknown>(expected * SLOTS) : [];
+  static forReading(lines: LineTable, expected: number): YamlEntries {
+    return new YamlEntries(lines, expected > 0 && expected <= PRESIZED_ENTRIES ? new Array<unknown>(expected * SLOTS) : [], 0);
   }
+
+  /** The entries of a ReadMap: its slots, all in use. */
+  static over(lines: LineTable, slots: unknown[]): YamlEntries {
+    const entries = new YamlEntries(lines, slots, slots.length);
+    if (slots.length > SCANNED_ENTRIES * SLOTS) {
+      let index = INDEXES.get(slots);
+      if (!index) INDEXES.set(slots, (index = entries.indexed()));
+      entries.index = index;
+    }
+    return entries;
+  }
+
+  private constructor(
+    private readonly lines: LineTable,
+    private readonly slots: unknown[],
+    /** Slots in use: the list may have been made larger (see forReading). */
+    private used: number,
+  ) {}
 
   get size(): number {
     return this.used / SLOTS;
   }
 
   /** For the reader: a name not yet there (it checks with has()). */
-  add(name: string, value: YamlNode, keyLine: number, keyCol: number): void {
+  add(name: string, value: YamlNode, keyAt: number): void {
     const at = this.used;
     const slots = this.slots;
     // A plain scalar is kept as its value: a string, a number, a boolean or null, never an object.
-    const compact = value.kind === 'scalar' && !value.merge && value.plain;
-    const held = compact ? value.value : value;
-    const valueLine = compact ? value.line : 0;
-    const valueCol = compact ? value.col : 0;
+    const held = value.kind === 'scalar' && !value.merge && value.plain ? value.value : value;
     if (at < slots.length) {
       slots[at] = name;
       slots[at + 1] = held;
-      slots[at + 2] = keyLine;
-      slots[at + 3] = keyCol;
-      slots[at + 4] = valueLine;
-      slots[at + 5] = valueCol;
+      slots[at + 2] = keyAt;
+      slots[at + 3] = value.offset;
     } else {
-      slots.push(name, held, keyLine, keyCol, valueLine, valueCol);
+      slots.push(name, held, keyAt, value.offset);
     }
     this.used = at + SLOTS;
     if (this.index) this.index.set(name, at);
     else if (at >= SCANNED_ENTRIES * SLOTS) this.index = this.indexed();
+  }
+
+  /** The slots as a list of their own, exactly as long as what is used. */
+  compacted(): unknown[] {
+    return this.used === this.slots.length ? this.slots : this.slots.slice(0, this.used);
   }
 
   has(name: string): boolean {
@@ -182,13 +206,24 @@ export class YamlEntries implements ReadonlyMap<string, YamlEntry> {
     for (const [key, value] of this.entries()) each.call(thisArg, value, key, this);
   }
 
+  /** For ReadMap.size: the nodes below, counted as Composite.size counts them. */
+  nodesBelow(): number {
+    let n = 0;
+    for (let at = 1; at < this.used; at += SLOTS) {
+      const held = this.slots[at];
+      n += typeof held === 'object' && held !== null ? (held as YamlNode).size : 1;
+    }
+    return n;
+  }
+
   private entryAt(at: number): YamlEntry {
     const slots = this.slots;
     const held = slots[at + 1];
-    // Offsets are not kept: nothing reads them once the mapping is read (only keys, values that
-    // are not plain, and the reader's open nodes need them).
-    const value = typeof held === 'object' && held !== null ? (held as YamlNode) : new YamlScalar(this.file, slots[at + 4] as number, slots[at + 5] as number, -1, -1, -1, held, false);
-    return new YamlEntry(value, slots[at + 2] as number, slots[at + 3] as number);
+    // Only the value's start is kept: nothing reads where a value opens or ends once its mapping is
+    // read (only keys, values that are not plain, and the reader's open nodes need them).
+    const valueAt = slots[at + 3] as number;
+    const value = typeof held === 'object' && held !== null ? (held as YamlNode) : new YamlScalar(this.lines, valueAt, valueAt, valueAt, held, false);
+    return new YamlEntry(value, slots[at + 2] as number);
   }
 
   private slotOf(name: string): number {
@@ -205,14 +240,16 @@ export class YamlEntries implements ReadonlyMap<string, YamlEntry> {
   }
 }
 
+/** A plain mapping becomes a ReadMap as soon as it is read; other nodes stay as they are. */
+export function compactNode(node: YamlNode): YamlNode {
+  return node instanceof YamlMap && node.plain ? new ReadMap(node.lines, node.offset, node.open, node.end, node.entries.compacted()) : node;
+}
+
 export interface YamlMerge {
   /** Where `<<` is written. */
   origin: Origin;
   value: YamlNode;
 }
-
-/** Entries of a map that has none (`{}`, or `!!map` on nothing); the reader sets the real ones. */
-const NO_ENTRIES = new YamlEntries('');
 
 /** Shared by every map without `<<` or bad keys (nearly all): a list is made on the first. */
 const NONE: never[] = [];
@@ -227,13 +264,19 @@ abstract class Composite extends Placed {
   size = 1;
 }
 
+/** A mapping while the reader makes it, and one that is not plain (see ReadMap). */
 export class YamlMap extends Composite {
   /** By name, in the order written; the first of duplicate keys (which are reported). */
-  entries: YamlEntries = NO_ENTRIES;
+  entries: YamlEntries;
   /** `<<` entries, in the order written; applied after the explicit keys, which always win. */
   merges: readonly YamlMerge[] = NONE;
   /** Keys that are not names (a mapping or a list as a key): reported by build-tree. */
   badKeys: readonly YamlNode[] = NONE;
+
+  constructor(lines: LineTable, offset: number, open: number, end: number, expected = 0) {
+    super(lines, offset, open, end);
+    this.entries = YamlEntries.forReading(lines, expected);
+  }
 
   get kind(): 'map' {
     return 'map';
@@ -250,6 +293,55 @@ export class YamlMap extends Composite {
   }
 }
 
+/**
+ * A plain mapping once read: its place and its slots, nothing else. Most of a large spec's nodes
+ * are these (every exchange, queue and binding): some 210 bytes for a binding where the YamlMap,
+ * its YamlEntries and a slot list of six per entry took 360. The reader makes one as soon as the
+ * mapping closes, so the whole form is never held for long (a collection's entries wait for the
+ * collection to close). Counts are not kept: a plain node has no aliases, and its size is counted
+ * again when asked for (by its parent, or an alias that copies it).
+ */
+export class ReadMap extends Placed {
+  constructor(
+    lines: LineTable,
+    offset: number,
+    open: number,
+    end: number,
+    private readonly slots: unknown[],
+  ) {
+    super(lines, offset, open, end);
+  }
+
+  get kind(): 'map' {
+    return 'map';
+  }
+
+  get plain(): true {
+    return true;
+  }
+
+  get copies(): number {
+    return 0;
+  }
+
+  get size(): number {
+    return 1 + this.entries.nodesBelow();
+  }
+
+  get merges(): readonly YamlMerge[] {
+    return NONE;
+  }
+
+  get badKeys(): readonly YamlNode[] {
+    return NONE;
+  }
+
+  /** A view over the slots, made on each read: one short-lived object rather than one held per map. */
+  get entries(): YamlEntries {
+    return YamlEntries.over(this.lines, this.slots);
+  }
+}
+
 export class YamlSeq extends Composite {
   items: YamlNode[] = [];
 
@@ -262,9 +354,7 @@ export class YamlAlias extends Composite {
   override plain = false;
 
   constructor(
-    file: string,
-    line: number,
-    col: number,
+    lines: LineTable,
     offset: number,
     open: number,
     end: number,
@@ -272,7 +362,7 @@ export class YamlAlias extends Composite {
     /** The latest node anchored with this name before the alias; undefined if none. */
     readonly target: YamlNode | undefined,
   ) {
-    super(file, line, col, offset, open, end);
+    super(lines, offset, open, end);
     this.copies = 1 + (target?.copies ?? 0);
     this.size = target?.size ?? 1;
   }
@@ -282,7 +372,8 @@ export class YamlAlias extends Composite {
   }
 }
 
-export type YamlNode = YamlScalar | YamlMap | YamlSeq | YamlAlias;
+/** A plain mapping is a ReadMap once read: a YamlMap is one being read, or one that is not plain. */
+export type YamlNode = YamlScalar | YamlMap | ReadMap | YamlSeq | YamlAlias;
 
 /**
  * A key as a name: scalars only, and an empty key (`~`, `null` or nothing) is "". A key the YAML
@@ -300,119 +391,4 @@ export function keyName(key: YamlNode, text: string): string | undefined {
   const written = text.slice(node.offset, node.end).trimEnd();
   // A quoted scalar under an explicit tag (`!!int "5"`): its value is what it says.
   return written === '' || written.startsWith('"') || written.startsWith("'") ? String(v) : written;
-}
-
-const SPACE = 0x20;
-const TAB = 0x09;
-const LF = 0x0a;
-const CR = 0x0d;
-const HASH = 0x23;
-
-const isBlank = (ch: number): boolean => ch === SPACE || ch === TAB || ch === LF || ch === CR || Number.isNaN(ch) || ch === 0;
-
-/** `,[]{}`: where an anchor name ends. */
-const isFlowIndicator = (ch: number): boolean => ch === 0x2c || ch === 0x5b || ch === 0x5d || ch === 0x7b || ch === 0x7d;
-
-/**
- * Moves over what js-yaml skips between tokens (spaces, tabs, line breaks and comments) and over
- * node properties, counting lines the way js-yaml does (CR LF and a lone CR are one break each).
- * One instance is reused for every node: it runs some 200,000 times on a large spec.
- */
-export class Scanner {
-  offset = 0;
-  line = 0;
-  lineStart = 0;
-
-  constructor(private readonly text: string) {}
-
-  at(offset: number, line: number, lineStart: number): this {
-    this.offset = offset;
-    this.line = line;
-    this.lineStart = lineStart;
-    return this;
-  }
-
-  char(): number {
-    return this.text.charCodeAt(this.offset);
-  }
-
-  skipSpace(): this {
-    const text = this.text;
-    for (;;) {
-      const ch = text.charCodeAt(this.offset);
-      if (ch === SPACE || ch === TAB) {
-        this.offset += 1;
-      } else if (ch === LF || ch === CR) {
-        this.offset += ch === CR && text.charCodeAt(this.offset + 1) === LF ? 2 : 1;
-        this.line += 1;
-        this.lineStart = this.offset;
-      } else if (ch === HASH) {
-        while (this.offset < text.length && text.charCodeAt(this.offset) !== LF && text.charCodeAt(this.offset) !== CR) this.offset += 1;
-      } else {
-        return this;
-      }
-    }
-  }
-
-  /** Past spaces and tabs only, on this line. */
-  skipBlanks(): this {
-    while (this.char() === SPACE || this.char() === TAB) this.offset += 1;
-    return this;
-  }
-
-  /** Past every `&anchor` and `!tag` (and the space after each): to where the content starts. */
-  skipProperties(): this {
-    for (;;) {
-      this.skipSpace();
-      if (this.skipProperty() === undefined) return this;
-    }
-  }
-
-  /** Past one property; returns what it was, or undefined (and stays put) if none is here. */
-  skipProperty(): '&' | '!' | undefined {
-    const text = this.text;
-    const ch = text.charCodeAt(this.offset);
-    if (ch === 0x26 /* & */) {
-      do this.offset += 1;
-      while (!isBlank(text.charCodeAt(this.offset)) && !isFlowIndicator(text.charCodeAt(this.offset)));
-      return '&';
-    }
-    if (ch === 0x21 /* ! */) {
-      if (text.charCodeAt(this.offset + 1) === 0x3c /* < */) {
-        const close = text.indexOf('>', this.offset);
-        this.offset = close < 0 ? text.length : close + 1;
-      } else {
-        do this.offset += 1;
-        while (!isBlank(text.charCodeAt(this.offset)));
-      }
-      return '!';
-    }
-    return undefined;
-  }
-
-  /** An alias's name (`*name`), read from the `*`. */
-  aliasName(): string {
-    const text = this.text;
-    let end = this.offset + 1;
-    while (!isBlank(text.charCodeAt(end)) && !isFlowIndicator(text.charCodeAt(end))) end += 1;
-    return text.slice(this.offset + 1, end);
-  }
-
-  /** A `-` that starts a block sequence entry. */
-  atDash(): boolean {
-    return this.char() === 0x2d && isBlank(this.text.charCodeAt(this.offset + 1));
-  }
-
-  /** 1-based, as diagnostics count. */
-  lineNumber(): number {
-    return this.line + 1;
-  }
-
-  column(): number {
-    return this.offset - this.lineStart + 1;
-  }
-
-  origin(file: string): Origin {
-    return { file, line: this.line + 1, col: this.offset - this.lineStart + 1 };
-  }
 }

@@ -4,7 +4,9 @@
 // diagnostics here; a file with any of them goes no further.
 import { load, YAMLException, type LoadOptions, type State } from 'js-yaml';
 import type { Diagnostic, Origin } from '../errors.js';
-import { keyName, MAX_ALIAS_EXPANSION_NODES, Scanner, YamlAlias, YamlEntries, YamlMap, YamlScalar, YamlSeq, type YamlNode } from './yaml-nodes.js';
+import { LineTable } from './line-table.js';
+import { compactNode, keyName, MAX_ALIAS_EXPANSION_NODES, YamlAlias, YamlMap, YamlScalar, YamlSeq, type YamlNode } from './yaml-nodes.js';
+import { Scanner } from './yaml-scanner.js';
 import { yamlErrorDiagnostic } from './yaml-errors.js';
 import { ReaderProblems } from './yaml-problems.js';
 import { MERGE_TAG, SPEC_SCHEMA, UNREADABLE } from './yaml-schema.js';
@@ -110,13 +112,14 @@ class TreeReader {
    */
   private readonly strings = new Map<string, string>();
   private readonly scan: Scanner;
-  private lineStarts: number[] | undefined;
+  readonly lines: LineTable;
 
   constructor(
     private readonly file: string,
     private readonly text: string,
   ) {
     this.scan = new Scanner(text);
+    this.lines = new LineTable(file, text);
   }
 
   onEvent(event: 'open' | 'close', state: ParserState): void {
@@ -129,7 +132,9 @@ class TreeReader {
       return;
     }
     const frame = this.frames[--this.depth] as Frame;
-    const node = this.close(frame, state);
+    // Compact before a collection holds it: a collection's entries wait for it to close, and held
+    // whole that long they would be moved to the old generation, to be collected only much later.
+    const node = compactNode(this.close(frame, state));
     const parent = this.depth > 0 ? this.frames[this.depth - 1] : undefined;
     if (parent) {
       if (parent.children === NO_CHILDREN) parent.children = [node];
@@ -171,10 +176,8 @@ class TreeReader {
         // no `:`, and kept it as this node: the one child is this node.
         const only = frame.children.length === 1 ? frame.children[0] : undefined;
         if (only && only.offset === offset && only.kind === (state.kind === 'mapping' ? 'map' : 'seq')) return only;
-        const line = scan.lineNumber();
-        const col = scan.column();
-        if (state.kind === 'mapping') return this.mapping(frame, new YamlMap(this.file, line, col, offset, frame.open, state.position));
-        return this.sequence(frame, new YamlSeq(this.file, line, col, offset, frame.open, state.position), Array.isArray(state.result) ? state.result.length : 0);
+        if (state.kind === 'mapping') return this.mapping(frame, new YamlMap(this.lines, offset, frame.open, state.position, (frame.children.length + 1) >> 1));
+        return this.sequence(frame, new YamlSeq(this.lines, offset, frame.open, state.position), Array.isArray(state.result) ? state.result.length : 0);
       }
       case 'scalar':
         // Children here are an attempt the parser took back (`key: &a value` read as a mapping).
@@ -191,7 +194,7 @@ class TreeReader {
 
   private scalar(frame: Frame, state: ParserState, value: unknown): YamlScalar {
     const scan = this.scan;
-    return new YamlScalar(this.file, scan.lineNumber(), scan.column(), scan.offset, frame.open, state.position, typeof value === 'string' ? this.intern(value) : value, state.tag === MERGE_TAG);
+    return new YamlScalar(this.lines, scan.offset, frame.open, state.position, typeof value === 'string' ? this.intern(value) : value, state.tag === MERGE_TAG);
   }
 
   /**
@@ -205,7 +208,7 @@ class TreeReader {
     let line = frame.line;
     while (scan.skipSpace().skipProperty() !== undefined) ({ offset, line, lineStart } = scan);
     scan.at(offset, line, lineStart).skipBlanks();
-    const at = [this.file, scan.lineNumber(), scan.column(), scan.offset, frame.open, scan.offset] as const;
+    const at = [this.lines, scan.offset, frame.open, scan.offset] as const;
     // An explicit `!!map` or `!!seq` on no content makes an empty collection.
     if (Array.isArray(value)) return new YamlSeq(...at);
     if (value !== null && typeof value === 'object') return new YamlMap(...at);
@@ -215,7 +218,7 @@ class TreeReader {
   private alias(frame: Frame, end: number): YamlAlias {
     const scan = this.scan;
     const name = scan.aliasName();
-    const node = new YamlAlias(this.file, scan.lineNumber(), scan.column(), scan.offset, frame.open, end, name, this.anchors.get(name));
+    const node = new YamlAlias(this.lines, scan.offset, frame.open, end, name, this.anchors.get(name));
     // Aliases have no children, so they close in the order they are written.
     this.firstAlias ??= node;
     this.spend(node);
@@ -243,7 +246,6 @@ class TreeReader {
 
   private mapping(frame: Frame, map: YamlMap): YamlMap {
     const kids = frame.children;
-    map.entries = new YamlEntries(this.file, (kids.length + 1) >> 1);
     // Children close key, value, key, value...; a key with no `:` after it (`? key`, or `{a, b}`)
     // has no value child, and its value is null.
     for (let i = 0; i < kids.length; ) {
@@ -271,7 +273,7 @@ class TreeReader {
     } else if (map.entries.has(name)) {
       this.problems.duplicate(name, key.origin);
     } else {
-      map.entries.add(name, value, key.line, key.col);
+      map.entries.add(name, value, key.offset);
       map.size += value.size;
       map.plain &&= value.plain;
     }
@@ -300,8 +302,7 @@ class TreeReader {
         continue;
       }
       const value = i < kids.length && this.colonAfter(first) ? (kids[i++] as YamlNode) : this.nullAt(first);
-      const pair = new YamlMap(this.file, first.line, first.col, first.offset, first.open, value.end);
-      pair.entries = new YamlEntries(this.file, 1);
+      const pair = new YamlMap(this.lines, first.offset, first.open, value.end, 1);
       this.addEntry(pair, first, value);
       seq.items.push(pair);
     }
@@ -358,7 +359,7 @@ class TreeReader {
 
   /** The null value of a key written without one: placed at the key. */
   private nullAt(key: YamlNode): YamlScalar {
-    return new YamlScalar(this.file, key.line, key.col, key.offset, key.offset, key.offset, null, false);
+    return new YamlScalar(this.lines, key.offset, key.offset, key.offset, null, false);
   }
 
   private misplacedDash(after: Origin): void {
@@ -369,34 +370,11 @@ class TreeReader {
   /** An empty entry's null is placed after the `-` and the spaces that follow it, where content would be. */
   private nullAfterDash(node: YamlScalar): YamlScalar {
     const scan = this.scan.at(node.offset, node.line - 1, node.offset - node.col + 1).skipBlanks();
-    return new YamlScalar(this.file, scan.lineNumber(), scan.column(), scan.offset, scan.offset, scan.offset, node.value, node.merge);
+    return new YamlScalar(this.lines, scan.offset, scan.offset, scan.offset, node.value, node.merge);
   }
 
   private nullAtOffset(offset: number): YamlScalar {
-    const { line, col } = this.originAt(offset);
-    return new YamlScalar(this.file, line, col, offset, offset, offset, null, false);
-  }
-
-  /** For the rare places the events do not carry a line: a binary search over line starts. */
-  private originAt(offset: number): Origin {
-    if (!this.lineStarts) {
-      this.lineStarts = [0];
-      const text = this.text;
-      for (let i = 0; i < text.length; i++) {
-        const ch = text.charCodeAt(i);
-        if (ch === 0x0d && text.charCodeAt(i + 1) === 0x0a) continue; // CR LF: one break, after the LF
-        if (ch === 0x0a || ch === 0x0d) this.lineStarts.push(i + 1);
-      }
-    }
-    const starts = this.lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { file: this.file, line: lo + 1, col: offset - (starts[lo] ?? 0) + 1 };
+    return new YamlScalar(this.lines, offset, offset, offset, null, false);
   }
 
   /** js-yaml's error as a diagnostic, placed with the help of the node being read when it was thrown. */
@@ -411,6 +389,6 @@ class TreeReader {
     const marker = /^---(?=[ \t\r\n]|$)/gm;
     marker.lastIndex = first ? first.end : 0;
     const found = marker.exec(this.text);
-    return found ? this.originAt(found.index) : this.roots[1]?.origin;
+    return found ? this.lines.origin(found.index) : this.roots[1]?.origin;
   }
 }
