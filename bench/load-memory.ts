@@ -71,13 +71,16 @@ async function main(): Promise<void> {
     await row('+ SpecNode tree (buildTree)');
     if (!validateTree(built.root, diagnostics)) throw new Error('the bench spec is not valid');
     await row('+ schema check (holds nothing)');
-    let index: ReturnType<typeof mergeFiles> | undefined = mergeFiles([{ file, root: built.root as MapNode }], diagnostics);
-    await row('+ merged index (mergeFiles)');
-    const model = toModel(index);
-    await row('+ model (toModel)');
+    // As loadSpec does: the text goes once the tree is built, the tree once the index holds what
+    // the rules and the model read.
     text = undefined;
     source = undefined;
+    await row('the SpecNode tree, without the text');
+    let index: ReturnType<typeof mergeFiles> | undefined = mergeFiles([{ file, root: built.root as MapNode }], diagnostics);
     built = undefined;
+    await row('+ merged index (mergeFiles), without the root');
+    const model = toModel(index);
+    await row('+ model (toModel)');
     index = undefined;
     await row('the model alone');
     if (model.resources.size === 0) throw new Error('empty model');
