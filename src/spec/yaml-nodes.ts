@@ -133,13 +133,7 @@ export class YamlEntries implements ReadonlyMap<string, YamlEntry> {
 
   /** The entries of a ReadMap: its slots, all in use. */
   static over(lines: LineTable, slots: unknown[]): YamlEntries {
-    const entries = new YamlEntries(lines, slots, slots.length);
-    if (slots.length > SCANNED_ENTRIES * SLOTS) {
-      let index = INDEXES.get(slots);
-      if (!index) INDEXES.set(slots, (index = entries.indexed()));
-      entries.index = index;
-    }
-    return entries;
+    return new YamlEntries(lines, slots, slots.length);
   }
 
   private constructor(
@@ -227,6 +221,11 @@ export class YamlEntries implements ReadonlyMap<string, YamlEntry> {
   }
 
   private slotOf(name: string): number {
+    // A read map's view finds its index where the first look-up left it (most are only iterated).
+    if (!this.index && this.used > SCANNED_ENTRIES * SLOTS) {
+      this.index = INDEXES.get(this.slots) ?? this.indexed();
+      INDEXES.set(this.slots, this.index);
+    }
     if (this.index) return this.index.get(name) ?? -1;
     const slots = this.slots;
     for (let at = 0; at < this.used; at += SLOTS) if (slots[at] === name) return at;
@@ -240,9 +239,12 @@ export class YamlEntries implements ReadonlyMap<string, YamlEntry> {
   }
 }
 
-/** A plain mapping becomes a ReadMap as soon as it is read; other nodes stay as they are. */
+/**
+ * A plain mapping becomes a ReadMap as soon as it is read; other nodes stay as they are. (A plain
+ * mapping may still count alias copies, from aliases used as keys: it stays whole, and counts them.)
+ */
 export function compactNode(node: YamlNode): YamlNode {
-  return node instanceof YamlMap && node.plain ? new ReadMap(node.lines, node.offset, node.open, node.end, node.entries.compacted()) : node;
+  return node instanceof YamlMap && node.plain && node.copies === 0 ? new ReadMap(node.lines, node.offset, node.open, node.end, node.entries.compacted()) : node;
 }
 
 export interface YamlMerge {
