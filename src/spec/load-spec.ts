@@ -6,6 +6,7 @@ import type { Model } from '../model/types.js';
 import { emptyModel } from '../model/types.js';
 import type { Target } from '../model/target.js';
 import { buildTree, type UnresolvedVariable } from './build-tree.js';
+import { collectBetweenStages } from './collect-garbage.js';
 import { readSpecFiles } from './files.js';
 import type { Env } from './interpolate.js';
 import { mergeFiles, type FileTree } from './merge.js';
@@ -43,6 +44,7 @@ export function loadSpec(paths: readonly string[], env: Env): LoadedSpec {
   if (paths.length === 0) diagnostics.push({ severity: 'error', code: 'E_IO', message: 'no spec file or folder given' });
   const texts = readSpecFiles(paths, diagnostics);
   const files = texts.map((t) => t.file);
+  const specBytes = texts.reduce((n, t) => n + t.text.length, 0);
   // Each file's text is let go as soon as its tree is built (the tree keeps offsets, not text):
   // 5 MB at 93,000 objects that the load held to its end.
   for (let next = texts.shift(); next; next = texts.shift()) {
@@ -61,6 +63,7 @@ export function loadSpec(paths: readonly string[], env: Env): LoadedSpec {
     }
     trees.push({ file, root: built.root });
   }
+  collectBetweenStages(specBytes); // the texts, js-yaml's state and the schema's copies are garbage now
   const spec = mergeFiles(trees, diagnostics);
   // The index holds what the rules and the model read; the rest of the trees can go.
   trees.length = 0;
@@ -70,6 +73,7 @@ export function loadSpec(paths: readonly string[], env: Env): LoadedSpec {
   // Rules judge meaning; on a spec whose shape is wrong they would mostly repeat the schema's errors.
   let model = emptyModel();
   if (shapeOk) {
+    collectBetweenStages(specBytes); // and so are the trees' collections, and what merging made on the way
     runRules(spec, diagnostics);
     model = toModel(spec);
   }

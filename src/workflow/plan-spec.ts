@@ -17,7 +17,7 @@ import type { Resource } from '../model/types.js';
 import { needsQueueFacts, planChanges, type Plan, type PruneMode } from '../plan/index.js';
 import { assertValidSpec, loadSpec, type LoadedSpec } from '../spec/index.js';
 import { assertVariablesSet } from '../spec/variables.js';
-import { collectAfterLoad } from './collect-garbage.js';
+import { collectAfterLoad } from '../spec/collect-garbage.js';
 import { startEarlyRead, type EarlyRead } from './early-read.js';
 import { versionRefusals } from './version-refusals.js';
 import { chooseSpecTarget, overriddenFields, resolveTarget, type ConnectionFlags, type Env } from './resolve-target.js';
