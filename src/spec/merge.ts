@@ -79,17 +79,23 @@ function declared(name: string, e: Entry, within: readonly PathSegment[], file: 
   return new Declaration(name, e.keyOrigin, e.value as MapNode, within, file);
 }
 
-/** A binding; its path too is made when asked for. */
+/** A binding; its path too is made when asked for, and its vhost and place are the resource's. */
 class BindingDeclaration implements BindingDecl {
   constructor(
-    readonly vhost: string,
     readonly node: MapNode,
-    readonly origin: Origin,
     /** Its place in the vhost's `bindings` list. */
     private readonly index: number,
     readonly identity: string,
     readonly resource: Binding,
   ) {}
+
+  get vhost(): string {
+    return this.resource.vhost;
+  }
+
+  get origin(): Origin {
+    return this.resource.origin as Origin; // bindingDecl always sets it
+  }
 
   get path(): PathSegment[] {
     return ['vhosts', this.vhost, 'bindings', this.index];
@@ -195,7 +201,7 @@ function bindingDecl(vhost: string, node: MapNode, index: number): BindingDecl {
     arguments: toJsonMap(child(node, 'arguments')),
     origin,
   };
-  return new BindingDeclaration(vhost, node, origin, index, resourceKey(resource), resource);
+  return new BindingDeclaration(node, index, resourceKey(resource), resource);
 }
 
 export function describeBinding(b: Pick<BindingDecl, 'node'>): string {
