@@ -1,9 +1,11 @@
 // Issue 13, target 4: what the spec loader holds, stage by stage, for the bench topology
 // (bench/topology.ts): the YAML tree, the SpecNode tree, the merged index, the model. Each stage's
 // result is kept while the heap is measured after full collections, so a figure is what the
-// stages so far hold (not what they allocated on the way). Then what is left once only the model
-// is kept (what a plan holds of the spec), and the peak resident memory of `warren validate` of
-// the same spec beside an empty one's.
+// stages so far hold (not what they allocated on the way), letting go of what loadSpec lets go
+// (the text once the tree is built, the tree's root once merged). Then what is left once only the
+// model is kept (what a plan holds of the spec), and the peak resident memory of `warren validate`
+// of the same spec beside an empty one's: that one also counts what the stages allocate on the
+// way, until a collection (spec/collect-garbage.ts) frees it.
 //   npm run build && node --expose-gc dist/bench/load-memory.js [--scale 1]
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -18,9 +18,9 @@ const WORTH_COLLECTING = 10_000;
 
 /**
  * The same threshold for stages that have not counted objects yet: the bench's specs take some 57
- * bytes of YAML an object (5.3 MB for 93,000), so this is about 10,000 objects of theirs.
+ * characters of YAML an object (5.3 million for 93,000), so this is about 10,000 objects of theirs.
  */
-const WORTH_COLLECTING_BYTES = WORTH_COLLECTING * 50;
+const WORTH_COLLECTING_LENGTH = WORTH_COLLECTING * 50;
 
 let gc: (() => void) | undefined;
 
@@ -36,7 +36,7 @@ export function collectAfterLoad(objects: number): void {
   if (objects >= WORTH_COLLECTING) collect();
 }
 
-/** Inside the loader, between stages: `specBytes` is the length of the spec's text, all files. */
-export function collectBetweenStages(specBytes: number): void {
-  if (specBytes >= WORTH_COLLECTING_BYTES) collect();
+/** Inside the loader, between stages: `specLength` is the length of the spec's text, all files (in characters). */
+export function collectBetweenStages(specLength: number): void {
+  if (specLength >= WORTH_COLLECTING_LENGTH) collect();
 }

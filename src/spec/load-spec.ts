@@ -44,7 +44,7 @@ export function loadSpec(paths: readonly string[], env: Env): LoadedSpec {
   if (paths.length === 0) diagnostics.push({ severity: 'error', code: 'E_IO', message: 'no spec file or folder given' });
   const texts = readSpecFiles(paths, diagnostics);
   const files = texts.map((t) => t.file);
-  const specBytes = texts.reduce((n, t) => n + t.text.length, 0);
+  const specLength = texts.reduce((n, t) => n + t.text.length, 0);
   // Each file's text is let go as soon as its tree is built (the tree keeps offsets, not text):
   // 5 MB at 93,000 objects that the load held to its end.
   for (let next = texts.shift(); next; next = texts.shift()) {
@@ -63,7 +63,7 @@ export function loadSpec(paths: readonly string[], env: Env): LoadedSpec {
     }
     trees.push({ file, root: built.root });
   }
-  collectBetweenStages(specBytes); // the texts, js-yaml's state and the schema's copies are garbage now
+  collectBetweenStages(specLength); // the texts, js-yaml's state and the schema's copies are garbage now
   const spec = mergeFiles(trees, diagnostics);
   // The index holds what the rules and the model read; the rest of the trees can go.
   trees.length = 0;
@@ -73,7 +73,7 @@ export function loadSpec(paths: readonly string[], env: Env): LoadedSpec {
   // Rules judge meaning; on a spec whose shape is wrong they would mostly repeat the schema's errors.
   let model = emptyModel();
   if (shapeOk) {
-    collectBetweenStages(specBytes); // and so are the trees' collections, and what merging made on the way
+    collectBetweenStages(specLength); // and so are the trees' collections, and what merging made on the way
     runRules(spec, diagnostics);
     model = toModel(spec);
   }

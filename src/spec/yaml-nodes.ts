@@ -112,11 +112,11 @@ const INDEXES = new WeakMap<unknown[], Map<string, number>>();
 
 /**
  * A mapping's entries, in the order written, in one list of four slots each: the name, the value,
- * and the offsets of the key and the value. A plain value is kept compact: a scalar as its value
- * (a string, a number, a boolean or null, never an object), a mapping as a ReadMap. A Map, an entry
- * object and a scalar node took some 600 bytes for a three-key mapping (a binding), this about 110.
- * Entries, and the nodes of scalar values, are made when read. Read-only once the reader has the
- * mapping.
+ * and the offsets of the key and the value. A plain scalar is kept as its value (a string, a
+ * number, a boolean or null, never an object); a plain mapping comes as a ReadMap. A Map, an entry
+ * object and a scalar node took some 600 bytes for a three-key mapping (a binding), these slots
+ * 112. Entries, and the nodes of scalar values, are made when read. Read-only once the reader has
+ * the mapping.
  */
 export class YamlEntries implements ReadonlyMap<string, YamlEntry> {
   /** Slot of each name, for maps past SCANNED_ENTRIES. */
