@@ -1,7 +1,8 @@
-// Stage 1: one file's text -> its YAML tree (yaml-nodes.ts), every node with its file:line:col.
-// js-yaml parses; its listener reports each node as the parser opens and closes it, and the tree
-// is put together from those events. Syntax errors, duplicate keys and alias bombs become
-// diagnostics here; a file with any of them goes no further.
+// Stage 1: one file's text -> its YAML tree (yaml-nodes.ts), every node placed by its offset (its
+// file:line:col comes from the file's LineTable). js-yaml parses; its listener reports each node
+// as the parser opens and closes it, and the tree is put together from those events. Syntax
+// errors, duplicate keys and alias bombs become diagnostics here; a file with any of them goes no
+// further.
 import { load, YAMLException, type LoadOptions, type State } from 'js-yaml';
 import type { Diagnostic, Origin } from '../errors.js';
 import { LineTable } from './line-table.js';
