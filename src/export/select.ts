@@ -30,7 +30,6 @@ export function selectExportable(live: Pick<LiveState, 'model' | 'unmanagedReaso
     leftOut.set(why, (leftOut.get(why) ?? 0) + 1);
   };
   const resources = live.model.resources;
-  const endpoints = new Set<string>(); // kept exchanges and queues: [vhost, kind, name]
   const reasonOf = (key: string, r: Resource): string | undefined => {
     if (r.kind === 'exchange' && r.name.startsWith('amq.')) return "amq.* exchanges (the broker's own)";
     if (r.kind === 'queue' && r.live?.exclusive) return 'exclusive queues';
@@ -51,13 +50,12 @@ export function selectExportable(live: Pick<LiveState, 'model' | 'unmanagedReaso
       continue;
     }
     kept.set(key, r);
-    if (r.kind === 'exchange' || r.kind === 'queue') endpoints.add(JSON.stringify([r.vhost, r.kind, r.name]));
   }
   for (const [key, r] of resources) {
     if (r.kind !== 'binding' || (wanted && !wanted.has(r.vhost))) continue;
-    const sourceKept = endpoints.has(JSON.stringify([r.vhost, 'exchange', r.source])) || BUILT_IN_EXCHANGES.has(r.source);
-    const destKept =
-      endpoints.has(JSON.stringify([r.vhost, r.destination_type, r.destination])) || (r.destination_type === 'exchange' && BUILT_IN_EXCHANGES.has(r.destination));
+    // Looked up among the kept objects by key: a set of the kept ends was 33,000 more strings at factor 3.
+    const sourceKept = kept.has(endpointKey('exchange', r.vhost, r.source)) || BUILT_IN_EXCHANGES.has(r.source);
+    const destKept = kept.has(endpointKey(r.destination_type, r.vhost, r.destination)) || (r.destination_type === 'exchange' && BUILT_IN_EXCHANGES.has(r.destination));
     if (!sourceKept || !destKept) {
       skip('bindings to or from objects left out');
       continue;
@@ -85,4 +83,11 @@ export function selectExportable(live: Pick<LiveState, 'model' | 'unmanagedReaso
 
 function userKey(name: string): string {
   return resourceKey({ kind: 'user', name, tags: [], limits: {} });
+}
+
+/** The key of the exchange or queue a binding names (only kind, vhost and name make a key). */
+function endpointKey(kind: 'exchange' | 'queue', vhost: string, name: string): string {
+  return kind === 'exchange'
+    ? resourceKey({ kind, vhost, name, type: 'direct', durable: true, auto_delete: false, internal: false, arguments: {} })
+    : resourceKey({ kind, vhost, name, type: 'classic', durable: true, auto_delete: false, arguments: {} });
 }

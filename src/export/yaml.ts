@@ -3,11 +3,11 @@
 // blocks. It writes what the yaml package's Document writer wrote for the same tree, byte for byte
 // (test/unit/export-yaml-writer.test.ts compares the two on random trees), without building the
 // package's nodes: for 93,000 objects those and the tree they were made from took 100 MB above the
-// read of the broker, and twice the CPU. Scalars still go through the package (yaml-scalar.ts).
+// read of the broker (export's peak RSS 304 MB, the read's 190), and export's user CPU fell from
+// 2.6 s to 1.3 s without them. Scalars still go through the package (yaml-scalar.ts).
 import { StreamedList, StreamedMap, type DocMap, type DocValue } from './doc-value.js';
 import { scalarLength, scalarText, type ScalarValue } from './yaml-scalar.js';
 
-export type { DocValue };
 
 /** Receives the text in order, in chunks of about CHUNK characters. */
 export type WriteChunk = (chunk: string) => void;
