@@ -73,6 +73,7 @@ const OPTIONS: StringifyContext['options'] = {
   verifyAliasOrder: true,
 };
 
+/** A context of its own for each string: the string writer may set fields on it (forceBlockIndent). */
 function contextAt(place: ScalarPlace): StringifyContext {
   return {
     actualString: true,
