@@ -7,7 +7,7 @@ import { unreachable } from '../errors.js';
 import { DEFAULT_HASHING_ALGORITHM } from '../model/types.js';
 import { canonicalJson } from '../model/keys.js';
 import type { Binding, Exchange, FeatureFlag, GlobalParameter, JsonMap, Permission, Policy, Queue, Resource, SuperStream, TopicPermission, User, Vhost, VhostParameter } from '../model/types.js';
-import { jsonToDoc, type DocMap, type DocValue } from './doc-value.js';
+import { StreamedList, StreamedMap, jsonToDoc, type DocMap, type DocValue } from './doc-value.js';
 import { featureFlagsDoc, globalParametersDoc, parameterValueDoc, superStreamDoc, uriPasswordVariables, type UriPassword } from './runtime-documents.js';
 
 export type { DocMap, DocValue } from './doc-value.js';
@@ -15,8 +15,8 @@ export type { DocMap, DocValue } from './doc-value.js';
 export interface SpecDocuments {
   /** vhost name -> its body under `vhosts:`. */
   vhosts: Map<string, DocMap>;
-  /** user name -> its body under `users:`. */
-  users: Map<string, DocMap>;
+  /** user name -> its body under `users:`, made as it is written. */
+  users: StreamedMap;
   /** Broker-wide sections: `global_parameters`, `feature_flags`. */
   broker: DocMap;
   /** The `${VARIABLE}`s that stand for URI passwords, sorted: the user must set them. */
@@ -82,7 +82,7 @@ export function specDocuments(kept: ReadonlyMap<string, Resource>): SpecDocument
   if (required.length > 0) broker.set('feature_flags', required);
   return {
     vhosts: new Map(sortedBy([...vhosts.values()], (p) => p.vhost.name).map((p) => [p.vhost.name, vhostDoc(p, passwords)])),
-    users: new Map(sortedBy([...users.values()], (p) => p.user.name).map((p) => [p.user.name, userDoc(p)])),
+    users: namedMap([...users.values()], (p) => p.user.name, userDoc),
     broker,
     variables: [...passwords.values()].flatMap((m) => [...m.values()].map((v) => v.variable)).sort(),
   };
@@ -104,7 +104,7 @@ function vhostDoc(p: VhostParts, passwords: ReadonlyMap<string, ReadonlyMap<stri
   const defaultType = v.default_queue_type ?? 'classic';
   setNamed(doc, 'exchanges', p.exchanges, (e) => e.name, exchangeDoc);
   setNamed(doc, 'queues', p.queues, (q) => q.name, (q) => queueDoc(q, defaultType));
-  if (p.bindings.length > 0) doc.set('bindings', sortedBy(p.bindings, bindingOrder).map(bindingDoc));
+  if (p.bindings.length > 0) doc.set('bindings', new StreamedList(p.bindings.length, () => mapped(sortedBy(p.bindings, bindingOrder), bindingDoc)));
   setNamed(doc, 'policies', p.policies, (x) => x.name, policyDoc);
   setNamed(doc, 'operator_policies', p.operatorPolicies, (x) => x.name, policyDoc);
   const value = (x: VhostParameter): DocValue => parameterValueDoc(x, passwords.get(JSON.stringify([x.kind, x.vhost, x.name])));
@@ -202,8 +202,19 @@ function userDoc(p: UserParts): DocMap {
 }
 
 function setNamed<T>(doc: DocMap, field: string, items: T[], name: (x: T) => string, body: (x: T) => DocMap): void {
-  if (items.length === 0) return;
-  doc.set(field, new Map(sortedBy(items, name).map((x) => [name(x), body(x)])));
+  if (items.length > 0) doc.set(field, namedMap(items, name, body));
+}
+
+/**
+ * Objects by name, each body made when the writer reaches it and dropped once written: the
+ * sections of a large broker are never held as documents (doc-value.ts, StreamedMap).
+ */
+function namedMap<T>(items: readonly T[], name: (x: T) => string, body: (x: T) => DocMap): StreamedMap {
+  return new StreamedMap(items.length, () => mapped(sortedBy(items, name), (x) => [name(x), body(x)] as const));
+}
+
+function* mapped<T, U>(items: readonly T[], f: (x: T) => U): Generator<U> {
+  for (const x of items) yield f(x);
 }
 
 /** A broker map, keys sorted; left out when empty unless the format requires it. */

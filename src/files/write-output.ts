@@ -3,14 +3,17 @@
 // goes to a temporary file beside it first, and only when every one is written are they renamed
 // into place.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { WarrenError } from '../errors.js';
 import { ioReason } from './read-input.js';
 
+/** Text too large to hold whole (an export): handed over in chunks, each written as it comes. */
+export type ChunkedText = (out: (chunk: string) => void) => void;
+
 export interface OutputFile {
   path: string;
-  text: string;
+  text: string | ChunkedText;
   /** File mode of a file this writes anew: 0o600 for files that may hold password hashes. */
   mode?: number | undefined;
 }
@@ -61,13 +64,37 @@ export function makeOutputFolder(path: string): void {
   }
 }
 
-function write(path: string, text: string, shown: string, mode: number | undefined): void {
+function write(path: string, text: string | ChunkedText, shown: string, mode: number | undefined): void {
   try {
-    writeFileSync(path, text, { flag: 'w', ...(mode !== undefined ? { mode } : {}) });
+    if (typeof text === 'string') {
+      fileStep(shown, () => writeFileSync(path, text, { flag: 'w', ...(mode !== undefined ? { mode } : {}) }));
+      return;
+    }
+    const fd = fileStep(shown, () => openSync(path, 'w', mode));
+    try {
+      text((chunk) => fileStep(shown, () => writeAll(fd, chunk)));
+    } finally {
+      fileStep(shown, () => closeSync(fd));
+    }
   } catch (e) {
     removeQuietly(path === shown ? '' : path);
+    throw e;
+  }
+}
+
+/** A failed file operation as E_IO naming the file; what the text's maker throws passes unchanged. */
+function fileStep<T>(shown: string, step: () => T): T {
+  try {
+    return step();
+  } catch (e) {
     throw ioError(shown, ioReason(e));
   }
+}
+
+/** writeSync may write part of a buffer (a pipe, a device): go on until all of it is written, as writeFileSync does. */
+function writeAll(fd: number, chunk: string): void {
+  const bytes = Buffer.from(chunk, 'utf8');
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
 }
 
 function existingKind(path: string): 'none' | 'file' | 'folder' | 'special' {

@@ -32,10 +32,11 @@ export async function exportCommand(options: ExportCommandOptions, io: CommandIo
   // Rewrites and warnings name vhosts and stacks: broker data, escaped like every diagnostic.
   for (const r of result.rewrites) io.stderr.write(`rewritten: ${printable(r)}\n`);
   for (const w of result.warnings) io.stderr.write(`warning: ${printable(w)}\n`);
+  // Files are written as they are made (ExportedFile.write): a large export is never held whole.
   if (options.output === undefined) {
-    io.stdout.write(result.files[0]?.text ?? '');
+    result.files[0]?.write((chunk) => io.stdout.write(chunk));
   } else if (layout === 'single') {
-    writeOutputFiles([{ path: options.output, text: result.files[0]?.text ?? '' }]);
+    writeOutputFiles([{ path: options.output, text: result.files[0]?.write ?? '' }]);
   } else {
     writeFolder(options.output, result);
   }
@@ -85,7 +86,7 @@ function writeFolder(dir: string, result: ExportResult): void {
     throw new WarrenError('E_USAGE', `${dir} holds other spec files (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''}); they would merge with the export when it is loaded: export into an empty folder`);
   }
   // Every file or none: a failure part way leaves no half export behind.
-  writeOutputFiles(result.files.map((f) => ({ path: join(dir, f.name), text: f.text })));
+  writeOutputFiles(result.files.map((f) => ({ path: join(dir, f.name), text: f.write })));
 }
 
 function summary(result: ExportResult, where: string): string {
