@@ -187,6 +187,13 @@ export async function main(argv: string[]): Promise<void> {
   process.once('exit', () => {
     if (!finished) process.stderr.write('error E_INTERNAL: warren stopped before the command finished (a broker connection was lost?); run it again\n');
   });
+  // `warren export | head`: the reader went away. Nothing more can be shown, and that is not a
+  // crash: stop at once, without Node's unhandled-error trace (exit 1, as for any unfinished command).
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    finished = true;
+    process.exit(EXIT_ERROR);
+  });
   const run = async (load: () => Promise<Outcome>): Promise<void> => {
     try {
       exitCode = exitCodeFor(await load());

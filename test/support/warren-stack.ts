@@ -16,7 +16,7 @@ import type { PruneMode } from '../../src/plan/index.js';
 import type { BrokerHandle } from '../harness/broker.js';
 
 /** From dist/test/support back to the repository's bin/warren.js. */
-const WARREN_BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'warren.js');
+export const WARREN_BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'warren.js');
 
 export interface RunResult {
   /** The exit code the CLI gives (in-process: through the same mapping as bin/warren.js). */

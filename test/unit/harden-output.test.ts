@@ -95,3 +95,19 @@ test('a folder export that fails part way leaves no file behind', async () => {
   assert.deepEqual(readdirSync(out), ['vhost-b.yaml']);
   assert.ok(!existsSync(join(out, 'vhost-a.yaml')));
 });
+
+test('a reader that closes the pipe early (warren export | head) ends warren with exit 1 and no stack trace', async () => {
+  const { spawn } = await import('node:child_process');
+  const { WARREN_BIN } = await import('../support/warren-stack.js');
+  const defs = join(dir, 'many-queues.json');
+  const queues = Array.from({ length: 20_000 }, (_, i) => ({ name: `queue-number-${i}`, vhost: 'v', durable: true, auto_delete: false, arguments: { 'x-queue-type': 'classic' } }));
+  writeFileSync(defs, JSON.stringify({ rabbit_version: '3.10.8', vhosts: [{ name: 'v' }], queues }));
+  const child = spawn(process.execPath, [WARREN_BIN, 'export', '--from', defs, '--stack', 's'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  // Read the first bytes, then go away, as `head -c 100` does.
+  child.stdout.once('data', () => child.stdout.destroy());
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 1, stderr);
+  assert.doesNotMatch(stderr, /EPIPE|node:events|at .*\(.*\.js:\d+/);
+});
