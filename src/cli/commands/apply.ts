@@ -9,6 +9,7 @@ import { applySavedPlan } from '../../workflow/apply-saved-plan.js';
 import { applySpec, type ApplyRequest } from '../../workflow/apply-spec.js';
 import type { Outcome } from '../exit.js';
 import { processIo, type CommandIo } from '../io.js';
+import { boundHeapGrowth } from '../heap-growth.js';
 import { progressReporter } from '../progress.js';
 
 export type ApplyCommandOptions = ApplyRequest &
@@ -20,6 +21,7 @@ export type ApplyCommandOptions = ApplyRequest &
 export const DEFAULT_LOCK_TIMEOUT_MS = 10 * 60_000;
 
 export async function applyCommand(options: ApplyCommandOptions, io: CommandIo = processIo()): Promise<Outcome> {
+  boundHeapGrowth(); // cli/heap-growth.ts: an apply's garbage comes in bursts
   const hooks = applyHooks(io, options.allowDataLoss, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
   const planFile = planFileArgument(options.paths);
   const result = planFile !== undefined ? await applySavedPlan({ ...options, file: planFile }, hooks) : await applySpec(options, hooks);
