@@ -43,15 +43,17 @@ export class BrokerApplyTarget implements ApplyTarget {
   }
 
   async #write(r: Resource, change: Change): Promise<void> {
-    const changed = new Set(change.fields.map((f) => f.field));
     const creating = change.action !== 'update';
     if (isRuntimeResource(r)) return this.#runtime.write(r, change);
     switch (r.kind) {
-      case 'vhost':
+      case 'vhost': {
+        const changed = changedFields(change);
         if (creating || [...changed].some((f) => f !== 'limits')) await this.#http.putVhost(r);
         if (r.limits && (changed.has('limits') || (creating && Object.keys(r.limits).length > 0))) await this.#http.putVhostLimits(r.name, r.limits);
         return;
+      }
       case 'user': {
+        const changed = changedFields(change);
         // Limits before the user on an update: when it is warren's own user, the PUT of a new
         // password must be the very last call the apply makes (plan/order.ts).
         const limits = changed.has('limits') || (creating && Object.keys(r.limits).length > 0);
@@ -130,4 +132,9 @@ export class BrokerApplyTarget implements ApplyTarget {
     }
     return viaHttp();
   }
+}
+
+/** The fields an update changes; asked only by the kinds written in several calls (a set per change costs at 100,000 creates). */
+function changedFields(change: Change): Set<string> {
+  return new Set(change.fields.map((f) => f.field));
 }

@@ -78,36 +78,46 @@ export const IDENTITY_FIELDS: Record<Resource['kind'], readonly string[]> = {
   feature_flag: ['name'],
 };
 
-/** A short human name for plans and errors: `queue orders/orders.created`. */
+/**
+ * A short human name for plans and errors: `queue orders/orders.created`. Joined, not written as a
+ * template: V8 makes a template of several parts a tree of cons strings (about 250 bytes for a
+ * binding's title against 70 as one flat string), and a plan keeps every change's title for the
+ * whole apply (93,000 of them at the bench's factor 3).
+ */
 export function describeResource(r: Resource): string {
   switch (r.kind) {
     case 'vhost':
     case 'user':
-      return `${r.kind} ${r.name}`;
+      return joined(r.kind, ' ', r.name);
     case 'permission':
-      return `permission ${r.user}@${r.vhost}`;
+      return joined('permission ', r.user, '@', r.vhost);
     case 'topic_permission':
-      return `topic_permission ${r.user}@${r.vhost} on ${r.exchange}`;
+      return joined('topic_permission ', r.user, '@', r.vhost, ' on ', r.exchange);
     case 'exchange':
     case 'queue':
     case 'policy':
     case 'operator_policy':
-      return `${r.kind} ${r.vhost}/${r.name}`;
+      return joined(r.kind, ' ', r.vhost, '/', r.name);
     case 'binding': {
       const args = Object.keys(r.arguments).length ? ` ${canonicalJson(r.arguments)}` : '';
-      return `binding ${r.vhost}/${r.source} -> ${r.destination_type} ${r.destination} [${r.routing_key}]${args}`;
+      return joined('binding ', r.vhost, '/', r.source, ' -> ', r.destination_type, ' ', r.destination, ' [', r.routing_key, ']', args);
     }
     case 'parameter':
-      return `parameter ${r.vhost}/${r.component}/${r.name}`;
+      return joined('parameter ', r.vhost, '/', r.component, '/', r.name);
     case 'federation_upstream':
     case 'federation_upstream_set':
     case 'shovel':
     case 'super_stream':
-      return `${r.kind} ${r.vhost}/${r.name}`;
+      return joined(r.kind, ' ', r.vhost, '/', r.name);
     case 'global_parameter':
     case 'feature_flag':
-      return `${r.kind} ${r.name}`;
+      return joined(r.kind, ' ', r.name);
     default:
       return unreachable(r, 'kind');
   }
+}
+
+/** One flat string (Array.prototype.join builds it in one piece; see describeResource). */
+function joined(...parts: string[]): string {
+  return parts.join('');
 }

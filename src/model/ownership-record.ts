@@ -20,9 +20,20 @@ export function ownershipParameterName(stack: string): string {
 }
 
 export function ownershipValue(stack: string, keys: Iterable<string>): JsonMap {
-  const resources = [...new Set(keys)].sort();
+  const resources = sortedDistinct(keys);
   const data = gzipSync(JSON.stringify(resources)).toString('base64');
   return { version: OWNERSHIP_VERSION, stack, count: resources.length, encoding: ENCODING, resources: data };
+}
+
+/** The keys sorted, each once; without a set of them all (93,000 keys at the bench's factor 3). */
+function sortedDistinct(keys: Iterable<string>): string[] {
+  const sorted = [...keys].sort();
+  let kept = 0;
+  for (const key of sorted) {
+    if (kept === 0 || sorted[kept - 1] !== key) sorted[kept++] = key;
+  }
+  sorted.length = kept;
+  return sorted;
 }
 
 /** The keys of a record of either version; undefined when they are not there or do not decode. */

@@ -10,11 +10,20 @@ import type { Change } from './types.js';
 const RANK = new Map(KIND_ORDER.map((kind, i) => [kind, i]));
 
 export function orderChanges(changes: readonly Change[], connectingUser?: string): Change[] {
-  const last = changes.filter((c) => appliesLast(c, connectingUser));
-  const rest = changes.filter((c) => !appliesLast(c, connectingUser));
-  const forward = rest.filter((c) => c.action !== 'delete').sort((a, b) => rank(a) - rank(b) || compareKeys(a, b));
-  const deletes = rest.filter((c) => c.action === 'delete').sort((a, b) => rank(b) - rank(a) || compareKeys(a, b));
-  return [...forward, ...deletes, ...last.map((c) => ({ ...c, reason: c.reason ?? CONNECTING_USER_REASON }))];
+  // One pass into three lists (a plan from nothing has a change per object: no extra copies of it).
+  const forward: Change[] = [];
+  const deletes: Change[] = [];
+  const last: Change[] = [];
+  for (const c of changes) {
+    if (appliesLast(c, connectingUser)) last.push(c);
+    else if (c.action === 'delete') deletes.push(c);
+    else forward.push(c);
+  }
+  forward.sort((a, b) => rank(a) - rank(b) || compareKeys(a, b));
+  deletes.sort((a, b) => rank(b) - rank(a) || compareKeys(a, b));
+  for (const c of deletes) forward.push(c);
+  for (const c of last) forward.push({ ...c, reason: c.reason ?? CONNECTING_USER_REASON });
+  return forward;
 }
 
 export const CONNECTING_USER_REASON = 'warren connects as this user: applied last, after every other change and the ownership record';

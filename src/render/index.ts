@@ -1,5 +1,5 @@
 // How a plan is shown: text for terminals, JSON for machines, Markdown for pull requests.
-export { renderPlanText, type TextOptions } from './text.js';
+export { renderPlanText, writePlanText, type TextOptions } from './text.js';
 export { renderPlanJson, PLAN_JSON_FORMAT_VERSION } from './json.js';
 export { renderPlanMarkdown } from './markdown.js';
 export { useColor } from './color.js';

@@ -16,8 +16,21 @@ const LEGEND: Record<Action, string> = { create: 'create', update: 'update in pl
 const ACTIONS: readonly Action[] = ['create', 'update', 'replace', 'delete'];
 
 export function renderPlanText(plan: Plan, opts: TextOptions): string {
+  const chunks: string[] = [];
+  writePlanText(plan, opts, (chunk) => chunks.push(chunk));
+  return chunks.join('');
+}
+
+/**
+ * The same text as renderPlanText, handed to `write` in pieces of about 64 KB as it is made. An
+ * apply from nothing at 93,000 objects prints 8 MB: built as one string, its 600,000 lines all
+ * lived until the end and were copied into the old generation on the way (measured: 50 MB of
+ * heap, most of the apply's peak RSS above a validate); written as it goes, each change's lines
+ * die young.
+ */
+export function writePlanText(plan: Plan, opts: TextOptions, write: (chunk: string) => void): void {
   const p = palette(opts.color);
-  const out: string[] = [];
+  const out = new ChunkedLines(write);
   if (plan.diagnostics.length > 0) out.push(...plan.diagnostics.map((d) => diagnosticLine(d, p)), '');
 
   if (plan.changes.length === 0) {
@@ -41,7 +54,35 @@ export function renderPlanText(plan: Plan, opts: TextOptions): string {
   }
   const errors = errorCountLine(plan);
   if (errors !== undefined) out.push(p.red(errors));
-  return `${out.join('\n')}\n`;
+  out.flush();
+}
+
+/** Lines, each ending in a newline, passed on in pieces of about CHUNK characters. */
+class ChunkedLines {
+  static readonly CHUNK = 64 * 1024;
+  readonly #write: (chunk: string) => void;
+  #lines: string[] = [];
+  #size = 0;
+
+  constructor(write: (chunk: string) => void) {
+    this.#write = write;
+  }
+
+  push(...lines: string[]): void {
+    for (const line of lines) {
+      this.#lines.push(line);
+      this.#size += line.length + 1;
+    }
+    if (this.#size >= ChunkedLines.CHUNK) this.flush();
+  }
+
+  flush(): void {
+    if (this.#lines.length === 0) return;
+    this.#lines.push('');
+    this.#write(this.#lines.join('\n'));
+    this.#lines = [];
+    this.#size = 0;
+  }
 }
 
 /** Adoption and ignored objects: said in yellow, because both decide what apply will not delete. */

@@ -2,13 +2,14 @@
 // workflow/apply-saved-plan.ts (a plan saved with `plan -o`): it shows the plan, asks, and reports.
 import { WarrenError, unreachable } from '../../errors.js';
 import type { Plan } from '../../plan/index.js';
-import { renderPlanText, useColor } from '../../render/index.js';
+import { useColor, writePlanText } from '../../render/index.js';
 import { planFileArgument } from '../../saved-plan/read.js';
 import type { ApplyHooks, ApplyOptions, ApplyResult } from '../../workflow/apply-hooks.js';
 import { applySavedPlan } from '../../workflow/apply-saved-plan.js';
 import { applySpec, type ApplyRequest } from '../../workflow/apply-spec.js';
 import type { Outcome } from '../exit.js';
 import { processIo, type CommandIo } from '../io.js';
+import { boundHeapGrowth } from '../heap-growth.js';
 import { progressReporter } from '../progress.js';
 
 export type ApplyCommandOptions = ApplyRequest &
@@ -20,6 +21,7 @@ export type ApplyCommandOptions = ApplyRequest &
 export const DEFAULT_LOCK_TIMEOUT_MS = 10 * 60_000;
 
 export async function applyCommand(options: ApplyCommandOptions, io: CommandIo = processIo()): Promise<Outcome> {
+  boundHeapGrowth(); // cli/heap-growth.ts: an apply's garbage comes in bursts
   const hooks = applyHooks(io, options.allowDataLoss, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
   const planFile = planFileArgument(options.paths);
   const result = planFile !== undefined ? await applySavedPlan({ ...options, file: planFile }, hooks) : await applySpec(options, hooks);
@@ -33,7 +35,9 @@ function applyHooks(io: CommandIo, allowDataLoss: boolean, lockTimeoutMs: number
     progress: (line) => io.progress(line),
     show(plan, preface) {
       report = progressReporter(io, plan.changes.length);
-      io.stdout.write(`${preface ?? ''}${renderPlanText(plan, { color: useColor(io.stdout, io.env), allowDataLoss })}`);
+      if (preface !== undefined) io.stdout.write(preface);
+      // In pieces as it is made: at 93,000 objects the plan is 8 MB of text (render/text.ts).
+      writePlanText(plan, { color: useColor(io.stdout, io.env), allowDataLoss }, (chunk) => io.stdout.write(chunk));
     },
     confirm: (plan, endpoint) => confirm(plan, endpoint, io, lockTimeoutMs),
     onApplied: (done) => report?.(done),
