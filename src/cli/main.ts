@@ -1,11 +1,11 @@
 // The command line: commander wiring only. Each command lives in commands/ and is imported
 // lazily, so `warren --help` does not pay for ajv, amqplib or the planner.
-import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { WARREN_VERSION as VERSION } from '../version.js';
 import { WarrenError } from '../errors.js';
 import { namesSeveralTargets } from '../workflow/select-targets.js';
 import { EXIT_ERROR, exitCodeFor, reportFailure, type Outcome } from './exit.js';
+import { keepNurserySmall } from './heap-growth.js';
 import { addInspectCommands } from './inspect-commands.js';
 
 export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void>): Command {
@@ -164,17 +164,6 @@ function parseCount(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 256) throw new InvalidArgumentError('give a whole number from 1 to 256');
   return n;
-}
-
-/**
- * V8's nursery (the young generation) doubles each time a scavenge finds much of it alive, up to
- * 16 MB a half: a big spec's load, whose nodes all live for a while, grows it to the top, ~25 MB
- * of resident memory for objects that are promoted anyway. Kept at its first size, a no-op plan of
- * 93,000 objects peaked at 167-169 MB instead of 186-188 MB, and `validate` at 130 instead of
- * 156-159 MB (bench/apply-bench.ts). Set for the CLI's process only: a library caller keeps its own.
- */
-function keepNurserySmall(): void {
-  setFlagsFromString('--semi-space-growth-factor=1');
 }
 
 export async function main(argv: string[]): Promise<void> {
