@@ -9,7 +9,7 @@ import { applySavedPlan } from '../../workflow/apply-saved-plan.js';
 import { applySpec, type ApplyRequest } from '../../workflow/apply-spec.js';
 import type { Outcome } from '../exit.js';
 import { processIo, type CommandIo } from '../io.js';
-import { boundHeapGrowth } from '../heap-growth.js';
+import { boundHeapGrowth, letNurseryGrow } from '../heap-growth.js';
 import { progressReporter } from '../progress.js';
 
 export type ApplyCommandOptions = ApplyRequest &
@@ -38,6 +38,7 @@ function applyHooks(io: CommandIo, allowDataLoss: boolean, lockTimeoutMs: number
       if (preface !== undefined) io.stdout.write(preface);
       // In pieces as it is made: at 93,000 objects the plan is 8 MB of text (render/text.ts).
       writePlanText(plan, { color: useColor(io.stdout, io.env), allowDataLoss }, (chunk) => io.stdout.write(chunk));
+      letNurseryGrow(); // the writes come next (cli/heap-growth.ts)
     },
     confirm: (plan, endpoint) => confirm(plan, endpoint, io, lockTimeoutMs),
     onApplied: (done) => report?.(done),
