@@ -54,7 +54,15 @@ export const LISTING_TIMEOUT_MS = 600_000;
 export async function readBroker(client: ManagementClient, options: ReadOptions = {}): Promise<LiveState> {
   const counted = options.messageCounts !== false;
   const get = (path: string[], query?: Record<string, string>) => client.get(path, query);
-  const b = new LiveBuilder({ source: client.endpoint, code: 'E_BROKER', isEndpoint: true });
+  // Rows are made while they stream in, so the builder exists before the reads end; its source is
+  // the endpoint that answered, which a failover during the reads changes.
+  const b = new LiveBuilder({
+    get source() {
+      return client.endpoint;
+    },
+    code: 'E_BROKER',
+    isEndpoint: true,
+  });
   const vhostList = get(['vhosts']);
   // Queues are made while their listing streams in, and one that names no type takes its vhost's.
   const vhostsKnown = vhostList.then((rows) => {

@@ -166,3 +166,25 @@ test('W_TLS_EXPIRY: within 30 days, or expired; nothing further out', () => {
   assert.equal(expiryWarning(cert('2026-02-01T00:00:00Z'), 'x', now)?.message, 'x (CN=rabbit) expired on 2026-02-01');
   assert.equal(expiryWarning(cert('2026-04-15T00:00:00Z'), 'x', now), undefined);
 });
+
+test('a whole read that moved to another node names that node as its source (rows are made while they stream in)', async () => {
+  const { readBroker } = await import('../../src/live/read-broker.js');
+  // A answers the small requests, then dies for the listings; B answers everything.
+  const answer: Script = (url) => {
+    const path = new URL(url).pathname;
+    if (path === '/api/overview') return Response.json({ rabbitmq_version: '3.10.8' });
+    if (path === '/api/vhosts') return Response.json([{ name: 'v' }]);
+    if (path === '/api/queues/v') return Response.json([{ name: 'q', durable: true, auto_delete: false, arguments: {} }]);
+    return Response.json([]);
+  };
+  const { fetch } = scripted({
+    [A]: (url, init) => {
+      if (/\/api\/(queues|bindings|exchanges)/.test(new URL(url).pathname)) throw fetchFailed('ECONNRESET');
+      return answer(url, init);
+    },
+    [B]: answer,
+  });
+  const live = await readBroker(client(fetch), { messageCounts: false });
+  assert.equal(live.source, B);
+  assert.ok(live.model.resources.has('queue:["v","q"]'), [...live.model.resources.keys()].join(', '));
+});
