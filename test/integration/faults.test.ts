@@ -26,6 +26,7 @@ import { resolveTarget } from '../../src/workflow/resolve-target.js';
 import { skipUnlessBroker, type BrokerHandle } from '../harness/broker.js';
 import { brokerInstall } from '../harness/versions.js';
 import { startCluster, waitForRunningNodes, type ClusterHandle } from '../harness/cluster.js';
+import { makeHalfMadeQueue } from '../support/half-made.js';
 import { api } from '../support/management.js';
 import { runWatching, strikeOnce } from '../support/run-watching.js';
 import { SpecStack, type RunResult } from '../support/warren-stack.js';
@@ -313,23 +314,4 @@ async function waitForAlarm(node: BrokerHandle, on: boolean): Promise<void> {
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`the memory alarm of ${node.nodeName} did not turn ${on ? 'on' : 'off'}`);
-}
-
-/**
- * The queue record of a quorum queue whose declaration was cut short: its leader on a node that is
- * gone, no Raft servers anywhere (what RabbitMQ 3.10 keeps when the declaring node dies between
- * writing the record and starting the Raft group).
- */
-async function makeHalfMadeQueue(node: BrokerHandle, vhost: string, name: string): Promise<void> {
-  const bin = (s: string): string => `<<${JSON.stringify(s)}/utf8>>`;
-  const r = await node.rabbitmqctl([
-    'eval',
-    `QName = rabbit_misc:r(${bin(vhost)}, queue, ${bin(name)}),
-     Q0 = amqqueue:new(QName, none, true, false, none, [{<<"x-queue-type">>, longstr, <<"quorum">>}], ${bin(vhost)}, #{user => <<"guest">>}, rabbit_quorum_queue),
-     {ok, RaName} = rabbit_queue_type_util:qname_to_internal_name(QName),
-     Q1 = amqqueue:set_pid(Q0, {RaName, 'gone@localhost'}),
-     Q2 = amqqueue:set_type_state(Q1, #{nodes => ['gone@localhost' | rabbit_nodes:all_running()]}),
-     {created, _} = rabbit_amqqueue:internal_declare(Q2, false), ok.`,
-  ]);
-  assert.equal(r.code, 0, r.stderr || r.stdout);
 }
