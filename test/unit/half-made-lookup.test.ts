@@ -1,5 +1,5 @@
 // live/half-made-queues.ts against a fake management API: which calls it makes (a lookup per queue
-// up to LOOKUPS_PER_VHOST names in a vhost, one definitions read beyond), and how it tells a
+// up to LOOKUPS_PER_VHOST names in a vhost, one listing of the vhost's queues beyond), and how it tells a
 // half-made queue from a working one and from one that is not there. The answers are the ones real
 // 3.10.8 and 4.0.5 nodes gave (see the module's header); the integration side is
 // test/integration/half-made-lookup.test.ts and faults.test.ts.
@@ -71,16 +71,13 @@ test('names already listed and names in vhosts the broker lacks are not looked u
   assert.equal(result.live, live);
 });
 
-test(`more than ${LOOKUPS_PER_VHOST} names in one vhost: one definitions read, every record of those names counts as found`, async () => {
-  const { client, asked } = fakeBroker((path) =>
-    path === 'definitions/v'
-      ? { status: 200, body: { queues: [{ name: 'half310', durable: true, auto_delete: false, arguments: { 'x-queue-type': 'quorum' } }, { name: 'other', durable: true, auto_delete: false, arguments: { 'x-queue-type': 'quorum' } }, { name: 'cl', durable: true, auto_delete: false, arguments: {} }] } }
-      : NOT_FOUND,
-  );
-  const names = ['half310', 'cl', ...Array.from({ length: LOOKUPS_PER_VHOST - 1 }, (_, i) => `absent.${i}`)];
+test(`more than ${LOOKUPS_PER_VHOST} names in one vhost: one listing of its queues, judged as the lookups are`, async () => {
+  const { client, asked } = fakeBroker((path) => (path === 'queues/v' ? { status: 200, body: [...Object.values(ANSWERS), record('other', { leader: null, online: [] })] } : NOT_FOUND));
+  const names = ['half310', 'half40', 'working', 'stream310', 'halfstream40', 'classic', ...Array.from({ length: LOOKUPS_PER_VHOST - 5 }, (_, i) => `absent.${i}`)];
   const { found } = await withHalfMadeQueues(client, liveOf(vhost('v')), refs(...names));
-  assert.deepEqual(asked, ['definitions/v']);
-  assert.deepEqual(found.map((q) => q.name), ['half310']);
+  assert.deepEqual(asked.map((p) => p.replace(/\?.*/, '')), ['queues/v']);
+  assert.ok(asked[0]?.includes('disable_stats=true'), 'records only, never the stats database');
+  assert.deepEqual(found.map((q) => `${q.type} ${q.name}`), ['quorum half310', 'quorum half40', 'stream stream310', 'stream halfstream40'], 'not `other`: the plan does not create it');
 });
 
 test(`exactly ${LOOKUPS_PER_VHOST} names are still looked up one by one, at most 8 at a time`, async () => {
@@ -107,8 +104,8 @@ test(`exactly ${LOOKUPS_PER_VHOST} names are still looked up one by one, at most
   assert.ok(most > 1 && most <= 8, `${most} in flight at most`);
 });
 
-test('a vhost that went away meanwhile: nothing found, both ways (404 to a lookup, 400 vhost_not_found to a definitions read)', async () => {
-  const { client } = fakeBroker((path) => (path.startsWith('definitions/') ? { status: 400, body: { error: 'bad_request', reason: 'vhost_not_found' } } : NOT_FOUND));
+test('a vhost that went away meanwhile (404): nothing found, both ways', async () => {
+  const { client } = fakeBroker(() => NOT_FOUND);
   assert.deepEqual((await withHalfMadeQueues(client, liveOf(vhost('v')), refs('half310'))).found, []);
   const many = refs(...Array.from({ length: LOOKUPS_PER_VHOST + 1 }, (_, i) => `q.${i}`));
   assert.deepEqual((await withHalfMadeQueues(client, liveOf(vhost('v')), many)).found, []);
