@@ -10,11 +10,11 @@
 // queue process, and names the leader and the members online; a queue that is not there is a 404.
 // Measured on real 3.10.8 and 4.0.5 nodes (one made half made the way faults.test.ts does):
 //   half made   3.10: "leader": null, "online": []      4.0: "leader": "gone@…", "online": [running nodes]
-//   working     both: "leader" is one of "online"
+//   working     both: "leader" is one of "online"       (see isWorking for a leader being elected)
 //   3.10 streams carry neither field (only "node"): found by name, they count as half made, as
 //   they did when this read the vhost's definitions.
 // Beyond LOOKUPS_PER_VHOST names in one vhost, the vhost's queue listing without stats (records
-// too, the same fields) replaces the lookups, read as it arrives and only the wanted rows kept.
+// too, with the same fields) replaces the lookups, read as it arrives and only the wanted rows kept.
 // It used to be the vhost's definitions: for a vhost of 10,000 queues and 20,000 bindings those
 // are 3.3 MB and 1.8-2.4 s of broker CPU, where the listing is 1.3 MB and about 0.4 s, and one
 // lookup is a few milliseconds; so a plan that adds one quorum queue there reads neither, and one
@@ -65,7 +65,7 @@ export async function withHalfMadeQueues(client: ManagementClient, live: LiveSta
   return { live: { ...live, model: { resources } }, found };
 }
 
-/** The queues of `names` whose record exists without a working leader, one lookup each. */
+/** The queues of `names` that exist as records and do not work (isWorking), one lookup each. */
 async function lookUpEach(client: ManagementClient, vhost: string, names: readonly string[]): Promise<Queue[]> {
   const rows = await mapConcurrently(names, LOOKUP_CONCURRENCY, (name) => client.get(['queues', vhost, name], LOOKUP_QUERY).catch(unlessGone));
   return halfMadeOf(client, vhost, rows);
@@ -80,18 +80,23 @@ async function listWanted(client: ManagementClient, vhost: string, names: Readon
 
 function halfMadeOf(client: ManagementClient, vhost: string, rows: readonly unknown[]): Queue[] {
   const b = new LiveBuilder({ source: client.endpoint, code: 'E_BROKER', isEndpoint: true });
-  return rows.flatMap((row) => (isRecord(row) && !hasWorkingLeader(row) ? [b.queueOf(row, `queues/${vhost}/${String(row['name'])}`, vhost, 0)] : []));
+  return rows.flatMap((row) => (isRecord(row) && !isWorking(row) ? [b.queueOf(row, `queues/${vhost}/${String(row['name'])}`, vhost, 0)] : []));
 }
 
 /**
  * A queue the listing missed that is not half made: declared after the listing was read, or
  * skipped by it for a moment. Left out, the plan creates it and the declare answers "exists";
- * marked half made, apply would delete a working queue.
+ * marked half made, apply would delete a working queue, perhaps with messages.
+ * `online` is where the queue runs (3.10: members whose Raft server is alive; 4.0: members on
+ * running nodes). None online: half made. 3.10 names no leader (null) while one is elected, or
+ * while too few members are up to elect one: members run, it holds its messages, it is not half
+ * made. A leader named but not online (4.0 keeps the dead declarer there): half made.
  */
-function hasWorkingLeader(row: Record<string, unknown>): boolean {
-  const leader = row['leader'];
+function isWorking(row: Record<string, unknown>): boolean {
   const online = row['online'];
-  return typeof leader === 'string' && Array.isArray(online) && online.includes(leader);
+  if (!Array.isArray(online) || online.length === 0) return false;
+  const leader = row['leader'];
+  return typeof leader !== 'string' || leader === '' || online.includes(leader);
 }
 
 function unlessGone(e: unknown): undefined {

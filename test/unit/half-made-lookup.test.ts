@@ -42,6 +42,8 @@ const ANSWERS: Record<string, unknown> = {
   'queues/v/half310': record('half310', { leader: null, online: [] }),
   'queues/v/half40': record('half40', { leader: 'gone@localhost', online: ['n1@localhost'] }),
   'queues/v/working': record('working', { leader: 'n1@localhost', online: ['n1@localhost'] }),
+  // 3.10 while a leader is elected, or with too few members up to elect one: members run, messages are kept.
+  'queues/v/electing310': record('electing310', { leader: null, online: ['n2@localhost'] }),
   'queues/v/stream310': record('stream310', { type: 'stream', arguments: { 'x-queue-type': 'stream' } }),
   'queues/v/halfstream40': record('halfstream40', { type: 'stream', arguments: { 'x-queue-type': 'stream' } }),
   'queues/v/classic': record('classic', { type: 'classic', arguments: {} }),
@@ -49,10 +51,10 @@ const ANSWERS: Record<string, unknown> = {
 const answerLookups = (path: string) => (path in ANSWERS ? { status: 200, body: ANSWERS[path] } : NOT_FOUND);
 const refs = (...names: string[]): QueueRef[] => names.map((name) => ({ vhost: 'v', name }));
 
-test('a few names: one lookup each, no definitions read; half made on 3.10 and 4.0 found, working, classic and absent queues not', async () => {
+test('a few names: one lookup each, no definitions read; half made on 3.10 and 4.0 found; working (leader online or being elected), classic and absent queues not', async () => {
   const { client, asked } = fakeBroker(answerLookups);
   const live = liveOf(vhost('v'));
-  const names = ['half310', 'half40', 'working', 'stream310', 'halfstream40', 'classic', 'absent'];
+  const names = ['half310', 'half40', 'working', 'electing310', 'stream310', 'halfstream40', 'classic', 'absent'];
   const { live: after, found } = await withHalfMadeQueues(client, live, refs(...names));
   assert.deepEqual(found.map((q) => `${q.type} ${q.name}`), ['quorum half310', 'quorum half40', 'stream stream310', 'stream halfstream40']);
   assert.ok(found.every((q) => q.live?.half_made === true && q.live.messages === 0));
@@ -73,7 +75,7 @@ test('names already listed and names in vhosts the broker lacks are not looked u
 
 test(`more than ${LOOKUPS_PER_VHOST} names in one vhost: one listing of its queues, judged as the lookups are`, async () => {
   const { client, asked } = fakeBroker((path) => (path === 'queues/v' ? { status: 200, body: [...Object.values(ANSWERS), record('other', { leader: null, online: [] })] } : NOT_FOUND));
-  const names = ['half310', 'half40', 'working', 'stream310', 'halfstream40', 'classic', ...Array.from({ length: LOOKUPS_PER_VHOST - 5 }, (_, i) => `absent.${i}`)];
+  const names = ['half310', 'half40', 'working', 'electing310', 'stream310', 'halfstream40', 'classic', ...Array.from({ length: LOOKUPS_PER_VHOST - 6 }, (_, i) => `absent.${i}`)];
   const { found } = await withHalfMadeQueues(client, liveOf(vhost('v')), refs(...names));
   assert.deepEqual(asked.map((p) => p.replace(/\?.*/, '')), ['queues/v']);
   assert.ok(asked[0]?.includes('disable_stats=true'), 'records only, never the stats database');
