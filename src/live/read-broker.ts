@@ -5,6 +5,7 @@ import type { JsonMap, Queue } from '../model/types.js';
 import { isRecord } from '../model/json.js';
 import type { ManagementClient } from './management-client.js';
 import type { StreamedJson } from './json-array-stream.js';
+import { halfMadeSuspect, markHalfMade, type Suspect } from './listed-half-made.js';
 import { LiveBuilder } from './normalise.js';
 import { addFeatureFlag, addShovelStatus, addVhostParameter } from './parameters.js';
 import type { LiveState } from './types.js';
@@ -13,7 +14,8 @@ import type { LiveState } from './types.js';
 // stats database and report message totals straight from the queues, without the 5 s stats lag.
 const QUEUE_QUERY = { disable_stats: 'true', enable_queue_totals: 'true', columns: 'name,vhost,type,durable,auto_delete,exclusive,arguments,messages' };
 // Without totals the broker does not ask every queue for its length: half the time at 10,000 queues.
-const QUEUE_QUERY_NO_COUNTS = { disable_stats: 'true', columns: 'name,vhost,type,durable,auto_delete,exclusive,arguments' };
+// A quorum queue's members and the ones whose Raft server runs show a half-made one (listed-half-made.ts).
+const QUEUE_QUERY_NO_COUNTS = { disable_stats: 'true', columns: 'name,vhost,type,durable,auto_delete,exclusive,arguments,members,online' };
 
 export interface ReadOptions {
   /**
@@ -72,6 +74,7 @@ export async function readBroker(client: ManagementClient, options: ReadOptions 
   const perVhost = <T>(kind: 'queues' | 'bindings', query: Record<string, string>, make: (o: Row, path: string, vhost: string) => T | undefined) => listPerVhost(client, vhostsKnown, kind, query, (k, vhost) => rowsOf(b, k, vhost, make));
   // Without a number in the row, a queue's count comes from the stats database (statsCounts).
   const uncounted: Queue[] = [];
+  const suspects: Suspect[] = [];
   const reads = allReads([
     options.overview !== undefined ? Promise.resolve(options.overview) : get(['overview'], { columns: OVERVIEW_COLUMNS }),
     vhostList,
@@ -85,6 +88,8 @@ export async function readBroker(client: ManagementClient, options: ReadOptions 
       // as data loss, and the plan then says "an unknown number of messages" (JSON: null).
       const q = b.queueOf(o, path, vhost, given ?? Number.POSITIVE_INFINITY);
       if (counted && given === undefined) uncounted.push(q);
+      const members = counted ? undefined : halfMadeSuspect(o);
+      if (members) suspects.push({ queue: q, members });
       return q;
     }),
     perVhost('bindings', BINDING_QUERY, (o, path, vhost) => b.bindingOf(o, path, vhost)).catch((e: unknown) => {
@@ -128,6 +133,7 @@ export async function readBroker(client: ManagementClient, options: ReadOptions 
     const stats = await statsCounts(client);
     for (const q of uncounted) if (q.live) q.live.messages = stats.get(JSON.stringify([q.vhost, q.name])) ?? Number.POSITIVE_INFINITY;
   }
+  if (suspects.length > 0) await markHalfMade(client, suspects);
   for (const group of queues) for (const q of group) b.addRow(q);
   for (const group of bindings) for (const binding of group) b.addRow(binding);
   b.list(policies, 'policies').forEach((o, i) => b.addPolicy('policy', o, `policies[${i}]`, b.str(o, 'vhost', `policies[${i}]`), b.str(o, 'name', `policies[${i}]`)));

@@ -101,7 +101,7 @@ export interface QueueLiveFacts {
   server_named: boolean;
   /**
    * A quorum queue or stream whose record exists without a Raft group (a node died while declaring
-   * it; live/half-made-queues.ts): unusable, empty, and never listed. The planner replaces it.
+   * it; live/half-made-queues.ts and live/listed-half-made.ts): unusable and empty. The planner replaces it.
    */
   half_made?: true | undefined;
 }

@@ -1,7 +1,8 @@
-// A quorum queue or stream left half made by the broker (live/half-made-queues.ts finds them): its
-// record exists, its Raft group does not, so it can hold no messages and serve no client. When the
-// spec declares it, the plan replaces it (delete the record, declare it again) and warns, saying
-// what happened and how to fix it by hand; no messages can be lost, so no --allow-data-loss.
+// A quorum queue or stream left half made by the broker (live/half-made-queues.ts and
+// live/listed-half-made.ts find them): its record exists, its Raft group does not, so it can hold
+// no messages and serve no client. When the spec declares it, the plan replaces it (delete the
+// record, declare it again) and warns, saying what happened and how to fix it by hand; no
+// messages can be lost, so no --allow-data-loss.
 import type { Diagnostic } from '../errors.js';
 import { describeResource } from '../model/keys.js';
 import type { Queue, Resource } from '../model/types.js';
@@ -24,6 +25,6 @@ export function halfMadeWarning(live: Queue): Diagnostic {
     code: 'W_HALF_MADE',
     message:
       `${live.type} queue ${live.vhost}/${live.name} is half made: the broker keeps its record but never formed its Raft group (a node died while it was being declared), ` +
-      `so it is missing from the queue listing and cannot be used. apply deletes it and declares it again (it cannot hold messages); by hand: rabbitmqctl delete_queue${vhost} '${live.name}'`,
+      `so it cannot be used. apply deletes it and declares it again (it cannot hold messages); by hand: rabbitmqctl delete_queue${vhost} '${live.name}'`,
   };
 }
