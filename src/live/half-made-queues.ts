@@ -24,6 +24,7 @@ import { resourceKey } from '../model/keys.js';
 import { isRecord } from '../model/json.js';
 import type { Queue, Resource } from '../model/types.js';
 import type { ManagementClient } from './management-client.js';
+import { clusterNodes, membersSayHalfMade } from './listed-half-made.js';
 import { LiveBuilder } from './normalise.js';
 import { LISTING_TIMEOUT_MS } from './read-broker.js';
 import type { LiveState } from './types.js';
@@ -37,7 +38,7 @@ export interface QueueRef {
 export const LOOKUPS_PER_VHOST = 50;
 /** Lookups in flight at once: each is a record read, small for the broker. */
 const LOOKUP_CONCURRENCY = 8;
-const LOOKUP_QUERY = { disable_stats: 'true', columns: 'name,type,durable,auto_delete,exclusive,arguments,leader,online' };
+const LOOKUP_QUERY = { disable_stats: 'true', columns: 'name,type,durable,auto_delete,exclusive,arguments,leader,online,members' };
 // The vhost went away meanwhile: a lookup or a listing answers 404 (3.10 answers some reads of a
 // vhost that is gone 400 vhost_not_found).
 const GONE = / HTTP (404|400: vhost_not_found)/;
@@ -68,19 +69,31 @@ export async function withHalfMadeQueues(client: ManagementClient, live: LiveSta
 /** The queues of `names` that exist as records and do not work (isWorking), one lookup each. */
 async function lookUpEach(client: ManagementClient, vhost: string, names: readonly string[]): Promise<Queue[]> {
   const rows = await mapConcurrently(names, LOOKUP_CONCURRENCY, (name) => client.get(['queues', vhost, name], LOOKUP_QUERY).catch(unlessGone));
-  return halfMadeOf(client, vhost, rows);
+  return await halfMadeOf(client, vhost, rows);
 }
 
 /** The same from one listing of the vhost's queues, of which only the rows of `names` are kept. */
 async function listWanted(client: ManagementClient, vhost: string, names: ReadonlySet<string>): Promise<Queue[]> {
   const wanted = (row: unknown): Record<string, unknown> | undefined => (isRecord(row) && typeof row['name'] === 'string' && names.has(row['name']) ? row : undefined);
   const answer = await client.list(['queues', vhost], LOOKUP_QUERY, wanted, { timeoutMs: LISTING_TIMEOUT_MS }).catch(unlessGone);
-  return halfMadeOf(client, vhost, answer?.kind === 'array' ? answer.items : []);
+  return await halfMadeOf(client, vhost, answer?.kind === 'array' ? answer.items : []);
 }
 
-function halfMadeOf(client: ManagementClient, vhost: string, rows: readonly unknown[]): Queue[] {
+/**
+ * The rows that are not working (isWorking) and whose members agree (listed-half-made.ts: every
+ * member node runs or left the cluster, one runs), as queues. A queue whose member nodes are down
+ * is missing from the counted listing too, and looks the same here: it keeps its messages on their
+ * disks, so it is left alone. 3.10 streams name no members: found by name, they count as half made.
+ */
+async function halfMadeOf(client: ManagementClient, vhost: string, rows: readonly unknown[]): Promise<Queue[]> {
   const b = new LiveBuilder({ source: client.endpoint, code: 'E_BROKER', isEndpoint: true });
-  return rows.flatMap((row) => (isRecord(row) && !isWorking(row) ? [b.queueOf(row, `queues/${vhost}/${String(row['name'])}`, vhost, 0)] : []));
+  const broken = rows.filter((row): row is Record<string, unknown> => isRecord(row) && !isWorking(row));
+  const named = (row: Record<string, unknown>): string[] | undefined => (Array.isArray(row['members']) && row['members'].every((m) => typeof m === 'string') ? (row['members'] as string[]) : undefined);
+  const nodes = broken.some((row) => named(row) !== undefined) ? await clusterNodes(client) : new Map<string, boolean>();
+  return broken.flatMap((row) => {
+    const members = named(row);
+    return members === undefined || membersSayHalfMade(members, nodes) ? [b.queueOf(row, `queues/${vhost}/${String(row['name'])}`, vhost, 0)] : [];
+  });
 }
 
 /**

@@ -37,12 +37,18 @@ export function membersSayHalfMade(members: readonly string[], nodes: ReadonlyMa
 
 /** Marks the suspects that are half made: empty (they cannot hold messages) and `half_made`. */
 export async function markHalfMade(client: ManagementClient, suspects: readonly Suspect[]): Promise<void> {
+  const nodes = await clusterNodes(client);
+  for (const { queue, members } of suspects) {
+    if (membersSayHalfMade(members, nodes)) queue.live = { messages: 0, exclusive: false, server_named: false, half_made: true };
+  }
+}
+
+/** The cluster's nodes, name -> running (GET /api/nodes lists stopped members too). */
+export async function clusterNodes(client: ManagementClient): Promise<Map<string, boolean>> {
   const rows = await client.get(['nodes'], { columns: 'name,running' });
   const nodes = new Map<string, boolean>();
   for (const row of Array.isArray(rows) ? rows : []) {
     if (isRecord(row) && typeof row['name'] === 'string') nodes.set(row['name'], row['running'] === true);
   }
-  for (const { queue, members } of suspects) {
-    if (membersSayHalfMade(members, nodes)) queue.live = { messages: 0, exclusive: false, server_named: false, half_made: true };
-  }
+  return nodes;
 }
