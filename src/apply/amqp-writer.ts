@@ -8,6 +8,9 @@
 // and each operation that failed with it is sent once more: all of them are idempotent (declare
 // and bind state the whole object, deletes of what is gone succeed), and the lost node may or may
 // not have applied them. An operation the broker refused (406, 403...) is never repeated.
+// The user warren connects as may have a max-channels limit below channelsPerVhost: the broker then
+// closes the whole connection (530) at the first channel too many. The limit it names, less the
+// lock's channel, becomes the pool's size from the next connection on, and what was in flight is sent again.
 // One exception to "just send it again": a quorum queue or stream whose declaration was cut short
 // by its node dying can be left half made on RabbitMQ 3.10 (the queue record exists, its Raft
 // group never formed: no leader, never listed with disable_stats), and a second declare answers
@@ -32,6 +35,8 @@ interface VhostPool {
   index: number;
   idle: Channel[];
   open: number;
+  /** channelsPerVhost, or fewer when the broker allows fewer channels per connection (channel_max). */
+  maxOpen: number;
   waiters: ((ch: Channel | undefined) => void)[];
   /** Set when the connection closed; the pool is then dropped and the vhost reconnects. */
   lost?: string | undefined;
@@ -42,6 +47,8 @@ export class AmqpWriter {
   readonly #pools = new Map<string, Promise<VhostPool>>();
   /** Which URL new connections try first. */
   #start = 0;
+  /** Channels per connection the user may open, once the broker refused one for its max-channels limit. */
+  #userChannelCap = Number.POSITIVE_INFINITY;
   #closing = false;
 
   /** Each AMQP call's deadline; past it the connection counts as lost (a frozen node). */
@@ -159,9 +166,10 @@ export class AmqpWriter {
   async #connect(vhost: string): Promise<VhostPool> {
     const { connection, endpoint, index, peerCertificate } = await connectAmqp(this.#options, vhost, this.#start);
     if (peerCertificate) this.#options.onPeerCertificate?.(endpoint, peerCertificate);
-    const pool: VhostPool = { connection, endpoint, index, idle: [], open: 0, waiters: [] };
+    const pool: VhostPool = { connection, endpoint, index, idle: [], open: 0, maxOpen: Math.min(this.#options.channelsPerVhost, channelMax(connection), this.#userChannelCap), waiters: [] };
     connection.on('close', (err: unknown) => {
       if (this.#closing) return;
+      this.#learnUserChannelLimit(err);
       this.#markLost(pool, vhost, err instanceof Error ? amqpReason(err) : 'closed');
     });
     return pool;
@@ -172,6 +180,18 @@ export class AmqpWriter {
     if (pool.lost !== undefined) return;
     this.#markLost(pool, vhost, reason);
     destroyConnection(pool.connection, reason);
+  }
+
+  /** 530 "number of channels opened for user 'u' has reached the maximum allowed user limit of (N)". */
+  #learnUserChannelLimit(err: unknown): void {
+    const code = (err as { code?: unknown } | undefined)?.code;
+    const limit = code === 530 && err instanceof Error ? /number of channels opened for user .* limit of \((\d+)\)/s.exec(err.message)?.[1] : undefined;
+    if (limit === undefined) return;
+    // The lock's connection, as the same user, holds one channel of the limit.
+    const cap = Math.max(1, Number(limit) - 1);
+    if (cap >= this.#userChannelCap) return;
+    this.#userChannelCap = cap;
+    this.#options.onEvent?.(`AMQP: the user may open ${limit} channels (its max-channels limit): using ${cap} per connection`);
   }
 
   #markLost(pool: VhostPool, vhost: string, reason: string): void {
@@ -187,7 +207,7 @@ export class AmqpWriter {
     const idle = pool.idle.pop();
     if (idle) return idle;
     if (pool.lost !== undefined) throw new WarrenError('E_CONNECT', `the AMQP connection to ${pool.endpoint} was lost: ${pool.lost}`, { endpoint: pool.endpoint });
-    if (pool.open < this.#options.channelsPerVhost) {
+    if (pool.open < pool.maxOpen) {
       pool.open++;
       try {
         const ch = await withDeadline(pool.connection.createChannel(), this.#deadlineMs, `opening a channel in vhost ${vhost}`);
@@ -212,6 +232,12 @@ export class AmqpWriter {
     if (waiter) waiter(ch);
     else if (ch) pool.idle.push(ch);
   }
+}
+
+/** The channels a connection may open, as negotiated with the broker (its channel_max, 2047 by default). */
+function channelMax(connection: ChannelModel): number {
+  const max = (connection as unknown as { connection?: { channelMax?: unknown } }).connection?.channelMax;
+  return typeof max === 'number' && max > 0 ? max : Number.POSITIVE_INFINITY;
 }
 
 /** amqplib errors read "Operation failed: QueueDeclare; 406 (PRECONDITION-FAILED) with message ..."; keep the broker's part. */

@@ -60,4 +60,29 @@ describe("the connecting user's own password", { skip }, () => {
     stack.env['WARREN_PASSWORD'] = 'new-secret-2';
     await stack.assertPlanEmpty();
   });
+
+  test('a max-channels limit below the channels apply opens: the writer keeps under it and the apply completes', async () => {
+    const a = suite.api;
+    await a.put(['users', 'narrow'], { password: 'narrow-secret-1', tags: 'administrator' });
+    await a.put(['permissions', '/', 'narrow'], { configure: '.*', write: '.*', read: '.*' });
+    await a.put(['user-limits', 'narrow', 'max-channels'], { value: 6 });
+    const stack = suite.stack('narrow', brokerEnv(suite.broker, 'narrow', 'narrow-secret-1'));
+    stack.write({
+      vhosts: {
+        '/': {
+          exchanges: { narrow: { type: 'direct' } },
+          queues: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`narrow.q${i}`, {}])),
+          bindings: Array.from({ length: 40 }, (_, i) => ({ source: 'narrow', queue: `narrow.q${i}`, routing_key: `k.${i}` })),
+        },
+      },
+    });
+    // The CLI's own default: more channels than the limit allows.
+    const r = await stack.cli(['apply', '{dir}', '--auto-approve']);
+    assert.equal(r.code, 0, `apply stopped:\n${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /Apply complete: 81 created/);
+    assert.match(r.stderr, /AMQP: the user may open 6 channels \(its max-channels limit\): using 5 per connection/);
+    const rows = (await a.get<{ name: string }[]>(['queues', '/'], 'columns=name')) ?? [];
+    assert.equal(rows.filter((q) => q.name.startsWith('narrow.')).length, 40);
+    await stack.assertPlanEmpty();
+  });
 });
