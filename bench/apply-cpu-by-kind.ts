@@ -17,7 +17,7 @@
 // --msacc: Erlang's microstate accounting on the broker during the apply and the import (where
 //   its schedulers' time goes: emulator, gc, port, sleep, busy_wait, ...), printed as msacc prints it.
 // Warren's CPU here lacks the CLI's V8 heap settings (cli/heap-growth.ts): compare broker CPU.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -185,7 +185,7 @@ function definitionParts(size: TopologySize, dir: string): { what: string; file:
   });
 }
 
-async function applyWatched(b: BrokerHandle, specDir: string, concurrency: number, dir: string): Promise<{ segments: Segment[]; idle: number }> {
+async function applyWatched(b: BrokerHandle, specDir: string, concurrency: number | undefined, dir: string): Promise<{ segments: Segment[]; idle: number }> {
   const idle = await idleRate(b, 3);
   await msacc(b, 'start', dir);
   watch = new Watch(b.pid);
@@ -220,7 +220,11 @@ async function applyCli(b: BrokerHandle, specDir: string, concurrency: number | 
   const args = [WARREN, 'apply', specDir, '--auto-approve', ...(concurrency === undefined ? [] : ['--concurrency', String(concurrency)])];
   const broker = processCpuSeconds(b.pid);
   const m = await measure(process.execPath, args, env);
-  if (m.code !== 0) throw new Error(`warren apply failed (exit ${m.code}): ${m.stderr.slice(-2000)}`);
+  if (m.code !== 0) {
+    const kept = mkdtempSync(join(tmpdir(), 'warren-failed-apply-log-'));
+    cpSync(join(b.dir, 'log'), kept, { recursive: true });
+    throw new Error(`warren apply failed (exit ${m.code}; the node's log is kept in ${kept}): ${m.stderr.slice(-2000)}`);
+  }
   return { what: `warren apply${concurrency === undefined ? '' : ` --concurrency ${concurrency}`}`, count: 1, wall: m.seconds, brokerCpu: processCpuSeconds(b.pid) - broker, warrenCpu: m.cpuSeconds };
 }
 
@@ -265,7 +269,7 @@ async function run(factor: number, concurrency: number | undefined, httpOnly: bo
       apply = await withBroker((b) => applyCli(b, specDir, concurrency, httpOnly), httpOnly ? { RABBITMQ_NODE_PORT: '5672' } : undefined);
       print([apply]);
     } else {
-      const applied = await withBroker((b) => applyWatched(b, specDir, concurrency ?? 32, dir));
+      const applied = await withBroker((b) => applyWatched(b, specDir, concurrency, dir));
       console.log(`  broker idle before the apply: ${applied.idle.toFixed(3)} cpu s per s`);
       console.log('  apply from nothing, by phase (warren cpu: this process)');
       print(applied.segments);
