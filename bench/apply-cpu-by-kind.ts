@@ -231,7 +231,8 @@ async function applyCli(b: BrokerHandle, specDir: string, concurrency: number | 
 function print(rows: Segment[]): void {
   for (const r of rows) {
     const per = r.count > 1 ? `  ${((r.brokerCpu / r.count) * 1000).toFixed(2)} ms broker cpu each` : '';
-    console.log(`  ${r.what.padEnd(48)} ${String(r.count).padStart(6)}  ${r.wall.toFixed(2).padStart(6)} s wall  broker cpu ${r.brokerCpu.toFixed(2).padStart(6)} s  warren cpu ${r.warrenCpu.toFixed(2).padStart(5)} s${per}`);
+    const warren = Number.isFinite(r.warrenCpu) ? `  warren cpu ${r.warrenCpu.toFixed(2).padStart(5)} s` : '';
+    console.log(`  ${r.what.padEnd(48)} ${String(r.count).padStart(6)}  ${r.wall.toFixed(2).padStart(6)} s wall  broker cpu ${r.brokerCpu.toFixed(2).padStart(6)} s${warren}${per}`);
   }
 }
 
@@ -277,9 +278,9 @@ async function run(factor: number, concurrency: number | undefined, httpOnly: bo
       print([apply]);
     }
     if (byKind) {
-      console.log('  import kind by kind (warren cpu column: rabbitmqctl\'s own CPU)');
+      console.log('  import kind by kind');
       print(byKind);
-      print([total('import by kind, all parts', byKind)]);
+      print([{ ...total('import by kind, all parts', byKind), warrenCpu: Number.NaN }]);
     }
     if (imported) {
       print([imported]);
