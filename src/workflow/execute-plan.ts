@@ -16,9 +16,11 @@ import type { Applied } from './apply-hooks.js';
  * Requests in flight at once within a phase when the caller does not say (--concurrency): more
  * over AMQP, where each is one frame on one of a connection's channels and more in flight cost the
  * broker less CPU per declare and bind; fewer over the management API, where more gained nothing.
- * Measured with bench/apply-cpu-by-kind.ts, the bench topology at factor 1 on fresh nodes: over
- * AMQP the broker took 23 to 26.5 s of CPU at 128 against 26.5 to 28.7 s at 32 (3.10, ten runs),
- * 25.5 against 26.6 and 28.7 s (4.0); over HTTP alone 35 to 39 s at both.
+ * Measured with bench/apply-cpu-by-kind.ts, the bench topology at factor 1 on fresh 3.10 nodes
+ * (load 1 to 11): over AMQP the broker took a median 24.4 s of CPU at 128 (14 runs, 23.0 to 29.2)
+ * against 27.1 s at 32 (16 runs, 24.1 to 29.2), a small gain that single pairs can hide; on a quiet
+ * machine 23 against 26 s, and 15.1 and 15.9 s of wall time against 16.8 and 17.2 s. Over HTTP
+ * alone the broker took 35 to 42 s at both.
  */
 export const AMQP_IN_FLIGHT = 128;
 export const HTTP_IN_FLIGHT = 32;
