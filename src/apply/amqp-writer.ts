@@ -8,6 +8,12 @@
 // and each operation that failed with it is sent once more: all of them are idempotent (declare
 // and bind state the whole object, deletes of what is gone succeed), and the lost node may or may
 // not have applied them. An operation the broker refused (406, 403...) is never repeated.
+// The user warren connects as may have a max-channels limit below channelsPerVhost: the broker then
+// closes the whole connection (530) at the first channel too many. The limit it names, less the
+// lock's channel, then bounds the channels of all the vhosts' connections together (a vhost without
+// a channel takes the place of another's idle one), and what was in flight is sent again (more
+// than once if need be: the broker counts the channels of a closed connection a moment longer, so
+// a new connection waits that moment first).
 // One exception to "just send it again": a quorum queue or stream whose declaration was cut short
 // by its node dying can be left half made on RabbitMQ 3.10 (the queue record exists, its Raft
 // group never formed: no leader, never listed with disable_stats), and a second declare answers
@@ -32,9 +38,13 @@ interface VhostPool {
   index: number;
   idle: Channel[];
   open: number;
+  /** channelsPerVhost, or fewer when the broker allows fewer channels per connection (channel_max). */
+  maxOpen: number;
   waiters: ((ch: Channel | undefined) => void)[];
   /** Set when the connection closed; the pool is then dropped and the vhost reconnects. */
   lost?: string | undefined;
+  /** The broker closed it for the user's channel limit: nothing else is wrong, so calls may be sent again more than once. */
+  overLimit?: boolean | undefined;
 }
 
 export class AmqpWriter {
@@ -42,6 +52,14 @@ export class AmqpWriter {
   readonly #pools = new Map<string, Promise<VhostPool>>();
   /** Which URL new connections try first. */
   #start = 0;
+  /** Channels the user may have open in all, once the broker refused one for its max-channels limit. */
+  #userChannelCap = Number.POSITIVE_INFINITY;
+  /** The pools whose connection is open: under a user channel limit their channels share it. */
+  readonly #live = new Set<VhostPool>();
+  /** Acquires waiting for room under the user's channel limit (another pool parks or loses a channel). */
+  #roomWaiters: (() => void)[] = [];
+  /** When a connection was last closed for the user's channel limit. */
+  #lastOverLimit = 0;
   #closing = false;
 
   /** Each AMQP call's deadline; past it the connection counts as lost (a frozen node). */
@@ -126,9 +144,9 @@ export class AmqpWriter {
       } catch (err) {
         // The connection's 'close' event may come a moment after the failed call.
         if (pool.lost === undefined) await new Promise((r) => setTimeout(r, 20));
-        if (pool.lost !== undefined && attempt === 1) {
+        if (pool.lost !== undefined && (attempt === 1 || (pool.overLimit === true && attempt <= OVER_LIMIT_RESENDS))) {
           this.#options.onEvent?.(`AMQP: ${what} in vhost ${vhost} did not complete before the connection was lost; sending it again`);
-          continue; // once, on a new connection
+          continue; // once on a new connection (a few times when it was only the channel limit)
         }
         if (err instanceof WarrenError) throw err;
         if (err instanceof DeadlineExceeded) throw deadlineError(err, pool.endpoint);
@@ -157,13 +175,20 @@ export class AmqpWriter {
   }
 
   async #connect(vhost: string): Promise<VhostPool> {
+    const settle = this.#lastOverLimit + OVER_LIMIT_SETTLE_MS - Date.now();
+    if (settle > 0) await new Promise((r) => setTimeout(r, settle));
     const { connection, endpoint, index, peerCertificate } = await connectAmqp(this.#options, vhost, this.#start);
     if (peerCertificate) this.#options.onPeerCertificate?.(endpoint, peerCertificate);
-    const pool: VhostPool = { connection, endpoint, index, idle: [], open: 0, waiters: [] };
+    const pool: VhostPool = { connection, endpoint, index, idle: [], open: 0, maxOpen: Math.min(this.#options.channelsPerVhost, channelMax(connection), this.#userChannelCap), waiters: [] };
     connection.on('close', (err: unknown) => {
       if (this.#closing) return;
+      if (this.#learnUserChannelLimit(err)) {
+        pool.overLimit = true;
+        this.#lastOverLimit = Date.now();
+      }
       this.#markLost(pool, vhost, err instanceof Error ? amqpReason(err) : 'closed');
     });
+    this.#live.add(pool);
     return pool;
   }
 
@@ -174,9 +199,24 @@ export class AmqpWriter {
     destroyConnection(pool.connection, reason);
   }
 
+  /** 530 "number of channels opened for user 'u' has reached the maximum allowed user limit of (N)". */
+  #learnUserChannelLimit(err: unknown): boolean {
+    const code = (err as { code?: unknown } | undefined)?.code;
+    const limit = code === 530 && err instanceof Error ? /number of channels opened for user .* limit of \((\d+)\)/s.exec(err.message)?.[1] : undefined;
+    if (limit === undefined) return false;
+    // The lock's connection, as the same user, holds one channel of the limit.
+    const cap = Math.max(1, Number(limit) - 1);
+    if (cap >= this.#userChannelCap) return true;
+    this.#userChannelCap = cap;
+    this.#options.onEvent?.(`AMQP: the user may open ${limit} channels (its max-channels limit): using at most ${cap} at once`);
+    return true;
+  }
+
   #markLost(pool: VhostPool, vhost: string, reason: string): void {
     if (pool.lost !== undefined) return;
     pool.lost = reason;
+    this.#live.delete(pool);
+    this.#wakeRoomWaiters();
     // New connections start at the next URL; the one that was lost is tried last.
     if (this.#start === pool.index) this.#start = (pool.index + 1) % this.#options.urls.length;
     this.#options.onEvent?.(`AMQP: connection to ${pool.endpoint} (vhost ${vhost}) lost: ${reason}; reconnecting`);
@@ -187,7 +227,13 @@ export class AmqpWriter {
     const idle = pool.idle.pop();
     if (idle) return idle;
     if (pool.lost !== undefined) throw new WarrenError('E_CONNECT', `the AMQP connection to ${pool.endpoint} was lost: ${pool.lost}`, { endpoint: pool.endpoint });
-    if (pool.open < this.#options.channelsPerVhost) {
+    if (pool.open < pool.maxOpen && this.#atUserChannelLimit()) {
+      // A pool with channels gets one back when a call of its own ends; one without makes room.
+      if (pool.open === 0) {
+        await this.#makeRoom(pool);
+        return this.#acquire(pool, vhost);
+      }
+    } else if (pool.open < pool.maxOpen) {
       pool.open++;
       try {
         const ch = await withDeadline(pool.connection.createChannel(), this.#deadlineMs, `opening a channel in vhost ${vhost}`);
@@ -209,9 +255,45 @@ export class AmqpWriter {
   /** Hands a channel to the next waiter, or parks it; `undefined` lets a waiter open a new one. */
   #release(pool: VhostPool, ch: Channel | undefined): void {
     const waiter = pool.waiters.shift();
-    if (waiter) waiter(ch);
-    else if (ch) pool.idle.push(ch);
+    if (waiter) return waiter(ch);
+    if (ch) pool.idle.push(ch);
+    this.#wakeRoomWaiters();
   }
+
+  #atUserChannelLimit(): boolean {
+    if (this.#userChannelCap === Number.POSITIVE_INFINITY) return false;
+    let open = 0;
+    for (const p of this.#live) open += p.open;
+    return open >= this.#userChannelCap;
+  }
+
+  /** Closes another pool's idle channel, or waits until a channel is parked or lost somewhere. */
+  async #makeRoom(pool: VhostPool): Promise<void> {
+    for (const other of this.#live) {
+      const ch = other === pool ? undefined : other.idle.pop();
+      if (!ch) continue;
+      other.open--;
+      await withDeadline(ch.close(), this.#deadlineMs, 'closing an idle channel').catch(() => undefined);
+      return;
+    }
+    await new Promise<void>((resolve) => this.#roomWaiters.push(resolve));
+  }
+
+  #wakeRoomWaiters(): void {
+    if (this.#roomWaiters.length === 0) return;
+    for (const wake of this.#roomWaiters.splice(0)) wake();
+  }
+}
+
+/** How long the broker may still count a closed connection's channels against the user's limit. */
+const OVER_LIMIT_SETTLE_MS = 250;
+/** Sends of one call when its connections keep closing for the user's channel limit. */
+const OVER_LIMIT_RESENDS = 4;
+
+/** The channels a connection may open, as negotiated with the broker (its channel_max, 2047 by default). */
+function channelMax(connection: ChannelModel): number {
+  const max = (connection as unknown as { connection?: { channelMax?: unknown } }).connection?.channelMax;
+  return typeof max === 'number' && max > 0 ? max : Number.POSITIVE_INFINITY;
 }
 
 /** amqplib errors read "Operation failed: QueueDeclare; 406 (PRECONDITION-FAILED) with message ..."; keep the broker's part. */

@@ -11,8 +11,8 @@ import { runPool } from './pool.js';
 
 export interface ApplyOptions {
   allowDataLoss: boolean;
-  /** Requests in flight at once within a phase. */
-  concurrency: number;
+  /** Requests in flight at once within a phase; a function decides it for each phase. */
+  concurrency: number | ((phase: readonly Change[]) => number);
   onProgress?: ((done: number, total: number) => void) | undefined;
   /**
    * Resolves while the stack's lock is held, throws (E_LOCKED) once it is lost for good. Asked
@@ -64,7 +64,8 @@ export async function applyPlan(plan: Plan, target: ApplyTarget, options: ApplyO
   // Decided here again, not only by the plan's order: a saved plan may be applied as another user.
   const last = plan.changes.filter((c) => appliesLast(c, options.connectingUser));
   for (const phase of splitIntoPhases(plan.changes.filter((c) => !last.includes(c)))) {
-    const result = await runPool(phase, options.concurrency, async (c) => {
+    const limit = typeof options.concurrency === 'number' ? options.concurrency : options.concurrency(phase);
+    const result = await runPool(phase, limit, async (c) => {
       await locked();
       await target.execute(c);
     }, () => {

@@ -29,6 +29,17 @@ export class BrokerApplyTarget implements ApplyTarget {
     this.#migrate = migrate;
   }
 
+  /**
+   * Whether the change is a plain declare, bind or delete that goes over AMQP (an endpoint, a vhost
+   * that has not refused warren's connection, no migration): many of those may be in flight at
+   * once on the channels of one connection (workflow/execute-plan.ts).
+   */
+  overAmqp(change: Change): boolean {
+    if (!this.#amqp || change.migration) return false;
+    const r = change.action === 'delete' ? change.before : change.after;
+    return (r.kind === 'exchange' || r.kind === 'queue' || r.kind === 'binding') && !this.#httpOnly.has(r.vhost);
+  }
+
   async recordOwnership(stack: string, keys: readonly string[]): Promise<void> {
     await this.#http.putGlobalParameter(ownershipParameterName(stack), ownershipValue(stack, keys));
   }

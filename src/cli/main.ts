@@ -45,11 +45,11 @@ export function buildProgram(run: (load: () => Promise<Outcome>) => Promise<void
     .option('--auto-approve', 'apply without asking (for CI, after the plan was reviewed)')
     .option('--allow-data-loss', 'allow deleting or replacing queues that hold messages (a replace then drops them instead of migrating)')
     .option('--no-migrate', "do not migrate the messages of queues the broker cannot change in place: refuse such replaces (or drop, with --allow-data-loss)")
-    .option('--concurrency <n>', 'requests in flight at once', parseCount, 32)
+    .option('--concurrency <n>', 'requests in flight at once (default: 128 for exchanges, queues and bindings over AMQP, 32 over the management API)', parseCount)
     .addOption(new Option('--lock-timeout <duration>', "how long the confirmation prompt may hold the stack's lock (e.g. 30s, 10m, 1h)").argParser(parseDuration).default(10 * 60_000, '10m'))
     .action((paths: string[], o: CommandOptions) =>
       run(async () => {
-        const options = { ...planRequest(paths, o), autoApprove: o.autoApprove === true, allowDataLoss: o.allowDataLoss === true, migrate: o.migrate !== false, concurrency: o.concurrency ?? 32, lockTimeoutMs: o.lockTimeout };
+        const options = { ...planRequest(paths, o), autoApprove: o.autoApprove === true, allowDataLoss: o.allowDataLoss === true, migrate: o.migrate !== false, concurrency: o.concurrency, lockTimeoutMs: o.lockTimeout };
         if (namesSeveralTargets(o.target)) return (await import('./commands/targets.js')).applyTargetsCommand({ ...options, targets: o.target as string });
         return (await import('./commands/apply.js')).applyCommand(options);
       }),

@@ -19,7 +19,8 @@ export interface ApplyOptions {
   /** false (--no-migrate): queue replaces are not migrated, so they drop (--allow-data-loss) or are refused. Default true. */
   migrate?: boolean | undefined;
   autoApprove: boolean;
-  concurrency: number;
+  /** Requests in flight at once within a phase; by default 128 over AMQP, 32 over the management API (execute-plan.ts). */
+  concurrency?: number | undefined;
 }
 
 /** How an apply ended: changes written, only the ownership record written, or nothing to do. */

@@ -60,4 +60,30 @@ describe("the connecting user's own password", { skip }, () => {
     stack.env['WARREN_PASSWORD'] = 'new-secret-2';
     await stack.assertPlanEmpty();
   });
+
+  test('a max-channels limit below the channels apply opens: the writer keeps under it in all vhosts together and the apply completes', async () => {
+    const a = suite.api;
+    await a.put(['users', 'narrow'], { password: 'narrow-secret-1', tags: 'administrator' });
+    await a.put(['vhosts', 'narrow-b'], {});
+    for (const v of ['/', 'narrow-b']) await a.put(['permissions', v, 'narrow'], { configure: '.*', write: '.*', read: '.*' });
+    await a.put(['user-limits', 'narrow', 'max-channels'], { value: 6 });
+    const stack = suite.stack('narrow', brokerEnv(suite.broker, 'narrow', 'narrow-secret-1'));
+    const objects = {
+      exchanges: { narrow: { type: 'direct' } },
+      queues: Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`narrow.q${i}`, {}])),
+      bindings: Array.from({ length: 30 }, (_, i) => ({ source: 'narrow', queue: `narrow.q${i}`, routing_key: `k.${i}` })),
+    };
+    // Two vhosts: a connection each, and the limit is the user's, over both.
+    stack.write({ vhosts: { '/': objects, 'narrow-b': objects } });
+    // The CLI's own default: more channels than the limit allows.
+    const r = await stack.cli(['apply', '{dir}', '--auto-approve']);
+    assert.equal(r.code, 0, `apply stopped:\n${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /Apply complete: 122 created/);
+    assert.match(r.stderr, /AMQP: the user may open 6 channels \(its max-channels limit\): using at most 5 at once/);
+    for (const v of ['/', 'narrow-b']) {
+      const rows = (await a.get<{ name: string }[]>(['queues', v], 'columns=name')) ?? [];
+      assert.equal(rows.filter((q) => q.name.startsWith('narrow.')).length, 30, v);
+    }
+    await stack.assertPlanEmpty();
+  });
 });

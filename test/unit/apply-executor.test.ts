@@ -46,6 +46,31 @@ describe('apply executor', () => {
     assert.equal(log[1], 'create vhost v');
   });
 
+  it('asks a limit function for each phase and keeps to its answer', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const peaks = new Map<string, number>();
+    const target = {
+      async execute(c: Change) {
+        peak = Math.max(peak, ++inFlight);
+        await new Promise((r) => setTimeout(r, 1));
+        inFlight--;
+        peaks.set(c.kind, Math.max(peaks.get(c.kind) ?? 0, peak));
+      },
+      async recordOwnership() {},
+    };
+    const asked: string[] = [];
+    const limit = (phase: readonly Change[]): number => {
+      asked.push(`${phase[0]?.kind} ${phase.length}`);
+      peak = 0;
+      return phase[0]?.kind === 'queue' ? 5 : 2;
+    };
+    await applyPlan(planOf(desired, []), target, { allowDataLoss: false, concurrency: limit });
+    assert.deepEqual(asked, ['vhost 1', 'exchange 1', 'queue 20', 'binding 20']);
+    assert.equal(peaks.get('queue'), 5);
+    assert.equal(peaks.get('binding'), 2);
+  });
+
   it('stops at the first failure and says what was and was not done', async () => {
     const { log, target } = recorder('queue v/q3');
     await assert.rejects(applyPlan(planOf(desired, []), target, { allowDataLoss: false, concurrency: 1 }), (err: unknown) => {
