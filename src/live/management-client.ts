@@ -68,10 +68,18 @@ interface RequestOptions {
 
 /** A transport failure worth trying the next endpoint for. */
 class Unreachable extends Error {
-  constructor(readonly error: WarrenError, readonly reason: string) {
+  constructor(
+    readonly error: WarrenError,
+    readonly reason: string,
+    /** The connection was closed or reset by the other side: a reused keep-alive socket may just have been closed under the request. */
+    readonly dropped = false,
+  ) {
     super(error.message);
   }
 }
+
+/** Transport codes of a connection the other side closed or reset (not refused, not timed out). */
+const DROPPED = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 
 export class ManagementClient {
   /** Base URLs without credentials, in the order given. */
@@ -159,6 +167,7 @@ export class ManagementClient {
   async #request(method: string, segments: readonly string[], query: Query | undefined, body: Json | undefined, o: RequestOptions): Promise<{ status: number; body: unknown }> {
     const tried = new Set<number>();
     const failures: string[] = [];
+    let resent = false;
     for (;;) {
       const index = this.#current;
       tried.add(index);
@@ -167,6 +176,13 @@ export class ManagementClient {
       } catch (e) {
         if (this.#signal?.aborted) throw new WarrenError('E_ABORTED', `${describe(method, segments)} was dropped: its answer is no longer wanted`, { endpoint: this.endpoints[index] });
         if (!(e instanceof Unreachable)) throw e;
+        // A keep-alive connection the broker closed as the request went out on it (its idle or
+        // request-count limit) fails the request though the node is fine: a request safe to repeat
+        // is sent once more to the same node (on another connection) before it counts as down.
+        if (e.dropped && o.retry && !resent) {
+          resent = true;
+          continue;
+        }
         failures.push(`${this.endpoints[index]}: ${e.reason}`);
         // Another request may already have moved on: follow it rather than skip a node.
         const next = this.#current !== index && !tried.has(this.#current) ? this.#current : this.#nextUntried(index, tried);
@@ -242,7 +258,7 @@ export class ManagementClient {
     const tls = tlsFailure(e, { ...this.#tls, host: hostOf(endpoint) });
     if (tls !== undefined) return new WarrenError('E_TLS', tls, { endpoint });
     const reason = connectionFailure(e);
-    return new Unreachable(new WarrenError('E_CONNECT', `cannot reach the management API at ${endpoint}: ${reason}`, { endpoint }), reason);
+    return new Unreachable(new WarrenError('E_CONNECT', `cannot reach the management API at ${endpoint}: ${reason}`, { endpoint }), reason, DROPPED.has(errorCode(e) ?? ''));
   }
 
   #httpError(status: number, text: string, what: string, endpoint: string): WarrenError {

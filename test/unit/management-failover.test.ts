@@ -188,3 +188,33 @@ test('a whole read that moved to another node names that node as its source (row
   assert.equal(live.source, B);
   assert.ok(live.model.resources.has('queue:["v","q"]'), [...live.model.resources.keys()].join(', '));
 });
+
+test('a request safe to repeat whose connection the broker dropped (a keep-alive socket closed under it) is sent once more to the same node; a POST is not', async () => {
+  let drops = 1;
+  const dropOnce: Script = () => {
+    if (drops-- > 0) throw fetchFailed('UND_ERR_SOCKET', 'other side closed');
+    return new Response(JSON.stringify({}), { status: 200 });
+  };
+  const { fetch, calls } = scripted({ [A]: dropOnce });
+  const one = new ManagementClient({ baseUrl: A, username: 'u', password: 'p', fetch, timeoutMs: 1000 });
+  await one.put(['users', 'svc'], { password_hash: 'x', tags: '' });
+  assert.deepEqual(calls, ['PUT https://rmq-0:15671/api/users/svc', 'PUT https://rmq-0:15671/api/users/svc']);
+
+  drops = 1;
+  calls.length = 0;
+  await assert.rejects(one.post(['exchanges', 'v', 'x', 'publish'], {}), (e: unknown) => e instanceof WarrenError && /connection closed by the other side/.test(e.message));
+  assert.equal(calls.length, 1, 'a POST that may have been applied is never sent twice');
+
+  // Twice in a row is a node going away: the request fails (one endpoint) as before.
+  drops = 2;
+  calls.length = 0;
+  await assert.rejects(one.get(['overview']), (e: unknown) => e instanceof WarrenError && e.code === 'E_CONNECT');
+  assert.equal(calls.length, 2);
+
+  // With other nodes, the one resend goes to the same node first, then the request fails over.
+  const { fetch: f2, calls: c2 } = scripted({ [A]: () => { throw fetchFailed('ECONNRESET'); }, [B]: ok({}) });
+  const events: FailoverEvent[] = [];
+  await client(f2, events).get(['overview']);
+  assert.deepEqual(c2, ['GET https://rmq-0:15671/api/overview', 'GET https://rmq-0:15671/api/overview', 'GET https://rmq-1:15671/api/overview']);
+  assert.equal(events.length, 1);
+});
