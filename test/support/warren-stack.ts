@@ -39,6 +39,7 @@ export interface PlanOptions {
 export interface ApplyOptions {
   prune?: PruneMode;
   allowDataLoss?: boolean;
+  /** Requests in flight; by default what `warren apply` uses. */
   concurrency?: number;
 }
 
@@ -108,7 +109,8 @@ export class SpecStack {
           prune: options.prune ?? 'managed',
           autoApprove: true,
           allowDataLoss: options.allowDataLoss ?? false,
-          concurrency: options.concurrency ?? 32,
+          // Unset: the CLI's own default (128 in flight over AMQP, 32 over HTTP; workflow/execute-plan.ts).
+          concurrency: options.concurrency,
         },
         io,
       ),
