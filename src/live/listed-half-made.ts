@@ -8,6 +8,7 @@
 // Raft servers are missing on nodes that are up. GET /api/nodes says which run, asked only when
 // there is a suspect. RabbitMQ 4.0 counts a member online when its node runs, so there a queue
 // with members and none online has its nodes down, and is never judged half made here.
+import { WarrenError } from '../errors.js';
 import { isRecord } from '../model/json.js';
 import type { Queue } from '../model/types.js';
 import type { ManagementClient } from './management-client.js';
@@ -39,13 +40,20 @@ export function membersSayHalfMade(members: readonly string[], nodes: ReadonlyMa
 export async function markHalfMade(client: ManagementClient, suspects: readonly Suspect[]): Promise<void> {
   const nodes = await clusterNodes(client);
   for (const { queue, members } of suspects) {
-    if (membersSayHalfMade(members, nodes)) queue.live = { messages: 0, exclusive: false, server_named: false, half_made: true };
+    if (membersSayHalfMade(members, nodes)) queue.live = { exclusive: false, server_named: false, ...queue.live, messages: 0, half_made: true };
   }
 }
 
-/** The cluster's nodes, name -> running (GET /api/nodes lists stopped members too). */
+/**
+ * The cluster's nodes, name -> running (GET /api/nodes lists stopped members too). A user who may
+ * not read the node list (it needs the monitoring tag) gets none: then no queue is judged half
+ * made, which leaves it as it is rather than fail the plan or replace what may hold messages.
+ */
 export async function clusterNodes(client: ManagementClient): Promise<Map<string, boolean>> {
-  const rows = await client.get(['nodes'], { columns: 'name,running' });
+  const rows = await client.get(['nodes'], { columns: 'name,running' }).catch((e: unknown) => {
+    if (e instanceof WarrenError && (e.code === 'E_AUTH' || / HTTP 40[13]:/.test(e.message))) return [];
+    throw e;
+  });
   const nodes = new Map<string, boolean>();
   for (const row of Array.isArray(rows) ? rows : []) {
     if (isRecord(row) && typeof row['name'] === 'string') nodes.set(row['name'], row['running'] === true);

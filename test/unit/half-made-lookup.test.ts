@@ -117,3 +117,10 @@ test('any other error ends the check with that error, both ways', async () => {
   await assert.rejects(withHalfMadeQueues(client, liveOf(vhost('v')), refs('a', 'b')), isBrokerError);
   await assert.rejects(withHalfMadeQueues(client, liveOf(vhost('v')), refs(...Array.from({ length: LOOKUPS_PER_VHOST + 1 }, (_, i) => `q.${i}`))), isBrokerError);
 });
+
+test('a user who may not read the node list (no monitoring tag): nothing with members is judged half made, and the check does not fail', async () => {
+  const refused = { status: 401, body: { error: 'not_authorised', reason: 'Not monitor user' } };
+  const { client } = fakeBroker((path) => (path === 'nodes' ? refused : answerLookups(path)));
+  const { found } = await withHalfMadeQueues(client, liveOf(vhost('v')), refs('half310', 'stream310'));
+  assert.deepEqual(found.map((q) => q.name), ['stream310'], 'a 3.10 stream names no members: judged as before');
+});
