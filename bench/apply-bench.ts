@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBroker, type BrokerHandle } from '../test/harness/broker.js';
-import { loadAverage, measure, processCpuSeconds, type Measured } from './measure.js';
+import { argFlag, argOption, loadAverage, measure, processCpuSeconds, type Measured } from './measure.js';
 import { scaled, topologyDefinitions, topologySpec, type TopologySize } from './topology.js';
 
 const WARREN = resolve(fileURLToPath(import.meta.url), '../../../bin/warren.js');
@@ -25,11 +25,6 @@ interface Row {
   what: string;
   m: Measured;
   brokerCpu: number;
-}
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 }
 
 function check(what: string, m: Measured, codes: number[] = [0]): Measured {
@@ -81,7 +76,7 @@ async function runScale(factor: number): Promise<{ size: TopologySize; objects: 
   writeFileSync(join(emptyDir, 'empty.yaml'), 'version: 1\nstack: empty\n');
   console.log(`\nfactor ${factor}: ${JSON.stringify(size)} (${objects} objects); load average before: ${loadAverage()}`);
   try {
-    const imported = process.argv.includes('--no-import') ? undefined : await withBroker(async (b) => {
+    const imported = argFlag('--no-import') ? undefined : await withBroker(async (b) => {
       const cpuBefore = processCpuSeconds(b.pid);
       const started = Date.now();
       const row = await timed('rabbitmqctl import_definitions', b, RABBITMQCTL, ['-n', b.nodeName, 'import_definitions', definitions], { ...process.env, HOME: b.dir });
@@ -123,8 +118,8 @@ async function runScale(factor: number): Promise<{ size: TopologySize; objects: 
 }
 
 async function main(): Promise<void> {
-  const scales = option('--scales', option('--scale', '1')).split(',').map(Number);
-  const runs = Number(option('--runs', '1'));
+  const scales = argOption('--scales', argOption('--scale', '1')).split(',').map(Number);
+  const runs = Number(argOption('--runs', '1'));
   const results: { factor: number; objects: number; rows: Row[] }[] = [];
   for (let run = 1; run <= runs; run++) {
     for (const factor of scales) {

@@ -27,7 +27,7 @@ import { BrokerApplyTarget } from '../src/apply/broker-target.js';
 import { WarrenError } from '../src/errors.js';
 import type { Change, Plan } from '../src/plan/index.js';
 import { applySpec } from '../src/workflow/apply-spec.js';
-import { loadAverage, measure, processCpuSeconds } from './measure.js';
+import { argFlag, argOption, loadAverage, measure, processCpuSeconds } from './measure.js';
 import { scaled, topologyDefinitions, topologySpec, type TopologySize } from './topology.js';
 
 
@@ -39,12 +39,6 @@ interface Segment {
   warrenCpu: number;
 }
 
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-}
-
-const flag = (name: string): boolean => process.argv.includes(name);
 const WARREN = fileURLToPath(new URL('../../bin/warren.js', import.meta.url));
 
 /** Consecutive stretches of time, each charged its wall time, the broker's CPU and this process's. */
@@ -145,7 +139,7 @@ async function waitForQueues(b: BrokerHandle, count: number): Promise<void> {
 
 /** msacc on the broker: started, or stopped and printed (system summary) to the console. */
 async function msacc(b: BrokerHandle, what: 'start' | 'print', dir: string): Promise<void> {
-  if (!flag('--msacc')) return;
+  if (!argFlag('--msacc')) return;
   const file = join(dir, 'msacc.txt');
   const expr = what === 'start' ? 'msacc:start().' : `msacc:stop(), msacc:print("${file}", msacc:stats(), #{system => true}).`;
   const r = await b.rabbitmqctl(['eval', expr]);
@@ -161,7 +155,7 @@ async function importAll(b: BrokerHandle, file: string, queues: number, dir: str
   if (r.code !== 0) throw new Error(`import_definitions failed: ${r.stderr.slice(-2000)}`);
   await waitForQueues(b, queues);
   const row = { what: 'rabbitmqctl import_definitions', count: 1, wall: (performance.now() - started) / 1000, brokerCpu: processCpuSeconds(b.pid) - broker, warrenCpu: Number.NaN };
-  if (flag('--msacc')) console.log('  import: msacc');
+  if (argFlag('--msacc')) console.log('  import: msacc');
   await msacc(b, 'print', dir);
   return row;
 }
@@ -206,7 +200,7 @@ async function applyWatched(b: BrokerHandle, specDir: string, concurrency: numbe
     },
   );
   watch.end();
-  if (flag('--msacc')) console.log('  apply: msacc');
+  if (argFlag('--msacc')) console.log('  apply: msacc');
   await msacc(b, 'print', dir);
   const segments = watch.segments;
   watch = undefined;
@@ -249,9 +243,9 @@ async function run(factor: number, concurrency: number | undefined, httpOnly: bo
     writeFileSync(join(specDir, 'bench.yaml'), topologySpec(size));
     const definitions = join(dir, 'definitions.json');
     writeFileSync(definitions, topologyDefinitions(size));
-    console.log(`\nfactor ${factor} ${JSON.stringify(size)}, ${flag('--cli') ? 'warren apply' : 'in process'}, concurrency ${concurrency ?? 'default'}${httpOnly ? ', HTTP only' : ', AMQP for exchanges, queues, bindings'}; load average before: ${loadAverage()}`);
-    const imported = flag('--no-import') ? undefined : await withBroker((b) => importAll(b, definitions, size.queues, dir));
-    const byKind = flag('--import-by-kind')
+    console.log(`\nfactor ${factor} ${JSON.stringify(size)}, ${argFlag('--cli') ? 'warren apply' : 'in process'}, concurrency ${concurrency ?? 'default'}${httpOnly ? ', HTTP only' : ', AMQP for exchanges, queues, bindings'}; load average before: ${loadAverage()}`);
+    const imported = argFlag('--no-import') ? undefined : await withBroker((b) => importAll(b, definitions, size.queues, dir));
+    const byKind = argFlag('--import-by-kind')
       ? await withBroker(async (b) => {
           const rows: Segment[] = [];
           for (const part of definitionParts(size, dir)) {
@@ -266,7 +260,7 @@ async function run(factor: number, concurrency: number | undefined, httpOnly: bo
         })
       : undefined;
     let apply: Segment;
-    if (flag('--cli')) {
+    if (argFlag('--cli')) {
       apply = await withBroker((b) => applyCli(b, specDir, concurrency, httpOnly), httpOnly ? { RABBITMQ_NODE_PORT: '5672' } : undefined);
       print([apply]);
     } else {
@@ -293,12 +287,12 @@ async function run(factor: number, concurrency: number | undefined, httpOnly: bo
 }
 
 async function main(): Promise<void> {
-  const httpOnly = flag('--http-only');
-  if (!flag('--cli')) instrument(httpOnly);
-  const factor = Number(option('--scale', '1'));
-  const given = option('--concurrency', '');
+  const httpOnly = argFlag('--http-only');
+  if (!argFlag('--cli')) instrument(httpOnly);
+  const factor = Number(argOption('--scale', '1'));
+  const given = argOption('--concurrency', '');
   const concurrency = given === '' ? undefined : Number(given);
-  const runs = Number(option('--runs', '1'));
+  const runs = Number(argOption('--runs', '1'));
   for (let i = 1; i <= runs; i++) await run(factor, concurrency, httpOnly);
 }
 

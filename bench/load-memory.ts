@@ -18,15 +18,10 @@ import { validateTree } from '../src/spec/schema.js';
 import { toModel } from '../src/spec/to-model.js';
 import type { MapNode } from '../src/spec/tree.js';
 import { parseSource } from '../src/spec/yaml-source.js';
-import { measure } from './measure.js';
+import { argOption, measure } from './measure.js';
 import { scaled, topologySpec } from './topology.js';
 
 const WARREN = resolve(fileURLToPath(import.meta.url), '../../../bin/warren.js');
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-}
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -41,7 +36,7 @@ async function heapUsed(): Promise<number> {
 
 async function main(): Promise<void> {
   if (!gc) throw new Error('run with node --expose-gc');
-  const factor = Number(option('--scale', '1'));
+  const factor = Number(argOption('--scale', '1'));
   const size = scaled(factor);
   const objects = size.queues + size.exchanges + size.bindings + size.users * 2 + size.policies + 1;
   const dir = mkdtempSync(join(tmpdir(), 'warren-load-memory-'));

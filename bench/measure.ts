@@ -63,6 +63,17 @@ export function processCpuSeconds(pid: number): number {
 }
 
 /** The machine's load, to print beside every set of figures. */
+/** The value after `name` on the command line (`--scale 3`), or `fallback` when it is not given. */
+export function argOption(name: string, fallback: string): string {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+}
+
+/** Whether a flag without a value (`--no-import`) is on the command line. */
+export function argFlag(name: string): boolean {
+  return process.argv.includes(name);
+}
+
 export function loadAverage(): string {
   return loadavg().map((l) => l.toFixed(2)).join(' ');
 }

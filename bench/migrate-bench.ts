@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
 import { stringify } from 'yaml';
 import { startBroker, type BrokerHandle } from '../test/harness/broker.js';
-import { loadAverage, measure, processCpuSeconds } from './measure.js';
+import { argOption, loadAverage, measure, processCpuSeconds } from './measure.js';
 
 const WARREN = resolve(fileURLToPath(import.meta.url), '../../../bin/warren.js');
 const BODY = Buffer.alloc(1024, 'x');
@@ -76,8 +76,7 @@ async function shovel(broker: BrokerHandle, count: number): Promise<{ seconds: n
 }
 
 async function main(): Promise<void> {
-  const i = process.argv.indexOf('--messages');
-  const count = i > 0 ? Number(process.argv[i + 1]) : 100_000;
+  const count = Number(argOption('--messages', '100000'));
   const broker = await startBroker({ plugins: ['shovel'] });
   const dir = mkdtempSync(join(tmpdir(), 'warren-migrate-bench-'));
   try {

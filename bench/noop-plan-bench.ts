@@ -13,15 +13,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBroker } from '../test/harness/broker.js';
-import { loadAverage, measure, processCpuSeconds, type Measured } from './measure.js';
+import { argOption, loadAverage, measure, processCpuSeconds, type Measured } from './measure.js';
 import { scaled, topologyDefinitions, topologySpec } from './topology.js';
 
 const WARREN = resolve(fileURLToPath(import.meta.url), '../../../bin/warren.js');
-
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 function check(what: string, m: Measured, codes: number[] = [0]): Measured {
   if (!codes.includes(m.code)) throw new Error(`${what} failed (exit ${m.code}):\n${m.stderr.slice(-4000)}`);
@@ -46,8 +41,8 @@ const s = (x: number): string => `${x.toFixed(2)} s`;
 const load = loadAverage;
 
 async function main(): Promise<void> {
-  const factor = flag('--scale', 0.1);
-  const runs = flag('--runs', 5);
+  const factor = Number(argOption('--scale', '0.1'));
+  const runs = Number(argOption('--runs', '5'));
   const size = scaled(factor);
   const dir = mkdtempSync(join(tmpdir(), 'warren-bench-'));
   const specDir = join(dir, 'spec');
