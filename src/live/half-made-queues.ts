@@ -26,7 +26,7 @@ import type { Queue, Resource } from '../model/types.js';
 import type { ManagementClient } from './management-client.js';
 import { clusterNodes, membersSayHalfMade } from './listed-half-made.js';
 import { LiveBuilder } from './normalise.js';
-import { LISTING_TIMEOUT_MS } from './read-broker.js';
+import { LISTING_TIMEOUT_MS, UNSORTED } from './read-broker.js';
 import type { LiveState } from './types.js';
 
 export interface QueueRef {
@@ -75,7 +75,7 @@ async function lookUpEach(client: ManagementClient, vhost: string, names: readon
 /** The same from one listing of the vhost's queues, of which only the rows of `names` are kept. */
 async function listWanted(client: ManagementClient, vhost: string, names: ReadonlySet<string>): Promise<Queue[]> {
   const wanted = (row: unknown): Record<string, unknown> | undefined => (isRecord(row) && typeof row['name'] === 'string' && names.has(row['name']) ? row : undefined);
-  const answer = await client.list(['queues', vhost], LOOKUP_QUERY, wanted, { timeoutMs: LISTING_TIMEOUT_MS }).catch(unlessGone);
+  const answer = await client.list(['queues', vhost], { ...LOOKUP_QUERY, ...UNSORTED }, wanted, { timeoutMs: LISTING_TIMEOUT_MS }).catch(unlessGone);
   return await halfMadeOf(client, vhost, answer?.kind === 'array' ? answer.items : []);
 }
 

@@ -11,7 +11,7 @@ import type { QueueLiveFacts, Resource } from '../model/types.js';
 import { connectAmqp, type AmqpConnectOptions } from './amqp-connect.js';
 import { isRecord } from '../model/json.js';
 import type { ManagementClient } from './management-client.js';
-import { readMessageCounts } from './read-broker.js';
+import { readMessageCounts, UNSORTED } from './read-broker.js';
 
 export type QueueFacts = Pick<QueueLiveFacts, 'messages' | 'consumers'>;
 
@@ -27,7 +27,7 @@ export async function readQueueFacts(client: ManagementClient, vhosts: Iterable<
   const out = new Map<string, QueueFacts>();
   for (const vhost of unique) {
     // Consumers are a stats column: the listing without disable_stats has them.
-    const rows = await client.get(['queues', vhost], { columns: 'name,consumers' });
+    const rows = await client.get(['queues', vhost], { ...UNSORTED, columns: 'name,consumers' });
     const consumers = new Map<string, number>();
     for (const o of Array.isArray(rows) ? rows : []) if (isRecord(o) && typeof o['consumers'] === 'number') consumers.set(String(o['name']), o['consumers']);
     for (const [key, messages] of counts) {
