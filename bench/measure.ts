@@ -62,7 +62,6 @@ export function processCpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (USER_HZ = 100)
 }
 
-/** The machine's load, to print beside every set of figures. */
 /** The value after `name` on the command line (`--scale 3`), or `fallback` when it is not given. */
 export function argOption(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -74,6 +73,7 @@ export function argFlag(name: string): boolean {
   return process.argv.includes(name);
 }
 
+/** The machine's load, to print beside every set of figures. */
 export function loadAverage(): string {
   return loadavg().map((l) => l.toFixed(2)).join(' ');
 }
