@@ -14,7 +14,7 @@ import type { LiveState } from './types.js';
  * `sort=` (empty): RabbitMQ 3.x then sends a listing in table order instead of sorting it by its
  * default keys, which it extracts from every row, each time converting the row's field names
  * (rabbit_mgmt_util:sort_list). warren orders what it shows itself. At the bench's factor 1, no-op
- * plan against 3.10.8, 8 alternating runs: broker CPU 1.32 -> 1.11 s, wall 1.60 -> 1.48 s. 4.x reads
+ * plan against 3.10.8, 6 alternating runs each: broker CPU 1.32 -> 1.11 s, wall 1.60 -> 1.48 s. 4.x reads
  * an empty `sort` as none given and sorts as before, so the answer is the same rows either way.
  */
 export const UNSORTED = { sort: '' } as const;
